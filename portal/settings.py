@@ -1,0 +1,235 @@
+"""Samsök settings: one module, every deployment difference read from the environment.
+
+See README.md ("Environment variables") for what each variable does.
+"""
+
+import os
+import sys
+from pathlib import Path
+
+from django.utils.translation import gettext_lazy as _
+
+from portal.env import (
+    database_from_url,
+    env_bool,
+    env_choice,
+    env_int,
+    env_list,
+    env_path,
+    env_str,
+    secret_key,
+    sqlite_database,
+)
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+DATA_DIR = env_path("SAMSOK_DATA_DIR", BASE_DIR / "var")
+TESTING = "pytest" in sys.modules or env_bool("SAMSOK_TESTING")
+
+DEBUG = env_bool("DEBUG", default=False)
+SECRET_KEY = secret_key(DATA_DIR, debug=DEBUG or TESTING)
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG or TESTING else [])
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
+    "portal",
+    "catalog",
+    "harvest",
+    "ill",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "portal.pages.security.SecurityHeadersMiddleware",
+    "portal.pages.errors.ErrorPageMiddleware",
+]
+
+ROOT_URLCONF = "portal.urls"
+WSGI_APPLICATION = "portal.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "portal.pages.context.site",
+            ],
+        },
+    },
+]
+
+# --- database -------------------------------------------------------------------------------
+DATABASE_URL = env_str("DATABASE_URL")
+DATABASES = {
+    "default": database_from_url(DATABASE_URL)
+    if DATABASE_URL
+    else sqlite_database(DATA_DIR / "samsok.sqlite3")
+}
+# Each pytest process gets its own test database, so parallel runs never trip over each other.
+DATABASES["default"]["TEST"] = {"NAME": f"test_samsok_{os.getpid()}" if DATABASE_URL else None}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- cache, broker, background work --------------------------------------------------------
+REDIS_URL = env_str("REDIS_URL")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # Parallel test runs share one Redis: give each its own key space.
+            "KEY_PREFIX": f"samsok-test-{os.getpid()}" if TESTING else env_str("CACHE_KEY_PREFIX", "samsok"),
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# With no REDIS_URL there is no broker: portal.jobs.enqueue runs the work in-process.
+CELERY_BROKER_URL = REDIS_URL or None
+CELERY_RESULT_BACKEND = REDIS_URL or None
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_DEFAULT_QUEUE = "samsok"
+# All tantivy index writes go through this queue; run it with --concurrency 1 (one writer).
+CELERY_TASK_ROUTES = {"catalog.tasks.index_*": {"queue": "samsok-index"}}
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    "harvest-due-sources": {"task": "harvest.tasks.harvest_due_sources", "schedule": 300.0},
+    "ill-deadlines": {"task": "ill.tasks.advance_overdue_requests", "schedule": 3600.0},
+    "ill-outbox": {"task": "ill.tasks.send_outbox", "schedule": 60.0},
+    "ill-anonymize": {"task": "ill.tasks.anonymize_closed_requests", "schedule": 86400.0},
+}
+# Harvest: a run that would delete more than this share of a source's records stops before
+# deleting and waits for staff to confirm (Source.mass_deletion_confirmed).
+HARVEST_MASS_DELETE_SHARE = env_int("HARVEST_MASS_DELETE_PERCENT", 20, minimum=0) / 100
+CELERY_TIMEZONE = "Europe/Stockholm"
+
+# --- search ----------------------------------------------------------------------------------
+SEARCH_BACKEND = env_choice("SEARCH_BACKEND", ["tantivy", "elasticsearch"], "tantivy")
+ELASTICSEARCH_URL = env_str("ELASTICSEARCH_URL")
+SEARCH_BACKENDS = {
+    "tantivy": {
+        "BACKEND": "catalog.search.backends.tantivy.TantivyBackend",
+        "PATH": env_path("SEARCH_INDEX_DIR", DATA_DIR / "index"),
+    },
+    "elasticsearch": {
+        "BACKEND": "catalog.search.backends.elasticsearch.ElasticsearchBackend",
+        "URL": ELASTICSEARCH_URL,
+        "INDEX": env_str("ELASTICSEARCH_INDEX", "samsok"),
+    },
+}
+SEARCH = SEARCH_BACKENDS[SEARCH_BACKEND]
+
+# --- availability (catalog/availability/) ---------------------------------------------------
+# Library.availability_provider names one of these; a library without a live interface uses
+# "harvested" (the status as harvested). Live lookups are cached and guarded by a per-library
+# circuit breaker whose state lives in the cache, so every process shares it.
+AVAILABILITY_PROVIDERS = {
+    "harvested": "catalog.availability.providers.harvested.HarvestedProvider",
+    "koha-ilsdi": "catalog.availability.providers.koha.KohaIlsDiProvider",
+    "daia": "catalog.availability.providers.daia.DaiaProvider",
+    "sip2": "catalog.availability.providers.sip2.Sip2Provider",
+}
+AVAILABILITY_TIMEOUT = env_int("AVAILABILITY_TIMEOUT_MS", 2000, minimum=100) / 1000
+AVAILABILITY_CACHE_SECONDS = env_int("AVAILABILITY_CACHE_SECONDS", 120, minimum=0)
+AVAILABILITY_BREAKER_FAILURES = env_int("AVAILABILITY_BREAKER_FAILURES", 3, minimum=1)
+AVAILABILITY_BREAKER_SECONDS = env_int("AVAILABILITY_BREAKER_SECONDS", 60, minimum=1)
+AVAILABILITY_MAX_WORKERS = env_int("AVAILABILITY_MAX_WORKERS", 32, minimum=1)
+
+# --- e-mail --------------------------------------------------------------------------------
+EMAIL_HOST = env_str("EMAIL_HOST")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_PORT = env_int("EMAIL_PORT", 587, minimum=1)
+    EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+    EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=True)
+    EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1)
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = str(DATA_DIR / "mail")
+# The public address of the portal, for links in e-mails sent by background work (no request).
+SITE_URL = env_str("SITE_URL").rstrip("/")
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Samsök <noreply@samsok.invalid>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- people and privacy -------------------------------------------------------------------
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "/staff/login/"
+LOGIN_REDIRECT_URL = "/staff/"
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600, minimum=300)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+ILL_RETENTION_DAYS = env_int("ILL_RETENTION_DAYS", 90, minimum=1)
+
+# --- language -----------------------------------------------------------------------------
+LANGUAGE_CODE = "sv"
+LANGUAGES = [("sv", _("Svenska")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Europe/Stockholm"
+USE_I18N = True
+USE_TZ = True
+
+# --- static files ---------------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = env_path("STATIC_ROOT", BASE_DIR / "staticfiles")
+WHITENOISE_USE_FINDERS = True
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+# --- security -------------------------------------------------------------------------------
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+if not DEBUG and not TESTING:
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000, minimum=0)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+
+# --- logging: one line per event, no personal data ------------------------------------------
+LOG_LEVEL = env_choice("LOG_LEVEL", ["DEBUG", "INFO", "WARNING", "ERROR"], "INFO")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "line": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "line"}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        # Request logs would carry query strings (patron searches, tokens): keep only errors.
+        "django.request": {"level": "ERROR"},
+        "django.server": {"level": "WARNING" if not DEBUG else "INFO"},
+    },
+}

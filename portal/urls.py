@@ -1,0 +1,19 @@
+"""URL map: each area owns its own url module; this file only mounts them."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from portal import views
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", include("catalog.api_urls")),
+    path("fjarrlan/", include("ill.urls")),
+    path("staff/sources/", include("harvest.urls")),
+    path("staff/catalog/", include("catalog.staff_urls")),
+    path("staff/ill/", include("ill.staff_urls")),
+    path("staff/", include("portal.staff_urls")),
+    path("admin/", admin.site.urls),
+    path("", include("portal.site_urls")),
+]

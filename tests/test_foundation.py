@@ -1,0 +1,118 @@
+"""The foundation: health endpoint, production settings, the compose file, the Celery worker."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from django.test import Client
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.sqlite
+@pytest.mark.django_db
+def test_healthz_reports_every_part(client: Client) -> None:
+    response = client.get("/healthz")
+    body = response.json()
+    assert set(body["checks"]) == {"database", "cache", "broker", "search"}
+    assert response.status_code == 200, body
+    assert body["status"] == "ok"
+
+
+@pytest.mark.django_db
+def test_healthz_is_503_when_the_broker_is_down(client: Client, settings: object) -> None:
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:9/0"  # type: ignore[attr-defined]  # discard port
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["checks"]["broker"].startswith("error: ")
+    assert response.json()["checks"]["database"] == "ok"
+
+
+def production_env(**extra: str) -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items() if key not in {"DEBUG", "SAMSOK_TESTING"}}
+    env.update(
+        DEBUG="0",
+        SECRET_KEY="a-long-random-production-key-" + "x7Qp9" * 10,
+        ALLOWED_HOSTS="samsok.example.org",
+        **extra,
+    )
+    return env
+
+
+@pytest.mark.sqlite
+def test_check_deploy_is_clean_with_production_settings(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "DEBUG"],
+        cwd=REPO,
+        env=production_env(SAMSOK_DATA_DIR=str(tmp_path)),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+@pytest.mark.sqlite
+def test_production_refuses_to_start_without_secret_key(tmp_path: Path) -> None:
+    env = production_env(SAMSOK_DATA_DIR=str(tmp_path))
+    del env["SECRET_KEY"]
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=REPO, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
+
+
+def compose() -> dict:
+    return yaml.safe_load((REPO / "docker-compose.yml").read_text())
+
+
+@pytest.mark.sqlite
+def test_compose_has_the_full_stack_with_health_checks() -> None:
+    services = compose()["services"]
+    assert set(services) >= {"db", "redis", "elasticsearch", "migrate", "web", "worker", "indexer", "beat"}
+    assert services["db"]["image"].startswith("postgres:16")
+    assert services["redis"]["image"].startswith("redis:7")
+    assert services["elasticsearch"]["image"].split(":")[-1].startswith("8.")
+    for name in ["db", "redis", "elasticsearch", "web"]:
+        assert services[name]["healthcheck"]["test"], name
+    assert set(compose()["volumes"]) >= {"pg-data", "es-data", "samsok-data"}
+
+
+@pytest.mark.sqlite
+def test_compose_commands_refer_to_what_the_repo_has() -> None:
+    from django.conf import settings
+    from django.core.management import get_commands
+
+    services = compose()["services"]
+    assert (REPO / services["web"]["build"]).joinpath("Dockerfile").is_file()
+    gunicorn_target = services["web"]["command"][1]
+    module, attribute = gunicorn_target.split(":")
+    assert hasattr(__import__(module, fromlist=[attribute]), attribute)
+    assert services["migrate"]["command"][1:3] == ["manage.py", "migrate"]
+    assert "migrate" in get_commands()
+    celery_queues = set()
+    for name in ["worker", "indexer", "beat"]:
+        command = services[name]["command"]
+        assert command[:3] == ["celery", "-A", "portal"], name
+        assert (REPO / "portal" / "celery.py").is_file()
+        if "--queues" in command:
+            celery_queues.add(command[command.index("--queues") + 1])
+    assert settings.CELERY_TASK_DEFAULT_QUEUE in celery_queues
+    routed = {route["queue"] for route in settings.CELERY_TASK_ROUTES.values()}
+    assert routed <= celery_queues
+    indexer = services["indexer"]["command"]
+    assert indexer[indexer.index("--concurrency") + 1] == "1"  # tantivy: one writer
+
+
+@pytest.mark.sqlite
+def test_nothing_generated_or_secret_is_tracked() -> None:
+    tracked = subprocess.run(["git", "ls-files"], cwd=REPO, capture_output=True, text=True).stdout.split()
+    if not tracked:
+        pytest.skip("not a git checkout")
+    assert not [path for path in tracked if path.startswith(("var/", ".venv/", "node_modules/"))]
+    assert "secret_key" not in {Path(path).name for path in tracked}
