@@ -1,0 +1,61 @@
+"""Django admin for libraries, sources, runs and harvested records (raw bytes are not editable).
+
+Library lives in catalog but is registered here with its sources: registering a library and its
+sources is the harvest issue's admin task (catalog has no admin module of its own).
+"""
+
+from django.contrib import admin
+
+from catalog.models import Branch, Library, SourceRecord
+from harvest.models import HarvestRun, Source
+
+
+class BranchInline(admin.TabularInline):
+    model = Branch
+    extra = 0
+
+
+class SourceInline(admin.StackedInline):
+    model = Source
+    extra = 0
+    fields = [
+        "name",
+        "protocol",
+        "url",
+        "metadata_prefix",
+        "set_spec",
+        "holdings_profile",
+        "schedule_minutes",
+    ]
+    show_change_link = True
+
+
+@admin.register(Library)
+class LibraryAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "municipality", "email"]
+    search_fields = ["code", "name", "municipality"]
+    inlines = [BranchInline, SourceInline]
+
+
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):
+    list_display = ["id", "__str__", "library", "protocol", "state", "enabled", "last_success_at"]
+    list_filter = ["protocol", "state", "enabled"]
+    search_fields = ["name", "url", "library__code", "library__name"]
+    readonly_fields = ["harvest_from", "last_success_at", "created_at"]
+
+
+@admin.register(HarvestRun)
+class HarvestRunAdmin(admin.ModelAdmin):
+    list_display = ["id", "source", "status", "full", "started_at", "added", "updated", "deleted", "failed"]
+    list_filter = ["status", "full"]
+    readonly_fields = [field.name for field in HarvestRun._meta.fields]
+
+
+@admin.register(SourceRecord)
+class SourceRecordAdmin(admin.ModelAdmin):
+    list_display = ["id", "source", "local_id", "kind", "deleted", "error", "harvested_at"]
+    list_filter = ["kind", "deleted", "source"]
+    search_fields = ["local_id"]
+    readonly_fields = ["raw", "checksum", "repairs", "data", "cluster", "harvested_at"]
+    raw_id_fields = ["source"]

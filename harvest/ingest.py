@@ -1,0 +1,311 @@
+"""Store one page of harvested records: raw as received, checksum, mapped data, holdings.
+
+Everything is done per page with a few set-based queries (one checksum lookup, one bulk insert,
+one bulk update, one holdings rebuild), so the database cost grows with pages, not records.
+A record whose checksum did not change costs nothing beyond that lookup.
+"""
+
+import hashlib
+import logging
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from django.db.models import Q
+from django.utils import timezone
+from pymarc import Record
+
+from catalog.models import Holding, ItemStatus, Library, SourceRecord
+from harvest import bulk
+from harvest.holdings_links import linked_holdings, parents_of
+from harvest.models import Source
+from harvest.protocols.base import HarvestedItem
+from harvest.records import ParsedRecord, control_number, parse_by_format
+
+logger = logging.getLogger(__name__)
+logging.getLogger("pymarc").setLevel(logging.ERROR)  # it warns per odd indicator; we keep errors
+
+BIB = SourceRecord.Kind.BIB
+HOLDINGS = SourceRecord.Kind.HOLDINGS
+RECORD_FIELDS = ["kind", "parent_local_id", "raw", "raw_format", "checksum", "datestamp", "deleted"]
+RECORD_FIELDS += ["error", "repairs", "data", "harvested_at"]
+_STATUSES = set(ItemStatus.values)
+
+
+@dataclass
+class PageResult:
+    """What storing one page did; ``changed_ids`` are the bibliographic records to re-cluster."""
+
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    deleted: int = 0
+    failed: int = 0
+    changed_ids: set[int] = field(default_factory=set)
+    unknown_sigels: dict[str, int] = field(default_factory=dict)
+    failures: list[dict[str, str]] = field(default_factory=list)
+
+
+def checksum(raw: bytes) -> str:
+    return hashlib.sha256(raw).hexdigest()
+
+
+def _mapping() -> Any:
+    """catalog.mapping, imported when first needed (the merging engineer's module)."""
+    import catalog.mapping
+
+    return catalog.mapping
+
+
+class RecordWriter:
+    """Writes pages of one source's records for one run."""
+
+    def __init__(self, source: Source, touch_unchanged: bool = False) -> None:
+        self.source = source
+        self.touch_unchanged = touch_unchanged  # full runs mark what they saw (harvested_at)
+        self.libraries = dict(Library.objects.values_list("code", "id"))
+        self.default_library = source.library.code if source.library_id and source.library else None
+        self.mapping = _mapping()
+
+    # -- one page --------------------------------------------------------------------------
+
+    def write(self, items: list[HarvestedItem]) -> PageResult:
+        result = PageResult()
+        now = timezone.now()
+        latest: dict[str, tuple[HarvestedItem, str]] = {}
+        for item in items:
+            digest = "" if item.deleted else checksum(item.raw)
+            local_id = item.local_id or _synthetic_id(item, digest)
+            latest[local_id] = (item, digest)
+        existing = {
+            row[1]: row
+            for row in SourceRecord.objects.filter(source=self.source, local_id__in=list(latest)).values_list(
+                "id", "local_id", "checksum", "deleted", "kind", "parent_local_id"
+            )
+        }
+        creates: list[SourceRecord] = []
+        updates: list[SourceRecord] = []
+        own_holdings: dict[str, list[dict[str, Any]]] = {}
+        deleted_ids: list[int] = []
+        unchanged_ids: list[int] = []
+        holdings_parents: set[str] = set()
+        for local_id, (item, digest) in latest.items():
+            old = existing.get(local_id)
+            if item.deleted:
+                if old and not old[3]:
+                    deleted_ids.append(old[0])
+                    result.deleted += 1
+                    if old[4] == HOLDINGS and old[5]:
+                        holdings_parents.add(old[5])
+                continue
+            if old and old[2] == digest and not old[3]:
+                unchanged_ids.append(old[0])
+                result.unchanged += 1
+                continue
+            row = self._build(local_id, item, digest, now, result, own_holdings)
+            if row.kind == HOLDINGS and row.parent_local_id:
+                holdings_parents.add(row.parent_local_id)
+            if old:
+                row.pk = old[0]
+                updates.append(row)
+                if old[4] == HOLDINGS and old[5]:
+                    holdings_parents.add(old[5])
+            else:
+                creates.append(row)
+        self._save(creates, updates, deleted_ids, unchanged_ids, now, result)
+        self._rebuild_holdings(creates + updates, own_holdings, holdings_parents, deleted_ids, now, result)
+        return result
+
+    def _build(
+        self,
+        local_id: str,
+        item: HarvestedItem,
+        digest: str,
+        now: datetime,
+        result: PageResult,
+        own_holdings: dict[str, list[dict[str, Any]]],
+    ) -> SourceRecord:
+        parsed = item.result() or ParsedRecord(None, "no record")
+        row = SourceRecord(
+            source=self.source,
+            local_id=local_id[:255],
+            raw=item.raw,
+            raw_format=item.raw_format,
+            checksum=digest,
+            datestamp=item.datestamp,
+            deleted=False,
+            repairs=parsed.repairs,
+            harvested_at=now,
+            kind=BIB,
+        )
+        row.data = {}
+        error = parsed.error
+        if parsed.record is not None:
+            try:
+                self._describe(row, parsed.record, item, own_holdings)
+            except Exception as exc:  # a mapping bug must not abort the page: keep and explain
+                logger.exception("mapping %s:%s failed", self.source.pk, local_id)
+                error = f"mapping failed: {type(exc).__name__}: {exc}"
+        row.error = error
+        if error:
+            result.failed += 1
+            result.failures.append({"local_id": local_id, "error": error[:500]})
+            own_holdings.pop(local_id, None)
+            row.data = {}
+        return row
+
+    def _describe(
+        self,
+        row: SourceRecord,
+        record: Record,
+        item: HarvestedItem,
+        own_holdings: dict[str, list[dict[str, Any]]],
+    ) -> None:
+        if item.parent_local_id or self.mapping.is_holdings_record(record):
+            row.kind = HOLDINGS
+            row.parent_local_id = (item.parent_local_id or _field_004(record))[:255]
+            holdings = self.mapping.extract_holdings(
+                record, self.source.holdings_profile, self.default_library
+            )
+            row.data = {"holdings": holdings, "control_number": control_number(record)}
+            return
+        row.data = self.mapping.map_record(record)
+        own_holdings[row.local_id] = self.mapping.extract_holdings(
+            record, self.source.holdings_profile, self.default_library
+        )
+
+    def _save(
+        self,
+        creates: list[SourceRecord],
+        updates: list[SourceRecord],
+        deleted_ids: list[int],
+        unchanged_ids: list[int],
+        now: datetime,
+        result: PageResult,
+    ) -> None:
+        if creates:
+            bulk.insert(SourceRecord, creates)
+            if any(row.pk is None for row in creates):  # COPY does not hand ids back
+                ids = dict(
+                    SourceRecord.objects.filter(
+                        source=self.source, local_id__in=[row.local_id for row in creates]
+                    ).values_list("local_id", "id")
+                )
+                for row in creates:
+                    row.pk = ids[row.local_id]
+            result.added += len(creates)
+        for row in updates:
+            if row.error:
+                row.data = None  # type: ignore[assignment]  # keep the last good description
+        good_updates = [row for row in updates if not row.error]
+        failed_updates = [row for row in updates if row.error]
+        if good_updates:
+            SourceRecord.objects.bulk_update(good_updates, RECORD_FIELDS, batch_size=500)
+        if failed_updates:
+            fields = [name for name in RECORD_FIELDS if name not in ("data", "kind", "parent_local_id")]
+            SourceRecord.objects.bulk_update(failed_updates, fields, batch_size=500)
+        result.updated += len(updates)
+        if deleted_ids:
+            SourceRecord.objects.filter(id__in=deleted_ids).update(deleted=True, harvested_at=now)
+            Holding.objects.filter(record_id__in=deleted_ids).delete()
+        if unchanged_ids and self.touch_unchanged:
+            SourceRecord.objects.filter(id__in=unchanged_ids).update(harvested_at=now)
+        result.changed_ids.update(
+            row.pk for row in creates + good_updates if row.kind == BIB and not row.error
+        )
+        result.changed_ids.update(deleted_ids)
+
+    # -- holdings --------------------------------------------------------------------------
+
+    def _rebuild_holdings(
+        self,
+        written: list[SourceRecord],
+        own_holdings: dict[str, list[dict[str, Any]]],
+        holdings_parents: set[str],
+        deleted_ids: list[int],
+        now: datetime,
+        result: PageResult,
+    ) -> None:
+        """Holdings rows hang on the bibliographic record: its own fields plus linked records."""
+        bibs = {row.pk: row for row in written if row.kind == BIB and not row.error}
+        for bib in parents_of(self.source, holdings_parents):
+            bibs.setdefault(bib.pk, bib)
+        deleted = set(deleted_ids)
+        bibs = {pk: bib for pk, bib in bibs.items() if pk not in deleted and not bib.deleted}
+        if not bibs:
+            return
+        linked = linked_holdings(self.source, bibs.values())
+        rows: list[Holding] = []
+        for pk, bib in bibs.items():
+            own = own_holdings.get(bib.local_id)
+            if own is None:
+                own = self._reparse_own_holdings(bib)
+            for entry in own + linked.get(pk, []):
+                holding = self._holding_row(pk, entry, now, result)
+                if holding is not None:
+                    rows.append(holding)
+        Holding.objects.filter(record_id__in=list(bibs)).delete()
+        bulk.insert(Holding, rows)
+        result.changed_ids.update(bibs)
+
+    def _reparse_own_holdings(self, bib: SourceRecord) -> list[dict[str, Any]]:
+        parsed = parse_by_format(bytes(bib.raw), bib.raw_format)
+        if parsed.record is None:
+            return []
+        holdings: list[dict[str, Any]] = self.mapping.extract_holdings(
+            parsed.record, self.source.holdings_profile, self.default_library
+        )
+        return holdings
+
+    def _holding_row(
+        self, record_id: int, entry: dict[str, Any], now: datetime, result: PageResult
+    ) -> Holding | None:
+        code = str(entry.get("library") or "")
+        library_id = self.libraries.get(code)
+        if library_id is None:
+            result.unknown_sigels[code] = result.unknown_sigels.get(code, 0) + 1
+            return None
+        status = str(entry.get("status") or "unknown")
+        return Holding(
+            record_id=record_id,
+            library_id=library_id,
+            branch=str(entry.get("branch") or "")[:200],
+            shelf=str(entry.get("shelf") or "")[:200],
+            call_number=str(entry.get("call_number") or "")[:200],
+            item_id=str(entry.get("item_id") or "")[:100],
+            item_count=max(int(entry.get("item_count") or 1), 0),
+            status=status if status in _STATUSES else ItemStatus.UNKNOWN,
+            due_date=_date(entry.get("due_date")),
+            queue_length=entry.get("queue_length"),
+            checked_at=now,
+        )
+
+
+def _synthetic_id(item: HarvestedItem, digest: str) -> str:
+    """An id for a record without 001: its content hash (under its bib, for holdings)."""
+    if item.parent_local_id:
+        return f"{item.parent_local_id}#h{digest[:16]}"
+    return f"sha256:{digest[:32]}"
+
+
+def _field_004(record: Record) -> str:
+    found = record.get_fields("004")
+    return (found[0].data or "").strip() if found else ""
+
+
+def _date(value: object) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+def missing_records(source: Source, seen_since: datetime) -> "list[int]":
+    """Ids of live records a full run did not see (not touched since it started)."""
+    return list(
+        SourceRecord.objects.filter(Q(harvested_at__lt=seen_since), source=source, deleted=False).values_list(
+            "id", flat=True
+        )
+    )

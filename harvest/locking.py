@@ -1,0 +1,60 @@
+"""One run per source at a time, across processes and machines.
+
+PostgreSQL: a session-level advisory lock (released by the server if the process dies).
+SQLite (the embedded default, one machine): an exclusive ``flock`` on a file under DATA_DIR.
+"""
+
+import fcntl
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection
+
+# First key of the two-key advisory lock: "harvest" in ASCII, so other areas can pick their own.
+LOCK_NAMESPACE = 0x68617276
+
+
+class SourceBusy(Exception):
+    """Another run of this source is in progress."""
+
+
+@contextmanager
+def source_lock(source_id: int) -> Iterator[None]:
+    """Hold the source's lock for the block; raise SourceBusy at once if someone else has it."""
+    if connection.vendor == "postgresql":
+        with _advisory_lock(source_id):
+            yield
+    else:
+        with _file_lock(source_id):
+            yield
+
+
+@contextmanager
+def _advisory_lock(source_id: int) -> Iterator[None]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [LOCK_NAMESPACE, source_id])
+        (acquired,) = cursor.fetchone()
+    if not acquired:
+        raise SourceBusy(f"source {source_id} is being harvested already")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [LOCK_NAMESPACE, source_id])
+
+
+@contextmanager
+def _file_lock(source_id: int) -> Iterator[None]:
+    folder = Path(settings.DATA_DIR) / "locks"
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / f"harvest-source-{source_id}.lock").open("w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise SourceBusy(f"source {source_id} is being harvested already") from exc
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

@@ -1,0 +1,47 @@
+"""python manage.py add_source CODE --protocol {oai-pmh,marc-file} --url URL_OR_PATH [...]
+
+Prints the new source's id (last line: "added source N ...").
+"""
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from catalog.models import Library
+from harvest.models import Source
+
+
+class Command(BaseCommand):
+    help = "Register a harvest source for a library (CODE '-' for a regional feed of many libraries)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("code", help="Library sigel, or '-' for a regional feed carrying many libraries.")
+        parser.add_argument("--protocol", required=True, choices=Source.Protocol.values)
+        parser.add_argument("--url", required=True, help="OAI-PMH base URL, or a MARC file path/URL.")
+        parser.add_argument("--metadata-prefix", default="marcxml")
+        parser.add_argument("--set", default="", dest="set_spec")
+        parser.add_argument("--name", default="")
+        parser.add_argument("--holdings-profile", default="auto", choices=Source.HoldingsProfile.values)
+        parser.add_argument("--schedule-minutes", type=int, default=24 * 60)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        code = options["code"].strip()
+        library = None
+        if code != "-":
+            library = Library.objects.filter(code=code).first()
+            if library is None:
+                raise CommandError(f"unknown library {code!r}: add it first with add_library")
+        if options["schedule_minutes"] < 0:
+            raise CommandError("--schedule-minutes must be 0 or more")
+        source = Source.objects.create(
+            library=library,
+            name=options["name"],
+            protocol=options["protocol"],
+            url=options["url"],
+            metadata_prefix=options["metadata_prefix"],
+            set_spec=options["set_spec"],
+            holdings_profile=options["holdings_profile"],
+            schedule_minutes=options["schedule_minutes"],
+        )
+        self.stdout.write(str(source.pk))
+        self.stdout.write(f"added source {source.pk} ({source.get_protocol_display()} {source.url})")

@@ -1,0 +1,73 @@
+"""The harvest protocol contract: a driver turns a Source into pages of raw records.
+
+A driver resumes from the state saved on the run (``resumption_token`` / ``position``) and yields
+``Page`` objects; the service stores each page and the page's state in one transaction before
+asking for the next, so a crash resumes exactly after the last stored page.
+"""
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from harvest.records import ParsedRecord
+
+if TYPE_CHECKING:
+    from harvest.models import HarvestRun, Source
+
+
+class HarvestError(Exception):
+    """The source cannot be harvested now (unreachable, refuses, answers nonsense)."""
+
+
+@dataclass
+class HarvestedItem:
+    """One record as received: raw bytes plus what the parser made of them (None for deletions)."""
+
+    local_id: str
+    raw: bytes
+    raw_format: str
+    parsed: ParsedRecord | None = None
+    datestamp: datetime | None = None
+    deleted: bool = False
+    # Holdings delivered inside their bibliographic record (LIBRIS marcxml_includehold <about>).
+    parent_local_id: str = ""
+    # Parses on first use, so a record whose checksum is unchanged is never parsed at all.
+    parser: Callable[[], ParsedRecord] | None = None
+
+    def result(self) -> ParsedRecord | None:
+        if self.parsed is None and self.parser is not None:
+            self.parsed = self.parser()
+            self.parser = None
+        return self.parsed
+
+
+@dataclass
+class Page:
+    """Records to store, then the state to save with them (where the next request starts)."""
+
+    items: list[HarvestedItem]
+    resumption_token: str = ""
+    position: int = 0
+    window_until: datetime | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+class HarvestProtocol(ABC):
+    """One way of reading a source. Subclasses are registered in ``harvest.protocols.PROTOCOLS``."""
+
+    # True when every run delivers the source's whole current set (a file): the run then deletes
+    # what it did not see, like ``--full`` does for OAI-PMH.
+    delivers_complete_set: bool = False
+
+    def __init__(self, source: "Source") -> None:
+        self.source = source
+
+    @abstractmethod
+    def pages(self, run: "HarvestRun") -> Iterator[Page]:
+        """Pages of records from where ``run`` stopped (its saved state) to the end of the window."""
+
+    def window_start(self, run: "HarvestRun") -> datetime | None:
+        """Where an incremental run starts; None for protocols without windows."""
+        return None

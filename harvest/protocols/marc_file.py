@@ -1,0 +1,213 @@
+"""MARC files and URLs: ISO 2709, MARCXML (a collection or one record), MARC-in-JSON.
+
+Files are streamed: ISO 2709 is split at record terminators, MARCXML at ``</record>`` end tags
+(each record is parsed on its own, so one broken record does not take the rest of the file with
+it, and its bytes are kept as received). ``position`` is the byte offset after the last stored
+record for ISO 2709 and MARCXML, the record number for JSON (JSON is read whole).
+"""
+
+import json
+import re
+import urllib.request
+from collections.abc import Iterator
+from contextlib import closing
+from pathlib import Path
+from typing import IO, TYPE_CHECKING
+
+from pymarc import Record
+
+from harvest.protocols.base import HarvestedItem, HarvestError, HarvestProtocol, Page
+from harvest.records import (
+    ParsedRecord,
+    control_number,
+    decode_json_bytes,
+    parse_iso2709,
+    parse_marc_json,
+    parse_marcxml,
+)
+
+if TYPE_CHECKING:
+    from harvest.models import HarvestRun
+
+BLOCK = 1 << 20
+HOLDINGS_TYPES = "uvxy"  # leader/06 of a MARC 21 holdings record
+PAGE_SIZE = 500
+RECORD_TERMINATOR = b"\x1d"
+_XML_START = re.compile(rb"<(?:[\w.-]+:)?record(?=[\s>])")
+_XML_END = re.compile(rb"</(?:[\w.-]+:)?record\s*>")
+_XMLNS = re.compile(rb"""\sxmlns(?::[\w.-]+)?\s*=\s*(?:"[^"]*"|'[^']*')""")
+_XML_DECLARATION = re.compile(rb"<\?xml[^>]*\?>")
+HEADER_LIMIT = 1 << 16
+
+Chunk = tuple[bytes, int]  # raw record bytes, offset after it
+
+
+def open_stream(location: str) -> IO[bytes]:
+    """A local path or an http(s)/file URL, opened for streaming reads."""
+    if re.match(r"^(https?|file)://", location):
+        try:
+            return urllib.request.urlopen(location, timeout=60)  # noqa: S310 (scheme checked)
+        except OSError as exc:
+            raise HarvestError(f"cannot fetch {location}: {exc}") from exc
+    try:
+        return Path(location).open("rb")
+    except OSError as exc:
+        raise HarvestError(f"cannot open {location}: {exc}") from exc
+
+
+def skip_to(stream: IO[bytes], position: int) -> None:
+    """Move to a byte offset: seek on files, read and drop on URLs."""
+    if position <= 0:
+        return
+    if stream.seekable():
+        stream.seek(position)
+        return
+    remaining = position
+    while remaining > 0:
+        got = stream.read(min(BLOCK, remaining))
+        if not got:
+            return
+        remaining -= len(got)
+
+
+def iso2709_chunks(stream: IO[bytes], offset: int) -> Iterator[Chunk]:
+    """Records split at the record terminator (more robust than trusting leader lengths)."""
+    buffer = b""
+    while True:
+        block = stream.read(BLOCK)
+        buffer += block
+        parts = buffer.split(RECORD_TERMINATOR)
+        buffer = parts.pop() if block else b""
+        if not block and parts and not parts[-1].strip():
+            parts.pop()
+        for part in parts:
+            offset += len(part) + 1
+            if part.strip():
+                yield part.lstrip() + RECORD_TERMINATOR, offset
+        if not block:
+            if buffer.strip():
+                yield buffer.strip(), offset + len(buffer)
+            return
+
+
+def xml_wrapper(header: bytes) -> tuple[bytes, bytes]:
+    """Namespace declarations of the document element (and the XML declaration) for each record."""
+    declaration = _XML_DECLARATION.search(header)
+    namespaces = b"".join(dict.fromkeys(_XMLNS.findall(header)))
+    return (declaration.group(0) if declaration else b"") + b"<wrap" + namespaces + b">", b"</wrap>"
+
+
+def xml_chunks(stream: IO[bytes], offset: int) -> Iterator[Chunk]:
+    """Each ``<record>…</record>`` as bytes; an unterminated last record is yielded as it is."""
+    buffer = b""
+    eof = False
+    while True:
+        start = _XML_START.search(buffer)
+        end = _XML_END.search(buffer, start.end()) if start else None
+        if start and end:
+            yield buffer[start.start() : end.end()], offset + end.end()
+            offset += end.end()
+            buffer = buffer[end.end() :]
+            continue
+        if eof:
+            if start:
+                yield buffer[start.start() :], offset + len(buffer)
+            return
+        block = stream.read(BLOCK)
+        eof = not block
+        buffer += block
+
+
+def sniff(head: bytes) -> str:
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if text.startswith(b"<"):
+        return "marcxml"
+    if text.startswith((b"{", b"[")):
+        return "marc-json"
+    return "iso2709"
+
+
+class MarcFileProtocol(HarvestProtocol):
+    """A file (or URL) that holds the source's whole current set of records."""
+
+    delivers_complete_set = True
+
+    def pages(self, run: "HarvestRun") -> Iterator[Page]:
+        with closing(open_stream(self.source.url)) as stream:
+            head = stream.read(HEADER_LIMIT)
+        kind = sniff(head)
+        if kind == "marc-json":
+            yield from self._json_pages(run)
+            return
+        with closing(open_stream(self.source.url)) as stream:
+            skip_to(stream, run.position)
+            if kind == "marcxml":
+                wrapper = xml_wrapper(head[: _first_record_start(head)])
+                chunks = (
+                    (raw, end, parse_marcxml(raw, wrapper)) for raw, end in xml_chunks(stream, run.position)
+                )
+            else:
+                chunks = ((raw, end, parse_iso2709(raw)) for raw, end in iso2709_chunks(stream, run.position))
+            yield from _paged(chunks, kind)
+
+    def _json_pages(self, run: "HarvestRun") -> Iterator[Page]:
+        with closing(open_stream(self.source.url)) as stream:
+            raw_file = stream.read()
+        parsed: list[tuple[bytes, int, ParsedRecord]] = []
+        for raw, result in json_records(raw_file):
+            parsed.append((raw, len(parsed) + 1, result))
+        yield from _paged(iter(parsed[run.position :]), "marc-json")
+
+
+def _first_record_start(head: bytes) -> int:
+    match = _XML_START.search(head)
+    return match.start() if match else len(head)
+
+
+def json_records(raw_file: bytes) -> Iterator[tuple[bytes, ParsedRecord]]:
+    """A MARC-in-JSON object, an array of them, or JSON lines."""
+    text, _ = decode_json_bytes(raw_file)
+    try:
+        whole = json.loads(text)
+    except json.JSONDecodeError as exc:
+        lines = [line for line in text.splitlines() if line.strip()]
+        if "Extra data" not in str(exc) or len(lines) < 2:
+            yield raw_file, ParsedRecord(None, f"JSON does not parse: {exc}")
+            return
+        for line in lines:
+            raw = line.encode("utf-8", "surrogateescape")
+            try:
+                yield raw, parse_marc_json(json.loads(line))
+            except json.JSONDecodeError as line_exc:
+                yield raw, ParsedRecord(None, f"JSON does not parse: {line_exc}")
+        return
+    if isinstance(whole, list):
+        for obj in whole:
+            yield json.dumps(obj, ensure_ascii=False).encode("utf-8", "surrogateescape"), parse_marc_json(obj)
+    else:
+        yield raw_file, parse_marc_json(whole)
+
+
+def _is_holdings(record: Record) -> bool:
+    return str(record.leader or "").ljust(7)[6] in HOLDINGS_TYPES
+
+
+def _paged(chunks: Iterator[tuple[bytes, int, ParsedRecord]], raw_format: str) -> Iterator[Page]:
+    """Pages of items; a holdings record without 004 belongs to the bib before it (LIBRIS export)."""
+    items: list[HarvestedItem] = []
+    position = 0
+    last_bib = ""
+    for raw, position, parsed in chunks:
+        local_id = control_number(parsed.record) if parsed.record is not None else ""
+        item = HarvestedItem(local_id=local_id, raw=raw, raw_format=raw_format, parsed=parsed)
+        if parsed.record is not None:
+            if not _is_holdings(parsed.record):
+                last_bib = local_id
+            elif last_bib and not parsed.record.get_fields("004"):
+                item.parent_local_id = last_bib
+        items.append(item)
+        if len(items) >= PAGE_SIZE:
+            yield Page(items, position=position)
+            items = []
+    if items:
+        yield Page(items, position=position)

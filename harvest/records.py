@@ -1,0 +1,192 @@
+"""Raw record bytes as received → a pymarc ``Record`` with its encoding repaired, or an error.
+
+One function per serialization: ISO 2709, MARCXML (one ``<record>`` element), MARC-in-JSON.
+Parsers never raise for bad input: they return a ``ParsedRecord`` whose ``error`` says what the
+parser objected to, so the caller can store the record with its raw bytes and count it.
+"""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from lxml import etree
+from pymarc import Field, Indicators, Leader, Record, Subfield
+
+from harvest.encoding import SUSPECT, SUSPECT_BYTES, is_utf8, iso2709_is_utf8, repair_text
+
+MARC_NS = "http://www.loc.gov/MARC21/slim"
+LEADER_LENGTH = 24
+
+
+@dataclass
+class ParsedRecord:
+    record: Record | None
+    error: str = ""
+    repairs: list[str] = field(default_factory=list)
+
+
+class MarcError(ValueError):
+    """The record cannot be read as MARC (the message is shown on the source health page)."""
+
+
+def _unicode_leader(leader: str) -> Leader:
+    """Leader with character coding scheme set to Unicode: everything we store is Unicode."""
+    text = leader.ljust(LEADER_LENGTH)[:LEADER_LENGTH]
+    return Leader(text[:9] + "a" + text[10:])
+
+
+def _repair_fields(record: Record, repairs: set[str]) -> None:
+    for fld in record.fields:
+        if fld.is_control_field():
+            if fld.data and SUSPECT.search(fld.data):
+                fld.data = repair_text(fld.data, repairs)
+            continue
+        if any(SUSPECT.search(sf.value or "") for sf in fld.subfields):
+            fld.subfields = [Subfield(sf.code, repair_text(sf.value or "", repairs)) for sf in fld.subfields]
+
+
+def _finish(record: Record, repairs: set[str], always_check: bool = True) -> ParsedRecord:
+    if always_check:
+        _repair_fields(record, repairs)
+    if not record.fields:
+        return ParsedRecord(None, "record has no fields", sorted(repairs))
+    return ParsedRecord(record, "", sorted(repairs))
+
+
+def parse_iso2709(raw: bytes) -> ParsedRecord:
+    """One ISO 2709 record (with or without its record terminator)."""
+    if len(raw) < LEADER_LENGTH or not raw[:5].isdigit():
+        return ParsedRecord(None, "not an ISO 2709 record (no numeric record length in the leader)")
+    as_utf8, implied = iso2709_is_utf8(raw)
+    try:
+        record = Record(
+            data=raw,
+            to_unicode=True,
+            force_utf8=as_utf8,
+            hide_utf8_warnings=True,
+            utf8_handling="surrogateescape",
+        )
+    except Exception as exc:  # pymarc raises many kinds for broken structure
+        return ParsedRecord(None, f"{type(exc).__name__}: {exc}".rstrip(": "))
+    repairs = set(implied)
+    record.leader = _unicode_leader(str(record.leader))
+    # Valid UTF-8 without the byte patterns of mojibake needs no per-field look.
+    needs_check = not as_utf8 or not is_utf8(raw) or bool(SUSPECT_BYTES.search(raw))
+    return _finish(record, repairs, needs_check)
+
+
+def _localname(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def record_from_element(element: Any) -> Record:
+    """A MARCXML ``<record>`` element (namespaced or not) → Record; tags padded ("10" → "010")."""
+    record = Record(to_unicode=True, force_utf8=True)
+    fields = record.fields  # appended directly: add_field() re-sorts nothing but costs a call
+    leader = None
+    for child in element.iterchildren(tag=etree.Element):
+        name = _localname(child.tag)
+        get = child.get
+        if name == "datafield":
+            subs = [
+                Subfield(sub.get("code") or " ", sub.text or "")
+                for sub in child.iterchildren(tag=etree.Element)
+            ]
+            indicators = Indicators((get("ind1") or " ")[:1], (get("ind2") or " ")[:1])
+            fields.append(
+                Field(tag=(get("tag") or "").strip().zfill(3), indicators=indicators, subfields=subs)
+            )
+        elif name == "controlfield":
+            fields.append(Field(tag=(get("tag") or "").strip().zfill(3), data=child.text or ""))
+        elif name == "leader":
+            leader = child.text or ""
+    if not leader or not leader.strip():
+        raise MarcError("record has no leader")
+    record.leader = _unicode_leader(leader)
+    return record
+
+
+def parse_marcxml_element(element: Any, raw: bytes | None = None) -> ParsedRecord:
+    """``raw``: the element's bytes (UTF-8), if at hand; without mojibake patterns in them the
+    per-field repair pass is skipped (XML cannot carry invalid bytes, so nothing else to repair)."""
+    try:
+        record = record_from_element(element)
+    except MarcError as exc:
+        return ParsedRecord(None, str(exc))
+    return _finish(record, set(), raw is None or bool(SUSPECT_BYTES.search(raw)))
+
+
+def parse_marcxml(raw: bytes, wrapper: tuple[bytes, bytes] = (b"", b"")) -> ParsedRecord:
+    """One MARCXML record as bytes; ``wrapper`` re-supplies namespace declarations of its file."""
+    try:
+        root = etree.fromstring(wrapper[0] + raw + wrapper[1], parser=_XML_PARSER)
+    except etree.XMLSyntaxError as exc:
+        return ParsedRecord(None, f"XML not well-formed: {exc}")
+    element = root if not wrapper[0] else next(iter(root), None)
+    if element is None:
+        return ParsedRecord(None, "no <record> element")
+    utf8 = not wrapper[0] or b"encoding" not in wrapper[0] or b"utf-8" in wrapper[0].lower()
+    return parse_marcxml_element(element, raw if utf8 else None)
+
+
+_XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+
+
+def _json_field(tag: str, value: Any) -> Field:
+    if isinstance(value, str):
+        return Field(tag=tag, data=value)
+    if not isinstance(value, dict):
+        raise MarcError(f"field {tag}: neither a string nor an object")
+    subs: list[Subfield] = []
+    for item in value.get("subfields") or []:
+        if not isinstance(item, dict):
+            raise MarcError(f"field {tag}: subfield is not an object")
+        subs.extend(Subfield(str(code), str(text)) for code, text in item.items())
+    indicators = Indicators(str(value.get("ind1") or " ")[:1], str(value.get("ind2") or " ")[:1])
+    return Field(tag=tag, indicators=indicators, subfields=subs)
+
+
+def parse_marc_json(obj: Any) -> ParsedRecord:
+    """A MARC-in-JSON object ``{"leader": ..., "fields": [{"245": {...}}, ...]}`` → Record."""
+    try:
+        if not isinstance(obj, dict) or not isinstance(obj.get("fields"), list):
+            raise MarcError("not a MARC-in-JSON record (no 'fields' list)")
+        if not isinstance(obj.get("leader"), str):
+            raise MarcError("record has no leader")
+        record = Record(to_unicode=True, force_utf8=True)
+        record.leader = _unicode_leader(obj["leader"])
+        for entry in obj["fields"]:
+            if not isinstance(entry, dict):
+                raise MarcError("field is not an object")
+            for tag, value in entry.items():
+                record.add_field(_json_field(str(tag).zfill(3), value))
+    except MarcError as exc:
+        return ParsedRecord(None, str(exc))
+    return _finish(record, set())
+
+
+def decode_json_bytes(raw: bytes) -> tuple[str, bool]:
+    """JSON text from bytes; invalid UTF-8 bytes survive as surrogates for ``repair_text``."""
+    if is_utf8(raw):
+        return raw.decode("utf-8"), False
+    return raw.decode("utf-8", "surrogateescape"), True
+
+
+def control_number(record: Record) -> str:
+    """The record's own id (001), stripped; '' when it has none."""
+    found = record.get_fields("001")
+    return (found[0].data or "").strip() if found else ""
+
+
+def parse_by_format(raw: bytes, raw_format: str) -> ParsedRecord:
+    """Parse stored raw bytes again (for re-mapping without re-harvesting)."""
+    if raw_format == "iso2709":
+        return parse_iso2709(raw)
+    if raw_format == "marc-json":
+        import json
+
+        text, _ = decode_json_bytes(raw)
+        try:
+            return parse_marc_json(json.loads(text))
+        except json.JSONDecodeError as exc:
+            return ParsedRecord(None, f"JSON does not parse: {exc}")
+    return parse_marcxml(raw, (b"<wrap xmlns:marc='" + MARC_NS.encode() + b"'>", b"</wrap>"))

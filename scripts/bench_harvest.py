@@ -1,0 +1,253 @@
+"""Benchmark: harvest a generated 100,000-record MARCXML feed over OAI-PMH into PostgreSQL.
+
+Generates N bibliographic records with pymarc (ISBN, author, title, edition, imprint, extent,
+subjects, one or two 852 holdings at sample sigels), serves them from the local OAI-PMH provider
+(harvest.local_oai, 500 records per page) on 127.0.0.1 and harvests them into a fresh PostgreSQL
+database with the real pipeline: HTTP, XML, encoding checks, mapping, checksums, batched writes,
+holdings, clustering (catalog.clustering when present) and the indexing hand-off. Then:
+
+  * pymarc's bare parse of the same bytes (one MARCXML collection, pymarc.parse_xml_to_array)
+  * an incremental re-run (nothing changed: one empty window) and a --full re-run (all unchanged)
+
+Stage times are printed for the first harvest. Fetching and parsing run one page ahead in a
+thread (harvest.prefetch), so stages overlap and the sum can exceed the wall time.
+Target: the whole pipeline at no less than half of pymarc's bare parse rate.
+Run: DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python scripts/bench_harvest.py [N]
+(creates and drops a database named samsok_bench_harvest on that server; prints `uptime`).
+"""
+
+import io
+import multiprocessing
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+BASE_URL = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+BENCH_DB = "samsok_bench_harvest"
+SIGELS = ["Sods", "Nyks", "Li", "G", "Kar", "Hn", "Bor", "Ovik"]
+
+
+def recreate_database() -> None:
+    import psycopg
+
+    with psycopg.connect(BASE_URL, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
+        conn.execute(f"CREATE DATABASE {BENCH_DB}")
+
+
+os.environ["DATABASE_URL"] = BASE_URL.rsplit("/", 1)[0] + "/" + BENCH_DB
+os.environ.setdefault("SAMSOK_DATA_DIR", tempfile.mkdtemp(prefix="samsok-bench-harvest-"))
+os.environ.setdefault("SECRET_KEY", "bench-only-not-secret")
+os.environ.setdefault("DEBUG", "1")
+os.environ.setdefault("LOG_LEVEL", "ERROR")
+os.environ.pop("REDIS_URL", None)  # no broker: indexing would run in-process, see below
+os.environ["DJANGO_SETTINGS_MODULE"] = "portal.settings"
+
+
+def generate(count: int) -> list[bytes]:
+    """MARCXML <record> elements (namespaced), made with pymarc."""
+    from pymarc import Field, Indicators, Leader, Record, Subfield
+    from pymarc.marcxml import record_to_xml
+
+    records = []
+    for n in range(count):
+        record = Record(force_utf8=True, leader=Leader("00000nam a2200000 a 4500"))
+        isbn = f"978917{n:06d}"
+        record.add_field(Field(tag="001", data=f"bench{n}"))
+        record.add_field(Field(tag="008", data=f"240101s{1950 + n % 75}    sw |||| |    |00| 0|swe d"))
+        subs = [Subfield("a", isbn + "0"), Subfield("q", "inbunden")]
+        record.add_field(Field(tag="020", indicators=Indicators(" ", " "), subfields=subs))
+        author = [Subfield("a", f"Åkesson, Märta {n % 9000}"), Subfield("4", "aut")]
+        record.add_field(Field(tag="100", indicators=Indicators("1", " "), subfields=author))
+        title = [
+            Subfield("a", f"Skärgårdsliv och öar {n} :"),
+            Subfield("b", "en berättelse /"),
+            Subfield("c", "Märta Åkesson"),
+        ]
+        record.add_field(Field(tag="245", indicators=Indicators("1", "0"), subfields=title))
+        imprint = [Subfield("a", "Stockholm :"), Subfield("b", "Bonnier,"), Subfield("c", str(1950 + n % 75))]
+        record.add_field(Field(tag="264", indicators=Indicators(" ", "1"), subfields=imprint))
+        record.add_field(
+            Field(tag="300", indicators=Indicators(" ", " "), subfields=[Subfield("a", "320 sidor")])
+        )
+        for term in ("Skärgården", "Familjen"):
+            subject = [Subfield("a", term), Subfield("2", "sao")]
+            record.add_field(Field(tag="650", indicators=Indicators(" ", "7"), subfields=subject))
+        for sigel in {SIGELS[n % len(SIGELS)], SIGELS[(n * 7) % len(SIGELS)]}:
+            holding = [Subfield("b", sigel), Subfield("c", "Vuxen"), Subfield("h", "Hc")]
+            record.add_field(Field(tag="852", indicators=Indicators(" ", " "), subfields=holding))
+        records.append(record_to_xml(record, namespace=True))
+    return records
+
+
+class StageTimer:
+    """Wraps functions to add their wall time to named stages (nested stages are subtracted)."""
+
+    def __init__(self) -> None:
+        self.totals: dict[str, float] = {}
+        self.local = threading.local()
+
+    def wrap(self, owner: object, name: str, stage: str) -> None:
+        original = getattr(owner, name)
+
+        def timed(*args: object, **kwargs: object) -> object:
+            stack = self.local.__dict__.setdefault("stack", [])
+            stack.append(0.0)
+            started = time.perf_counter()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                elapsed = time.perf_counter() - started
+                inner = stack.pop()
+                self.totals[stage] = self.totals.get(stage, 0.0) + elapsed - inner
+                if stack:
+                    stack[-1] += elapsed
+
+        setattr(owner, name, timed)
+
+
+def instrument() -> tuple[StageTimer, list[int]]:
+    """Time each stage; collect cluster ids instead of indexing in-process (a Celery worker's job)."""
+    import catalog.clustering
+    import catalog.mapping
+    from harvest import services
+    from harvest.ingest import RecordWriter
+    from harvest.protocols import oai_pmh
+    from harvest.protocols.oai_http import OaiHttpClient
+
+    timer = StageTimer()
+    timer.wrap(OaiHttpClient, "get", "HTTP (server + client)")
+    timer.wrap(oai_pmh, "parse_list_records", "XML + MARC parse, encoding check")
+    timer.wrap(catalog.mapping, "map_record", "catalog.mapping.map_record")
+    timer.wrap(catalog.mapping, "extract_holdings", "catalog.mapping.extract_holdings")
+    timer.wrap(RecordWriter, "write", "ingest: checksums, DB writes, holdings")
+    timer.wrap(catalog.clustering, "assign_clusters", "catalog.clustering.assign_clusters")
+    queued: list[int] = []
+    services.enqueue_indexing = lambda ids: queued.extend(ids)  # type: ignore[assignment]
+    return timer, queued
+
+
+def serve(repository: object, urls: "multiprocessing.Queue[str]") -> None:
+    from harvest.local_oai import LocalOaiServer
+
+    with LocalOaiServer(repository) as server:  # type: ignore[arg-type]
+        urls.put(server.url)
+        server.thread.join()
+
+
+def bare_parse_rate(records: list[bytes]) -> float:
+    import pymarc
+
+    collection = (
+        b'<?xml version="1.0" encoding="UTF-8"?><collection xmlns="http://www.loc.gov/MARC21/slim">'
+        + b"".join(records)
+        + b"</collection>"
+    )
+    started = time.perf_counter()
+    parsed = pymarc.parse_xml_to_array(io.BytesIO(collection))
+    elapsed = time.perf_counter() - started
+    assert len(parsed) == len(records)
+    return len(records) / elapsed
+
+
+def main() -> None:
+    count = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
+    recreate_database()
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from catalog.models import Holding, Library, SourceRecord
+    from harvest.local_oai import Repository
+    from harvest.models import Source
+    from harvest.services import harvest_source
+
+    call_command("migrate", verbosity=0)
+    for sigel in SIGELS:
+        Library.objects.create(code=sigel, name=f"Bibliotek {sigel}")
+    started = time.perf_counter()
+    records = generate(count)
+    megabytes = sum(map(len, records)) / 1e6
+    print(f"generated {count} records ({megabytes:.1f} MB MARCXML) in {time.perf_counter() - started:.1f}s")
+    bare_before = bare_parse_rate(records)
+    print(f"pymarc bare parse (parse_xml_to_array): {bare_before:,.0f} records/s")
+    sample = records[:20_000]  # re-measured after the harvest, under the load of that moment
+    repository = Repository(page_size=500)
+    for n, xml in enumerate(records):
+        repository.put(f"oai:bench:{n}", xml)
+    del records
+    if os.environ.get("BENCH_NO_READ_AHEAD"):
+        from harvest import services
+
+        services.read_ahead = lambda pages: pages  # type: ignore[assignment]
+    timer, queued = instrument()
+    # The provider runs in its own (forked) process, as a real one would: not competing for our GIL.
+    urls: multiprocessing.Queue[str] = multiprocessing.get_context("fork").Queue()
+    provider = multiprocessing.get_context("fork").Process(target=serve, args=(repository, urls), daemon=True)
+    from django.db import connections
+
+    connections.close_all()  # the child must not share our database socket
+    provider.start()
+    url = urls.get(timeout=60)
+    try:
+        source = Source.objects.create(protocol="oai-pmh", url=url, metadata_prefix="marcxml")
+        for label, full in (
+            ("first harvest", False),
+            ("incremental, nothing new", False),
+            ("--full, all unchanged", True),
+        ):
+            started = time.perf_counter()
+            if os.environ.get("BENCH_PROFILE") and label == "first harvest":
+                import cProfile
+
+                profiler = cProfile.Profile()
+                run = profiler.runcall(harvest_source, source.pk, full=full)
+                profiler.dump_stats(os.environ["BENCH_PROFILE"])
+            else:
+                run = harvest_source(source.pk, full=full)
+            elapsed = time.perf_counter() - started
+            seen = run.added + run.updated + run.unchanged + run.failed
+            rate = seen / elapsed if seen else 0
+            print(
+                f"{label}: {run.status} in {elapsed:.1f}s, {seen} records ({run.added} added, "
+                f"{run.unchanged} unchanged, {run.failed} failed) = {rate:,.0f} records/s"
+            )
+            if label == "first harvest":
+                pipeline, first_elapsed = rate, elapsed
+                for stage, seconds in sorted(timer.totals.items(), key=lambda item: -item[1]):
+                    print(f"    {stage:<42} {seconds:7.1f}s  {1000 * seconds / max(seen, 1):.2f} ms/record")
+                other = elapsed - sum(timer.totals.values())
+                print(f"    {'rest (run loop, saved state; minus overlap)':<42} {other:7.1f}s")
+                from catalog.search.indexing import index_clusters
+
+                started = time.perf_counter()
+                index_clusters(sorted(set(queued)))
+                indexing = time.perf_counter() - started
+                clusters = len(set(queued))
+                print(f"    indexing {clusters} clusters (the Celery index queue's job): {indexing:.1f}s")
+    finally:
+        provider.terminate()
+    print(
+        f"stored: {SourceRecord.objects.count()} records, {Holding.objects.count()} holdings, "
+        f"{SourceRecord.objects.exclude(cluster=None).count()} clustered"
+    )
+    bare_after = bare_parse_rate(sample)
+    bare = (bare_before + bare_after) / 2
+    print(f"pymarc bare parse again (20,000 records): {bare_after:,.0f} records/s; mean {bare:,.0f}")
+    print(f"pipeline / bare parse = {pipeline / bare:.2f} (target >= 0.50)")
+    with_index = count / (first_elapsed + indexing)
+    print(
+        f"including in-process indexing: {with_index:,.0f} records/s = {with_index / bare:.2f} of bare parse"
+    )
+    print("uptime:", subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip())
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,295 @@
+"""OAI-PMH against a real provider on 127.0.0.1 (harvest.local_oai), and recorded responses."""
+
+from pathlib import Path
+
+import pytest
+
+from catalog.models import Holding, SourceRecord
+from harvest.local_oai import LocalOaiServer
+from harvest.models import HarvestRun, Source
+from harvest.protocols.oai_response import ERROR_CODES
+from harvest.services import harvest_source
+from tests.harvest.conftest import marcxml
+
+pytestmark = pytest.mark.django_db
+
+
+def fill(server: LocalOaiServer, count: int, prefix: str = "oai:test:") -> None:
+    for number in range(1, count + 1):
+        server.repository.put(f"{prefix}{number}", marcxml(str(number), f"Titel {number}"))
+
+
+def live_ids(source: Source) -> set[str]:
+    return set(SourceRecord.objects.filter(source=source, deleted=False).values_list("local_id", flat=True))
+
+
+def list_requests(server: LocalOaiServer) -> list[dict[str, str]]:
+    return [params for params in server.requests if params.get("verb") == "ListRecords"]
+
+
+def test_multi_page_resumption_stores_every_record_once(
+    oai_server: LocalOaiServer, oai_source: Source
+) -> None:
+    fill(oai_server, 8)  # 3 pages of 3
+    run = harvest_source(oai_source.pk)
+    assert (run.status, run.added, run.failed) == (HarvestRun.Status.COMPLETE, 8, 0)
+    assert len(list_requests(oai_server)) == 3
+    assert live_ids(oai_source) == {f"oai:test:{n}" for n in range(1, 9)}
+    assert Holding.objects.filter(record__source=oai_source, library__code="Sods").count() == 8
+    oai_source.refresh_from_db()
+    assert oai_source.harvest_from == run.window_until and run.window_until is not None
+
+
+def test_incremental_run_asks_from_the_last_response_date(
+    oai_server: LocalOaiServer, oai_source: Source
+) -> None:
+    fill(oai_server, 6)  # one deletion of six stays under the mass-deletion guard (20 %)
+    first = harvest_source(oai_source.pk)
+    asked_before = len(list_requests(oai_server))
+    oai_server.repository.put("oai:test:2", marcxml("2", "Titel 2, ny upplaga"))
+    oai_server.repository.put("oai:test:9", marcxml("9", "Titel 9"))
+    oai_server.repository.delete("oai:test:3")
+    second = harvest_source(oai_source.pk)
+    assert list_requests(oai_server)[asked_before]["from"] == first.window_until.strftime(
+        "%Y-%m-%dT%H:%M:%SZ"
+    )
+    assert (second.added, second.updated, second.deleted) == (1, 1, 1)
+    assert live_ids(oai_source) == {f"oai:test:{n}" for n in (1, 2, 4, 5, 6, 9)}
+    changed = SourceRecord.objects.get(source=oai_source, local_id="oai:test:2")
+    assert changed.data["title"].startswith("Titel 2, ny upplaga")
+    assert not Holding.objects.filter(record__local_id="oai:test:3").exists()
+
+
+def test_503_with_retry_after_is_honoured(oai_server: LocalOaiServer, oai_source: Source) -> None:
+    fill(oai_server, 4)
+    oai_server.fail_next(skip=1, status=503, retry_after=1)  # Identify passes, first ListRecords is busy
+    run = harvest_source(oai_source.pk)
+    assert (run.status, run.added) == (HarvestRun.Status.COMPLETE, 4)
+    assert len(list_requests(oai_server)) == 3  # the refused request was asked again
+
+
+def test_gzip_responses(oai_server: LocalOaiServer, oai_source: Source) -> None:
+    fill(oai_server, 4)
+    oai_server.gzip = True
+    assert harvest_source(oai_source.pk).added == 4
+
+
+def test_connection_cut_mid_harvest_then_resume(oai_server: LocalOaiServer, oai_source: Source) -> None:
+    fill(oai_server, 8)
+    for attempt in range(3):  # the third request (page 2) and both of its retries are cut off
+        oai_server.fail(3 + attempt, cut=True)
+    failed = harvest_source(oai_source.pk)
+    assert (failed.status, failed.added) == (HarvestRun.Status.FAILED, 3)
+    assert failed.resumption_token
+    oai_source.refresh_from_db()
+    assert oai_source.state == Source.State.FAILING
+    resumed = harvest_source(oai_source.pk)
+    assert resumed.pk == failed.pk and resumed.status == HarvestRun.Status.COMPLETE
+    assert (resumed.added, resumed.updated, resumed.unchanged) == (8, 0, 0)
+    assert list_requests(oai_server)[-2]["resumptionToken"] == failed.resumption_token
+    assert live_ids(oai_source) == {f"oai:test:{n}" for n in range(1, 9)}
+
+
+def test_crash_while_storing_a_page_resumes_without_duplicates(
+    oai_server: LocalOaiServer, oai_source: Source, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from harvest.ingest import RecordWriter
+
+    fill(oai_server, 8)
+    original = RecordWriter.write
+    calls = {"n": 0}
+
+    def crash_on_second_page(self: RecordWriter, items: list) -> object:
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise RuntimeError("worker killed")
+        return original(self, items)
+
+    monkeypatch.setattr(RecordWriter, "write", crash_on_second_page)
+    crashed = harvest_source(oai_source.pk)
+    assert (crashed.status, crashed.added) == (HarvestRun.Status.FAILED, 3)
+    monkeypatch.setattr(RecordWriter, "write", original)
+    resumed = harvest_source(oai_source.pk)
+    assert (resumed.status, resumed.added, resumed.unchanged) == (HarvestRun.Status.COMPLETE, 8, 0)
+    assert SourceRecord.objects.filter(source=oai_source).count() == 8
+
+
+def test_no_records_match_is_an_empty_success(oai_server: LocalOaiServer, oai_source: Source) -> None:
+    run = harvest_source(oai_source.pk)
+    assert (run.status, run.added) == (HarvestRun.Status.COMPLETE, 0)
+    assert run.window_until is not None
+
+
+def test_bad_resumption_token_restarts_the_window(oai_server: LocalOaiServer, oai_source: Source) -> None:
+    fill(oai_server, 8)
+    oai_server.fail(3, error="badResumptionToken")  # page 2 refused: the window starts again
+    run = harvest_source(oai_source.pk)
+    assert (run.status, run.added, run.unchanged) == (HarvestRun.Status.COMPLETE, 8, 3)
+    assert "resumption token refused" in run.errors[0]["message"]
+
+
+@pytest.mark.parametrize("code", [c for c in ERROR_CODES if c not in ("noRecordsMatch",)] + ["someOtherCode"])
+def test_every_other_oai_error_fails_the_run_with_its_code(
+    oai_server: LocalOaiServer, oai_source: Source, code: str
+) -> None:
+    fill(oai_server, 2)
+    oai_server.fail(2, error=code)
+    run = harvest_source(oai_source.pk)
+    assert run.status == HarvestRun.Status.FAILED
+    assert code in run.errors[-1]["message"]
+
+
+def test_unknown_metadata_prefix_is_cannot_disseminate(
+    oai_server: LocalOaiServer, oai_source: Source
+) -> None:
+    oai_source.metadata_prefix = "oai_dc"
+    oai_source.save()
+    run = harvest_source(oai_source.pk)
+    assert run.status == HarvestRun.Status.FAILED and "cannotDisseminateFormat" in run.errors[-1]["message"]
+
+
+def test_sets_and_marc21_prefix(oai_server: LocalOaiServer, oai_source: Source) -> None:
+    oai_server.repository.put("oai:a", marcxml("a", "A"), sets=("bib:Sods",))
+    oai_server.repository.put("oai:b", marcxml("b", "B"), sets=("bib:Li",))
+    oai_source.set_spec, oai_source.metadata_prefix = "bib:Sods", "marc21"
+    oai_source.save()
+    assert harvest_source(oai_source.pk).added == 1
+    assert live_ids(oai_source) == {"oai:a"}
+
+
+def test_holdings_in_about_are_linked_to_their_bib(oai_server: LocalOaiServer, oai_source: Source) -> None:
+    holding = marcxml("h1", "", sigel="Li", leader6="x").replace(b"<leader>00000nxm", b"<leader>00000nxm")
+    oai_server.repository.put(
+        "oai:libris:bib/7149593", marcxml("7149593", "Anteckningar", sigel=""), about=holding
+    )
+    run = harvest_source(oai_source.pk)
+    assert run.added == 2
+    assert list(Holding.objects.values_list("record__local_id", "library__code")) == [
+        ("oai:libris:bib/7149593", "Li")
+    ]
+
+
+def test_garbage_answer_fails_the_run(oai_server: LocalOaiServer, oai_source: Source) -> None:
+    oai_server.fail(2, body=b"broken xml")
+    run = harvest_source(oai_source.pk)
+    assert run.status == HarvestRun.Status.FAILED and "not well-formed" in run.errors[-1]["message"]
+
+
+@pytest.fixture
+def replay_server(fast_http: None, shared_testdata: Path) -> object:
+    with LocalOaiServer(replay_dir=shared_testdata / "oai-pmh" / "sickle") as server:
+        yield server
+
+
+def test_recorded_sickle_chain_with_deletions(replay_server: LocalOaiServer, libraries: dict) -> None:
+    """ListRecords → 2 → 3 → 4: the same two identifiers on every page, one deleted (never seen
+    live, so nothing to delete), one live oai_dc record (kept as failed: not MARCXML), and a
+    deleted header without identifier (skipped)."""
+    replay_server.replay_first = "ListRecords.xml"
+    source = Source.objects.create(protocol="oai-pmh", url=replay_server.url)
+    run = harvest_source(source.pk)
+    assert run.status == HarvestRun.Status.COMPLETE
+    assert len(list_requests(replay_server)) == 4
+    assert (run.added, run.failed, run.unchanged, run.deleted) == (1, 1, 3, 0)
+    assert "metadata is not MARCXML" in SourceRecord.objects.filter(source=source).first().error
+
+
+def test_recorded_alma_marc21_page(fast_http: None, shared_testdata: Path, libraries: dict) -> None:
+    with LocalOaiServer(replay_dir=shared_testdata / "oai-pmh" / "vufindharvest") as server:
+        server.replay_first = "marc.xml"  # its token "fakeresumptiontoken" names no file: window restarts
+        source = Source.objects.create(protocol="oai-pmh", url=server.url, metadata_prefix="marc21")
+        run = harvest_source(source.pk)
+    assert run.status == HarvestRun.Status.FAILED
+    assert "badResumptionToken" in run.errors[-1]["message"]
+    assert (run.added, run.failed) == (100, 0)
+    assert SourceRecord.objects.filter(source=source, error="").count() == 100
+
+
+@pytest.mark.parametrize("name", ["badArgument.xml", "cannotDisseminateFormat.xml", "noSetHierarchy.xml"])
+def test_recorded_error_responses(fast_http: None, shared_testdata: Path, libraries: dict, name: str) -> None:
+    with LocalOaiServer(replay_dir=shared_testdata / "oai-pmh" / "sickle") as server:
+        server.replay_first = name
+        source = Source.objects.create(protocol="oai-pmh", url=server.url)
+        run = harvest_source(source.pk)
+    assert run.status == HarvestRun.Status.FAILED
+    assert name.removesuffix(".xml") in run.errors[-1]["message"]
+
+
+def test_recorded_no_records_match(fast_http: None, shared_testdata: Path, libraries: dict) -> None:
+    with LocalOaiServer(replay_dir=shared_testdata / "oai-pmh" / "sickle") as server:
+        server.replay_first = "noRecordsMatch.xml"
+        source = Source.objects.create(protocol="oai-pmh", url=server.url)
+        run = harvest_source(source.pk)
+    assert (run.status, run.added) == (HarvestRun.Status.COMPLETE, 0)
+
+
+def test_timeout_is_retried(oai_server: LocalOaiServer, oai_source: Source, settings: object) -> None:
+    settings.HARVEST_OAI_HTTP = {"retries": 2, "backoff": 0.01, "timeout": 0.3}  # type: ignore[attr-defined]
+    fill(oai_server, 2)
+    oai_server.fail(2, delay=0.6)
+    run = harvest_source(oai_source.pk)
+    assert (run.status, run.added) == (HarvestRun.Status.COMPLETE, 2)
+
+
+def test_day_granularity_and_earliest_datestamp(fast_http: None, libraries: dict) -> None:
+    from datetime import UTC, datetime
+
+    from harvest.local_oai import Repository
+
+    with LocalOaiServer(Repository(page_size=3, granularity="YYYY-MM-DD")) as server:
+        fill(server, 2)
+        source = Source.objects.create(
+            protocol="oai-pmh", url=server.url, harvest_from=datetime(1990, 5, 1, 12, 30, tzinfo=UTC)
+        )
+        harvest_source(source.pk)
+    assert list_requests(server)[0]["from"] == "2000-01-01"  # clamped to earliestDatestamp, day only
+
+
+def test_full_run_deletes_what_the_server_no_longer_has(
+    oai_server: LocalOaiServer, oai_source: Source
+) -> None:
+    fill(oai_server, 6)
+    harvest_source(oai_source.pk)
+    del oai_server.repository.records["oai:test:4"]  # gone without a deletion marker
+    run = harvest_source(oai_source.pk, full=True)
+    assert (run.status, run.full, run.deleted, run.unchanged) == (HarvestRun.Status.COMPLETE, True, 1, 5)
+    assert "oai:test:4" not in live_ids(oai_source)
+    assert "from" not in list_requests(oai_server)[-2]
+
+
+def test_mass_deletion_guard_on_incremental_deletions(oai_server: LocalOaiServer, oai_source: Source) -> None:
+    fill(oai_server, 6)
+    harvest_source(oai_source.pk)
+    for number in (1, 2, 3):
+        oai_server.repository.delete(f"oai:test:{number}")
+    run = harvest_source(oai_source.pk)
+    oai_source.refresh_from_db()
+    assert run.status == HarvestRun.Status.STOPPED and oai_source.state == Source.State.NEEDS_ATTENTION
+    assert len(live_ids(oai_source)) == 6
+
+
+@pytest.mark.parametrize(("folder", "problem"), [("fake3", "not well-formed"), ("fake4", "not well-formed")])
+def test_recorded_broken_identify(
+    fast_http: None, shared_testdata: Path, libraries: dict, folder: str, problem: str
+) -> None:
+    with LocalOaiServer(replay_dir=shared_testdata / "oai-pmh" / "pyoai" / folder) as server:
+        server.replay_identify = "00001.xml"
+        source = Source.objects.create(protocol="oai-pmh", url=server.url)
+        run = harvest_source(source.pk)
+    assert run.status == HarvestRun.Status.FAILED and problem in run.errors[-1]["message"]
+
+
+def test_recorded_identify_with_invalid_earliest_datestamp(shared_testdata: Path) -> None:
+    from harvest.protocols.oai_response import parse_identify
+
+    identify = parse_identify((shared_testdata / "oai-pmh" / "pyoai" / "fake5" / "00001.xml").read_bytes())
+    assert identify.earliest is None
+
+
+def test_recorded_dspace_page_with_deletions(fast_http: None, shared_testdata: Path, libraries: dict) -> None:
+    """A real 81-record DSpace page (2 deleted); oai_dc, so each live record is kept as failed."""
+    with LocalOaiServer(replay_dir=shared_testdata / "oai-pmh" / "pyoai" / "fake2") as server:
+        server.replay_first = "00002.xml"
+        source = Source.objects.create(protocol="oai-pmh", url=server.url, metadata_prefix="oai_dc")
+        run = harvest_source(source.pk)
+    assert (run.status, run.added, run.failed, run.deleted) == (HarvestRun.Status.COMPLETE, 79, 79, 0)
