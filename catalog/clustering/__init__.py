@@ -1,0 +1,30 @@
+"""Merging the copies of one title across libraries into clusters, explainably.
+
+Contract: ``assign_clusters(record_ids) -> set[int]`` (re)assigns the given SourceRecords (new,
+changed or deleted; bibliographic or holdings) to clusters, keeps ``Cluster.data`` current,
+deletes emptied clusters and returns every affected cluster id, deleted ones included.
+
+Rules (details in the modules):
+
+- ``keys``: records are candidates when they share a format-scoped key: LIBRIS id, ISBN
+  (ISBN-10 and -13 agree), EAN, or normalized title + first author + year.
+- ``partition``: never across formats, never on conflicting identifiers; each member keeps its
+  merge reason ("same ISBN 9789127108503", "same title/author/year"); same records, same
+  clusters, whatever the order they arrived in.
+- ``display``: the display record is a LIBRIS record before a local one, then the most
+  complete, then the first in canonical order.
+- ``overrides``: librarians' splits and merges, stored as ``MergeOverride`` rows.
+- Holdings records (LIBRIS 004) follow the cluster of their bibliographic record.
+"""
+
+from collections.abc import Iterable
+
+from catalog.clustering.assignment import assign
+
+
+def assign_clusters(record_ids: Iterable[int]) -> set[int]:
+    """(Re)assign these records to clusters; returns every affected cluster id (incl. deleted)."""
+    return assign(record_ids)
+
+
+__all__ = ["assign_clusters"]

@@ -1,0 +1,177 @@
+"""Bulk reads and writes for clustering: fast paths on PostgreSQL (arrays, COPY), the ORM elsewhere.
+
+IN-lists with thousands of parameters are slow to bind, so on PostgreSQL every list travels
+as one array parameter (``= ANY(%s)``, ``unnest``) and match keys are written with COPY.
+"""
+
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+from django.db import connection
+from django.utils import timezone
+
+from catalog.models import Cluster, MatchKey, SourceRecord
+
+T = TypeVar("T")
+# One advisory lock id for "clustering is running": merges of different harvests queue up.
+_LOCK_ID = 0x53414D534F4B  # "SAMSOK"
+_RECORDS = SourceRecord._meta.db_table
+_KEYS = MatchKey._meta.db_table
+_CLUSTERS = Cluster._meta.db_table
+
+
+def postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def chunk_size() -> int:
+    """IN-list size that every backend accepts (SQLite counts bound parameters)."""
+    if postgres():
+        return 5000
+    limit = connection.features.max_query_params or 5000
+    return max(100, min(5000, limit - 10))
+
+
+def chunked(values: Iterable[T], size: int | None = None) -> Iterator[list[T]]:
+    size = size or chunk_size()
+    batch: list[T] = []
+    for value in values:
+        batch.append(value)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+@contextmanager
+def clustering_lock() -> Iterator[None]:
+    """Serialize clustering runs across processes (PostgreSQL advisory lock; SQLite has one writer)."""
+    if not postgres():
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s)", [_LOCK_ID])
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [_LOCK_ID])
+
+
+def _fetch(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return list(cursor.fetchall())
+
+
+def record_rows(ids: list[int], fields: Sequence[str]) -> list[tuple[Any, ...]]:
+    """Columns of these source records; ``data`` comes back decoded."""
+    if not postgres():
+        return list(SourceRecord.objects.filter(id__in=ids).values_list(*fields))
+    columns = ", ".join(fields)
+    return _fetch(f"SELECT {columns} FROM {_RECORDS} WHERE id = ANY(%s)", [ids])  # noqa: S608 - our columns
+
+
+def keys_of_records(ids: list[int]) -> list[tuple[int, str]]:
+    if not postgres():
+        return list(MatchKey.objects.filter(record_id__in=ids).values_list("record_id", "key"))
+    return [(r, k) for r, k in _fetch(f"SELECT record_id, key FROM {_KEYS} WHERE record_id = ANY(%s)", [ids])]  # noqa: S608
+
+
+def records_with_keys(keys: list[str]) -> set[int]:
+    if not postgres():
+        return set(MatchKey.objects.filter(key__in=keys).values_list("record_id", flat=True))
+    return {r for (r,) in _fetch(f"SELECT record_id FROM {_KEYS} WHERE key = ANY(%s)", [keys])}  # noqa: S608
+
+
+def replace_keys(keys: dict[int, list[str]]) -> None:
+    """Make these records' stored match keys exactly the given ones."""
+    ids = list(keys)
+    if not postgres():
+        MatchKey.objects.filter(record_id__in=ids).delete()
+        fresh = [MatchKey(record_id=rid, key=key) for rid in ids for key in keys[rid]]
+        MatchKey.objects.bulk_create(fresh, batch_size=2000)
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {_KEYS} WHERE record_id = ANY(%s)", [ids])  # noqa: S608
+        with cursor.cursor.copy(f"COPY {_KEYS} (record_id, key) FROM STDIN") as copy:
+            for rid in ids:
+                for key in keys[rid]:
+                    copy.write_row((rid, key))
+
+
+def create_clusters(rows: Sequence[tuple[dict[str, Any], int | None, str]]) -> list[int]:
+    """New clusters from (data, display record id, work key); returns their ids in order."""
+    if not rows:
+        return []
+    if not postgres():
+        created = Cluster.objects.bulk_create(
+            [Cluster(data=data, display_record_id=display, work_key=key) for data, display, key in rows],
+            batch_size=500,
+        )
+        return [c.pk for c in created]
+    ids = [
+        i
+        for (i,) in _fetch(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [_CLUSTERS, len(rows)],
+        )
+    ]
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        columns = "(id, data, display_record_id, work_key, created_at, updated_at)"
+        with cursor.cursor.copy(f"COPY {_CLUSTERS} {columns} FROM STDIN") as copy:
+            for cid, (data, display, key) in zip(ids, rows, strict=True):
+                copy.write_row((cid, json.dumps(data), display, key, now, now))
+    return ids
+
+
+def update_memberships(rows: Sequence[tuple[int, int | None, str]]) -> None:
+    """Set (cluster_id, merge_reason) of many records: [(record id, cluster id, reason)]."""
+    if not rows:
+        return
+    if not postgres():
+        objects = [SourceRecord(id=rid, cluster_id=cid, merge_reason=reason) for rid, cid, reason in rows]
+        SourceRecord.objects.bulk_update(objects, ["cluster", "merge_reason"], batch_size=500)
+        return
+    with connection.cursor() as cursor:
+        for batch in chunked(rows, 20000):
+            cursor.execute(
+                f"UPDATE {_RECORDS} AS t SET cluster_id = v.cid, merge_reason = v.reason "  # noqa: S608
+                "FROM unnest(%s::bigint[], %s::bigint[], %s::text[]) AS v(id, cid, reason) WHERE t.id = v.id",
+                [[r[0] for r in batch], [r[1] for r in batch], [r[2] for r in batch]],
+            )
+
+
+def update_clusters(rows: Sequence[tuple[int, dict[str, Any], int | None, str]]) -> None:
+    """Set (data, display record, work key) of many clusters: [(id, data, display id, work key)]."""
+    if not rows:
+        return
+    if not postgres():
+        now = timezone.now()
+        objects = [
+            Cluster(id=cid, data=data, display_record_id=display, work_key=key, updated_at=now)
+            for cid, data, display, key in rows
+        ]
+        Cluster.objects.bulk_update(
+            objects, ["data", "display_record", "work_key", "updated_at"], batch_size=500
+        )
+        return
+    with connection.cursor() as cursor:
+        for batch in chunked(rows, 5000):
+            cursor.execute(
+                f"UPDATE {_CLUSTERS} AS t SET data = v.data::jsonb, display_record_id = v.display, "  # noqa: S608
+                "work_key = v.work_key, updated_at = now() "
+                "FROM unnest(%s::bigint[], %s::text[], %s::bigint[], %s::text[]) "
+                "AS v(id, data, display, work_key) "
+                "WHERE t.id = v.id",
+                [
+                    [r[0] for r in batch],
+                    [json.dumps(r[1]) for r in batch],
+                    [r[2] for r in batch],
+                    [r[3] for r in batch],
+                ],
+            )

@@ -1,0 +1,214 @@
+"""Deciding clusters for one connected set of records: pure Python, no database.
+
+Records are visited in a canonical order (source id, local id), never in arrival order, so
+the same records always give the same clusters. Each record joins the first existing cluster
+it shares a key with (strongest key first) that it does not conflict with, and clusters it
+links that agree with each other are merged. Conflicts: different formats; both sides have
+LIBRIS ids and none in common; otherwise, both sides have ISBNs (or EANs) and none in common.
+A title/author/year key shared by differently identified manifestations is ambiguous: it
+only joins records that have no identifiers at all.
+Librarians' overrides come last: split records stay alone, merged pairs are joined.
+"""
+
+from dataclasses import dataclass, field
+
+from catalog.clustering.keys import split_key
+
+REASONS = {
+    "libris": "same LIBRIS id {value}",
+    "isbn": "same ISBN {value}",
+    "ean": "same EAN {value}",
+    "title": "same title/author/year",
+}
+SPLIT_REASON = "split out by a librarian"
+MERGE_REASON = "merged by a librarian"
+
+
+@dataclass
+class Candidate:
+    """One bibliographic record as the partition sees it."""
+
+    id: int
+    order: tuple[int, str]
+    keys: list[str]
+    split: bool = False
+    format: str = field(init=False, default="")
+    _identifiers: dict[str, set[str]] = field(init=False, default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for key in self.keys:
+            kind, fmt, value = split_key(key)
+            self._identifiers.setdefault(kind, set()).add(value)
+            self.format = self.format or fmt
+
+    def identifiers(self, kind: str) -> set[str]:
+        return self._identifiers.get(kind, set())
+
+
+@dataclass(eq=False)
+class Group:
+    """A cluster in the making."""
+
+    members: list[Candidate]
+    reasons: dict[int, str] = field(default_factory=dict)
+    libris: set[str] = field(default_factory=set)
+    isbns: set[str] = field(default_factory=set)
+    eans: set[str] = field(default_factory=set)
+    format: str = ""
+    merged_into: "Group | None" = None
+    locked: bool = False
+
+    @classmethod
+    def founded_by(cls, candidate: Candidate) -> "Group":
+        group = cls(members=[], format=candidate.format)
+        group.take(candidate, "")
+        return group
+
+    def take(self, candidate: Candidate, reason: str) -> None:
+        self.members.append(candidate)
+        self.reasons[candidate.id] = reason
+        self.libris |= candidate.identifiers("libris")
+        self.isbns |= candidate.identifiers("isbn")
+        self.eans |= candidate.identifiers("ean")
+
+    def absorb(self, other: "Group", reason: str) -> None:
+        for member in other.members:
+            self.members.append(member)
+            self.reasons[member.id] = other.reasons[member.id] or reason
+        self.libris |= other.libris
+        self.isbns |= other.isbns
+        self.eans |= other.eans
+        other.members, other.merged_into = [], self
+
+    def resolved(self) -> "Group":
+        group = self
+        while group.merged_into is not None:
+            group = group.merged_into
+        return group
+
+
+def _disjoint(mine: set[str], theirs: set[str]) -> bool:
+    return bool(mine) and bool(theirs) and not (mine & theirs)
+
+
+def compatible(group: Group, libris: set[str], isbns: set[str], eans: set[str], fmt: str) -> bool:
+    """May these identifiers join the group without contradicting it?"""
+    if group.locked or group.format != fmt:
+        return False
+    if group.libris and libris:
+        return bool(group.libris & libris)
+    return not (_disjoint(group.isbns, isbns) or _disjoint(group.eans, eans))
+
+
+def _fits(group: Group, other: Group) -> bool:
+    return compatible(group, other.libris, other.isbns, other.eans, other.format) and not other.locked
+
+
+def _reason(key: str) -> str:
+    kind, _, value = split_key(key)
+    return REASONS[kind].format(value=value)
+
+
+def ambiguous_title_keys(candidates: list[Candidate]) -> set[str]:
+    """Title keys shared by records of several different identified manifestations (e.g. two
+    printings with their own ISBNs): a record known only by such a key cannot say which one
+    it is, so it is not merged into either."""
+    holders: dict[str, list[Candidate]] = {}
+    for candidate in candidates:
+        for key in candidate.keys:
+            if key.startswith("title:"):
+                holders.setdefault(key, []).append(candidate)
+    return {key for key, found in holders.items() if len(found) > 1 and _identified_groups(found) > 1}
+
+
+def _identified_groups(candidates: list[Candidate]) -> int:
+    """How many groups the identified candidates form when shared identifiers connect them."""
+    parent: dict[str, str] = {}
+
+    def root(item: str) -> str:
+        while parent.setdefault(item, item) != item:
+            item = parent[item]
+        return item
+
+    roots = []
+    for candidate in candidates:
+        identifiers = [k for k in candidate.keys if k.split(":", 1)[0] in ("libris", "isbn", "ean")]
+        for other in identifiers[1:]:
+            parent[root(other)] = root(identifiers[0])
+        if identifiers:
+            roots.append(identifiers[0])
+    return len({root(item) for item in roots})
+
+
+def _identified(group: Group) -> bool:
+    return bool(group.libris or group.isbns or group.eans)
+
+
+def _place(
+    candidate: Candidate, index: dict[str, list[Group]], groups: list[Group], ambiguous: set[str]
+) -> None:
+    ids = (candidate.identifiers("libris"), candidate.identifiers("isbn"), candidate.identifiers("ean"))
+    joined: Group | None = None
+    automatic = [key for key in candidate.keys if not key.startswith("merge:")]
+    for key in automatic:
+        for found in index.get(key, []):
+            group = found.resolved()
+            if group is joined:
+                continue
+            if key in ambiguous and (any(ids) or _identified(group) or (joined and _identified(joined))):
+                continue
+            if joined is None and compatible(group, *ids, candidate.format):
+                joined = group
+                joined.take(candidate, _reason(key))
+                if not joined.reasons[joined.members[0].id]:
+                    joined.reasons[joined.members[0].id] = _reason(key)
+            elif joined is not None and _fits(joined, group):
+                joined.absorb(group, _reason(key))
+    if joined is None:
+        joined = Group.founded_by(candidate)
+        groups.append(joined)
+    for key in automatic:
+        index.setdefault(key, []).append(joined)
+
+
+def _apply_merges(candidates: list[Candidate], groups: list[Group]) -> None:
+    """Join the clusters of each librarian-merged pair, oldest override first."""
+    group_of = {m.id: g for g in groups for m in g.members}
+    by_override: dict[int, list[Candidate]] = {}
+    for candidate in candidates:
+        for key in candidate.keys:
+            if key.startswith("merge:"):
+                by_override.setdefault(int(split_key(key)[2]), []).append(candidate)
+    for override_id in sorted(by_override):
+        pair = by_override[override_id]
+        if len(pair) < 2 or any(c.split for c in pair):
+            continue
+        first, second = (group_of[c.id].resolved() for c in pair[:2])
+        if first is not second:
+            first.absorb(second, MERGE_REASON)
+        for candidate in pair[:2]:
+            first.reasons[candidate.id] = MERGE_REASON
+
+
+def partition(candidates: list[Candidate]) -> list[list[tuple[Candidate, str]]]:
+    """Clusters as lists of (record, merge reason), each in canonical order, clusters ordered
+    by their first member."""
+    ordered = sorted(candidates, key=lambda c: c.order)
+    ambiguous = ambiguous_title_keys(ordered)
+    index: dict[str, list[Group]] = {}
+    groups: list[Group] = []
+    for candidate in ordered:
+        if candidate.split:
+            alone = Group.founded_by(candidate)
+            alone.locked, alone.reasons[candidate.id] = True, SPLIT_REASON
+            groups.append(alone)
+        else:
+            _place(candidate, index, groups, ambiguous)
+    _apply_merges(ordered, groups)
+    result = []
+    for group in groups:
+        if group.merged_into is None and group.members:
+            members = sorted(group.members, key=lambda c: c.order)
+            single = len(members) == 1 and not group.locked
+            result.append([(m, "" if single else group.reasons[m.id]) for m in members])
+    return sorted(result, key=lambda members: members[0][0].order)

@@ -1,0 +1,66 @@
+"""What librarians see when they review a merge: members, reasons, other formats, overrides."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+
+from catalog.models import Cluster, MergeOverride, SourceRecord
+
+
+@dataclass
+class Member:
+    record: SourceRecord
+    is_display: bool
+    holdings: int
+    libraries: list[str]
+
+
+def find_clusters(query: str, limit: int = 50) -> QuerySet[Cluster]:
+    """Clusters by id, ISBN, LIBRIS id or (part of the) title."""
+    clusters = Cluster.objects.annotate(size=Count("members", filter=Q(members__kind=SourceRecord.Kind.BIB)))
+    text = query.strip()
+    if not text:
+        return clusters.order_by("-updated_at")[:limit]
+    digits = text.replace("-", "")
+    matches = Q(data__title__icontains=text) | Q(data__libris_ids__contains=[text])
+    if digits.isdigit():
+        matches |= Q(pk=int(digits)) if len(digits) < 12 else Q()
+        matches |= Q(data__isbns__contains=[digits]) | Q(data__eans__contains=[digits])
+    return clusters.filter(matches).order_by("pk")[:limit]
+
+
+def members(cluster: Cluster) -> list[Member]:
+    records = (
+        cluster.members.filter(kind=SourceRecord.Kind.BIB)
+        .select_related("source", "source__library")
+        .prefetch_related("holdings__library")
+        .order_by("source_id", "local_id")
+    )
+    return [
+        Member(
+            record=record,
+            is_display=record.pk == cluster.display_record_id,
+            holdings=len(record.holdings.all()),
+            libraries=sorted({h.library.code for h in record.holdings.all()}),
+        )
+        for record in records
+    ]
+
+
+def other_formats(cluster: Cluster) -> QuerySet[Cluster]:
+    """Clusters of the same work (title + first author) in other formats or editions."""
+    if not cluster.work_key:
+        return Cluster.objects.none()
+    return Cluster.objects.filter(work_key=cluster.work_key).exclude(pk=cluster.pk).order_by("pk")
+
+
+def overrides_for(cluster: Cluster) -> list[MergeOverride]:
+    names = list(cluster.members.values_list("source_id", "local_id"))
+    if not names:
+        return []
+    query = Q(pk__in=[])
+    for source_id, local_id in names:
+        query |= Q(source_id=source_id, local_id=local_id) | Q(
+            other_source_id=source_id, other_local_id=local_id
+        )
+    return list(MergeOverride.objects.filter(query).select_related("created_by").order_by("created_at"))

@@ -1,0 +1,117 @@
+"""Format: leader/06-07, 007, 008 and 336-338 into the fixed vocabulary of ARCHITECTURE.md.
+
+The rule, in order: serials (leader/07 s) → serial; language material (leader/06 a, t) →
+ebook when online/electronic (008/23 o/q/s, 007 c, 337 c, 338 cr), large_print (008/23 d,
+007 tb, "storstil"), else book; spoken word (leader/06 i) → talking_book for DAISY/talböcker,
+else audiobook; music (c, d, j) → music; moving image (g) → film; maps (e, f) → map;
+computer files (m) → game (008/26 g) or ebook (text content on an electronic carrier) or
+other; objects (r) → game when 008/33 g (board games), else other; anything else → other.
+"""
+
+from pymarc import Record
+
+from catalog.mapping.marc import control, fields, leader, position, subfields
+
+FORMATS = (
+    "book",
+    "ebook",
+    "audiobook",
+    "talking_book",
+    "large_print",
+    "music",
+    "film",
+    "game",
+    "map",
+    "serial",
+    "other",
+)
+_TALKING_BOOK_HINTS = ("daisy", "talbok", "talböcker", "talking book")
+_LARGE_PRINT_HINTS = ("storstil", "large print", "large type")
+_GAME_HINTS = ("datorspel", "tv-spel", "video games", "sällskapsspel", "board games")
+
+
+def _rda_codes(record: Record, tag: str) -> set[str]:
+    return {code.lower() for field in fields(record, tag) for code in subfields(field, "b")}
+
+
+def _text_of(record: Record, *tags: str) -> str:
+    return " ".join(" ".join(sf.value or "" for sf in f.subfields) for f in fields(record, *tags)).lower()
+
+
+def _categories_007(record: Record) -> list[str]:
+    return [(f.data or "")[:2].lower() for f in fields(record, "007")]
+
+
+def is_electronic(record: Record) -> bool:
+    form = position(control(record, "008"), 23)
+    return (
+        form in ("o", "q", "s")
+        or any(cat.startswith("c") for cat in _categories_007(record))
+        or "c" in _rda_codes(record, "337")
+        or "cr" in _rda_codes(record, "338")
+    )
+
+
+def is_large_print(record: Record) -> bool:
+    return (
+        position(control(record, "008"), 23) == "d"
+        or "tb" in _categories_007(record)
+        or any(hint in _text_of(record, "250", "300", "340", "500", "655") for hint in _LARGE_PRINT_HINTS)
+    )
+
+
+def is_talking_book(record: Record) -> bool:
+    text = _text_of(record, "245", "300", "347", "500", "538", "655")
+    return any(hint in text for hint in _TALKING_BOOK_HINTS)
+
+
+def _text_format(record: Record) -> str:
+    if is_electronic(record):
+        return "ebook"
+    return "large_print" if is_large_print(record) else "book"
+
+
+def _computer_file_format(record: Record) -> str:
+    if position(control(record, "008"), 26) == "g" or any(h in _text_of(record, "655") for h in _GAME_HINTS):
+        return "game"
+    if "txt" in _rda_codes(record, "336") and is_electronic(record):
+        return "ebook"
+    return "other"
+
+
+def _object_format(record: Record) -> str:
+    is_game = position(control(record, "008"), 33) == "g" or any(
+        h in _text_of(record, "655") for h in _GAME_HINTS
+    )
+    return "game" if is_game else "other"
+
+
+def primary_format(record: Record) -> str:
+    lead = leader(record)
+    record_type, level = lead[6], lead[7]
+    if level in ("s", "b"):
+        return "serial"
+    if record_type in ("a", "t"):
+        return _text_format(record)
+    if record_type == "i":
+        return "talking_book" if is_talking_book(record) else "audiobook"
+    if record_type in ("c", "d", "j"):
+        return "music"
+    if record_type == "g":
+        return "other" if position(control(record, "008"), 33) in ("s", "t", "f") else "film"
+    if record_type in ("e", "f"):
+        return "map"
+    if record_type == "m":
+        return _computer_file_format(record)
+    if record_type == "r":
+        return _object_format(record)
+    return "other"
+
+
+def formats(record: Record) -> list[str]:
+    """Primary format first; an electronic serial also counts as ebook."""
+    primary = primary_format(record)
+    found = [primary]
+    if primary == "serial" and is_electronic(record):
+        found.append("ebook")
+    return found

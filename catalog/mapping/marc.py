@@ -1,0 +1,82 @@
+"""Small readers shared by the mapping functions: subfield values, controlfield positions, tidying."""
+
+import re
+import unicodedata
+
+from pymarc import Field, Record
+
+# ISBD punctuation that cataloguers leave around a subfield ("Stockholm :", "Bonnier,").
+_SEPARATORS = " \t/:;,=+"
+# A final dot is kept after an abbreviation ("ill.", "2. uppl.", "Tove J.") and dropped otherwise.
+_ABBREVIATION_END = re.compile(r"(?:\b[A-ZÅÄÖ]|\b[a-zåäö]{1,5}|\b\d{1,3})\.$")
+
+
+def tidy(value: str) -> str:
+    """Strip surrounding ISBD punctuation; keep the dot of an abbreviation; compose (NFC) letters."""
+    text = " ".join(value.split()).strip(_SEPARATORS)
+    if not text.isascii():
+        # Some exports write å as a + combining ring (NFD); store one form so pages and keys agree.
+        text = unicodedata.normalize("NFC", text)
+    while text.endswith(".") and not _ABBREVIATION_END.search(text):
+        text = text[:-1].rstrip(_SEPARATORS)
+    return text
+
+
+# The last record's fields per tag: mapping asks ~30 times per record, pymarc scans every time.
+# Holding the record itself (not its id) makes a stale hit impossible.
+_last: list[tuple[Record, int, dict[str, list[Field]]]] = []
+
+
+def _by_tag(record: Record) -> dict[str, list[Field]]:
+    entry = _last[0] if _last else None  # one read: another thread may replace it meanwhile
+    if entry is not None and entry[0] is record and entry[1] == len(record.fields):
+        return entry[2]
+    index: dict[str, list[Field]] = {}
+    for field in record.fields:
+        index.setdefault(field.tag, []).append(field)
+    _last[:] = [(record, len(record.fields), index)]
+    return index
+
+
+def fields(record: Record, *tags: str) -> list[Field]:
+    """Fields with these tags, in record order."""
+    index = _by_tag(record)
+    if len(tags) == 1:
+        return list(index.get(tags[0], ()))
+    wanted = set(tags)
+    return [field for field in record.fields if field.tag in wanted]
+
+
+def subfields(field: Field, *codes: str) -> list[str]:
+    """Values of the given subfield codes in field order, tidied, empty ones dropped."""
+    values = (tidy(sf.value or "") for sf in getattr(field, "subfields", []) if sf.code in codes)
+    return [value for value in values if value]
+
+
+def first_subfield(field: Field, code: str) -> str:
+    values = subfields(field, code)
+    return values[0] if values else ""
+
+
+def joined(field: Field, codes: str, separator: str = " ") -> str:
+    return separator.join(subfields(field, *codes))
+
+
+def control(record: Record, tag: str) -> str:
+    found = record.get_fields(tag)
+    return (found[0].data or "") if found else ""
+
+
+def position(value: str, start: int, end: int | None = None) -> str:
+    """Characters start..end (inclusive) of a fixed field; '' when the field is too short."""
+    stop = start + 1 if end is None else end + 1
+    return value[start:stop] if len(value) >= stop else ""
+
+
+def leader(record: Record) -> str:
+    return str(record.leader or "").ljust(24)
+
+
+def unique(values: list[str]) -> list[str]:
+    """Order-preserving de-duplication."""
+    return list(dict.fromkeys(values))

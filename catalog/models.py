@@ -1,0 +1,198 @@
+"""The union catalogue: libraries, staff, harvested source records, holdings, clusters."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Library(models.Model):
+    """A municipal library (huvudbibliotek) identified by its LIBRIS sigel-style code."""
+
+    code = models.CharField(_("sigel"), max_length=20, unique=True, help_text=_("Case-sensitive, e.g. Sods."))
+    name = models.CharField(_("name"), max_length=200)
+    municipality = models.CharField(_("municipality"), max_length=100, blank=True)
+    email = models.EmailField(_("e-mail for fjärrlån"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    address = models.TextField(_("address"), blank=True)
+    homepage = models.URLField(_("web site"), blank=True)
+    catalogue_url = models.URLField(_("own catalogue"), blank=True)
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    accepts_ill_pickup = models.BooleanField(_("patrons may pick up fjärrlån here"), default=True)
+    lends_ill = models.BooleanField(_("lends to other libraries"), default=True)
+    card_number_pattern = models.CharField(
+        _("library card pattern"),
+        max_length=200,
+        blank=True,
+        help_text=_("Regular expression; empty accepts any."),
+    )
+    availability_provider = models.CharField(_("availability provider"), max_length=40, default="harvested")
+    availability_url = models.CharField(_("availability service address"), max_length=500, blank=True)
+    availability_options = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("library")
+        verbose_name_plural = _("libraries")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
+class Branch(models.Model):
+    """A branch (filial) of a library; holdings name it by code."""
+
+    library = models.ForeignKey(Library, on_delete=models.CASCADE, related_name="branches")
+    code = models.CharField(max_length=40)
+    name = models.CharField(max_length=200)
+    address = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["library", "name"]
+        constraints = [models.UniqueConstraint(fields=["library", "code"], name="branch_code_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StaffMember(models.Model):
+    """A librarian's membership: which libraries they work for; regional staff see everything."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff")
+    libraries = models.ManyToManyField(Library, blank=True, related_name="staff")
+    regional = models.BooleanField(_("regional library staff"), default=False)
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class Cluster(models.Model):
+    """One title (manifestation) across libraries: the merged hit patrons see."""
+
+    display_record = models.ForeignKey(
+        "SourceRecord", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Denormalized display fields (title, authors, year, formats, ...) of the display record
+    # merged with the union of identifiers; what the search document is built from.
+    data = models.JSONField(default=dict, blank=True)
+    # Links other formats/editions of the same work (normalized title + first author).
+    work_key = models.CharField(max_length=300, blank=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return str(self.data.get("title") or f"Cluster {self.pk}")
+
+
+class SourceRecord(models.Model):
+    """A record exactly as one source delivered it, plus what we made of it."""
+
+    class Kind(models.TextChoices):
+        BIB = "bib", _("bibliographic")
+        HOLDINGS = "holdings", _("holdings")
+
+    source = models.ForeignKey("harvest.Source", on_delete=models.CASCADE, related_name="records")
+    local_id = models.CharField(max_length=255)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.BIB)
+    parent_local_id = models.CharField(max_length=255, blank=True, db_index=True)
+    raw = models.BinaryField(blank=True)
+    raw_format = models.CharField(max_length=20, blank=True)
+    checksum = models.CharField(max_length=64, blank=True)
+    datestamp = models.DateTimeField(null=True, blank=True)
+    deleted = models.BooleanField(default=False)
+    error = models.TextField(blank=True)
+    repairs = models.JSONField(default=list, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    cluster = models.ForeignKey(
+        Cluster, null=True, blank=True, on_delete=models.SET_NULL, related_name="members"
+    )
+    merge_reason = models.CharField(max_length=300, blank=True)
+    harvested_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["source", "local_id"], name="record_local_id_unique")]
+        indexes = [models.Index(fields=["source", "deleted"]), models.Index(fields=["source", "kind"])]
+
+    def __str__(self) -> str:
+        return f"{self.source_id}:{self.local_id}"
+
+
+class ItemStatus(models.TextChoices):
+    AVAILABLE = "available", _("available")
+    ON_LOAN = "on_loan", _("on loan")
+    IN_TRANSIT = "in_transit", _("in transit")
+    ON_HOLD_SHELF = "on_hold_shelf", _("on the hold shelf")
+    ORDERED = "ordered", _("ordered")
+    NOT_FOR_LOAN = "not_for_loan", _("not for loan")
+    UNKNOWN = "unknown", _("unknown")
+
+
+class Holding(models.Model):
+    """Copies of a record at one library (and branch/shelf), with their harvested status."""
+
+    record = models.ForeignKey(SourceRecord, on_delete=models.CASCADE, related_name="holdings")
+    library = models.ForeignKey(Library, on_delete=models.CASCADE, related_name="holdings")
+    branch = models.CharField(max_length=200, blank=True)
+    shelf = models.CharField(max_length=200, blank=True)
+    call_number = models.CharField(max_length=200, blank=True)
+    item_id = models.CharField(max_length=100, blank=True, help_text=_("Barcode or the ILS's item id."))
+    item_count = models.PositiveIntegerField(default=1)
+    status = models.CharField(max_length=20, choices=ItemStatus.choices, default=ItemStatus.UNKNOWN)
+    due_date = models.DateField(null=True, blank=True)
+    queue_length = models.PositiveIntegerField(null=True, blank=True)
+    checked_at = models.DateTimeField(null=True, blank=True, help_text=_("When this status was true."))
+
+    class Meta:
+        indexes = [models.Index(fields=["library", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.library_id} {self.call_number}"
+
+
+class MatchKey(models.Model):
+    """One merge key of a bibliographic record ("isbn:book:978…", "title:book:…"), indexed so
+    a changed record finds its merge candidates without scanning the catalogue."""
+
+    record = models.ForeignKey(SourceRecord, on_delete=models.CASCADE, related_name="match_keys")
+    key = models.CharField(max_length=400)
+
+    class Meta:
+        indexes = [models.Index(fields=["key"]), models.Index(fields=["record"])]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class MergeOverride(models.Model):
+    """A librarian's correction of the automatic merge, kept across every re-harvest and re-merge.
+
+    Records are named by source and local id (not by row) so a record deleted and harvested
+    again is still covered. ``split``: the record stays in a cluster of its own. ``merge``: the
+    two records always share a cluster (and so do the records merged with each of them).
+    """
+
+    class Action(models.TextChoices):
+        SPLIT = "split", _("split out")
+        MERGE = "merge", _("merged")
+
+    action = models.CharField(max_length=10, choices=Action.choices)
+    source = models.ForeignKey("harvest.Source", on_delete=models.CASCADE, related_name="+")
+    local_id = models.CharField(max_length=255)
+    other_source = models.ForeignKey(
+        "harvest.Source", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    other_local_id = models.CharField(max_length=255, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(fields=["source", "local_id"]),
+            models.Index(fields=["other_source", "other_local_id"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.source_id}:{self.local_id}"
