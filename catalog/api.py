@@ -1,0 +1,87 @@
+"""The read-only v1 JSON API (ARCHITECTURE.md): search, records, libraries, suggest, OpenAPI.
+
+Views only parse, call the search layer and serialize; every response is JSON with CORS
+headers, errors are {"error": "..."} with 400/404/405/503.
+"""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
+
+from catalog.models import Library
+from catalog.search import get_backend
+from catalog.search.backends.base import SearchUnavailable
+from catalog.search.openapi import openapi_document
+from catalog.search.query import InvalidSearch, parse_search_params
+from catalog.search.records import record_json, search_json
+
+View = Callable[..., HttpResponse]
+CORS_HEADERS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Allow-Methods": "GET, OPTIONS",
+    "Access-Control-Allow-Headers": "Content-Type",
+    "Access-Control-Max-Age": "86400",
+}
+MAX_SUGGEST_CHARS = 100
+
+
+def error(message: str, status: int) -> JsonResponse:
+    return JsonResponse({"error": message}, status=status)
+
+
+def json_api(view: View) -> View:
+    """GET only, CORS headers on every answer, engine and validation errors as JSON."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.method == "OPTIONS":
+            response: HttpResponse = HttpResponse(status=204)
+        elif request.method not in ("GET", "HEAD"):
+            response = error(_("Only GET is supported."), 405)
+        else:
+            try:
+                response = view(request, *args, **kwargs)
+            except InvalidSearch as problem:
+                response = error(problem.message, 400)
+            except SearchUnavailable:
+                response = error(_("Search is unavailable right now; try again shortly."), 503)
+        for header, value in CORS_HEADERS.items():
+            response[header] = value
+        return response
+
+    return wrapper
+
+
+@json_api
+def search(request: HttpRequest) -> HttpResponse:
+    search_request = parse_search_params(request.GET)
+    result = get_backend().search(search_request)
+    return JsonResponse(search_json(search_request, result))
+
+
+@json_api
+def record(request: HttpRequest, pk: str) -> HttpResponse:
+    body = record_json(int(pk)) if pk.isdigit() else None
+    if body is None:
+        return error(_("No such record; the title may no longer be held by any library."), 404)
+    return JsonResponse(body)
+
+
+@json_api
+def libraries(request: HttpRequest) -> HttpResponse:
+    rows = Library.objects.order_by("name").values("code", "name", "municipality")
+    return JsonResponse({"libraries": list(rows)})
+
+
+@json_api
+def suggest(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "")[:MAX_SUGGEST_CHARS]
+    return JsonResponse({"q": q, "suggestions": get_backend().suggest(q)})
+
+
+@json_api
+def openapi(request: HttpRequest) -> HttpResponse:
+    return JsonResponse(openapi_document(request.build_absolute_uri("/api/v1")))

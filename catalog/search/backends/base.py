@@ -1,0 +1,83 @@
+"""The contract every search backend implements (tantivy embedded, Elasticsearch distributed).
+
+Documents are plain dicts, one per Cluster, built by catalog.search.documents. Requests and
+results are the small dataclasses below, so views and the JSON API never see engine types.
+"""
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    q: str = ""
+    filters: dict[str, tuple[str, ...]] = field(default_factory=dict)  # facet name -> OR-ed values
+    year_from: int | None = None
+    year_to: int | None = None
+    available: bool = False
+    sort: str = "relevance"
+    page: int = 1
+    page_size: int = 20
+    facets: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    value: str
+    count: int
+    label: str = ""
+
+
+@dataclass
+class SearchResult:
+    total: int
+    hits: list[dict[str, object]]
+    facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+    did_you_mean: str | None = None
+
+
+class SearchUnavailable(Exception):
+    """The engine cannot answer now (down, index missing); shown as a 503 page."""
+
+
+class SearchBackend(ABC):
+    """Index, query and maintain one search index of cluster documents."""
+
+    @abstractmethod
+    def index(self, documents: Iterable[dict[str, object]]) -> int:
+        """Add or replace documents (by "id"); returns how many were written."""
+
+    @abstractmethod
+    def delete(self, ids: Iterable[str]) -> None:
+        """Remove documents by id; unknown ids are ignored."""
+
+    @abstractmethod
+    def search(self, request: SearchRequest) -> SearchResult:
+        """Run a query with filters, facets, sort and paging."""
+
+    @abstractmethod
+    def suggest(self, prefix: str, limit: int = 8) -> list[str]:
+        """Title and author completions for what a patron has typed so far."""
+
+    @abstractmethod
+    def get(self, doc_id: str) -> dict[str, object] | None:
+        """One stored document, or None."""
+
+    @abstractmethod
+    def ping(self) -> bool:
+        """True when the engine can answer queries."""
+
+    @abstractmethod
+    def rebuild(self, documents: Iterable[dict[str, object]]) -> int:
+        """Replace the whole index with these documents, without downtime for readers."""
+
+    def apply(self, documents: Iterable[dict[str, object]], delete_ids: Iterable[str]) -> int:
+        """Write changed documents and remove gone ones in one go (backends may batch this)."""
+        written = self.index(documents)
+        self.delete(delete_ids)
+        return written
+
+    def count(self) -> int:
+        """How many documents the index holds (0 when unknown)."""
+        return self.search(SearchRequest(page_size=1)).total

@@ -1,0 +1,361 @@
+"""The embedded search backend: a tantivy index on local disk (settings.SEARCH["PATH"]).
+
+Layout under PATH: `gen-<schema>-<stamp>/` index generations, `CURRENT` naming the live one,
+`write.lock`. tantivy allows one writer per index across processes, so every write holds an
+exclusive flock on `write.lock` (in production all writes also go through the single-concurrency
+`samsok-index` Celery queue). `rebuild` writes a new generation and swaps `CURRENT` atomically,
+so readers never see a half-built index. Readers check CURRENT and meta.json on every search
+and reload when either changed, so a commit by another process is visible at once.
+"""
+
+import fcntl
+import json
+import os
+import shutil
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import tantivy
+from tantivy import Order, Query
+
+from catalog.fields import FACETS_BY_NAME, YEAR_RANGES, year_range_value
+from catalog.search.backends.base import (
+    FacetValue,
+    SearchBackend,
+    SearchRequest,
+    SearchResult,
+    SearchUnavailable,
+)
+from catalog.search.backends.tantivy_query import QueryBuilder
+from catalog.search.backends.tantivy_schema import (
+    SCHEMA_VERSION,
+    SUGGEST_GRAM,
+    analyzers,
+    build_schema,
+    suggest_key,
+    suggestion_texts,
+    to_tantivy,
+)
+from catalog.search.spelling import MAX_CANDIDATES, did_you_mean
+from catalog.search.syntax import parse_query
+
+SORT_FIELDS = {"year_desc": ("year_desc", Order.Desc), "year_asc": ("year_asc", Order.Asc)}
+SORT_FIELDS["title"] = ("title_sort", Order.Asc)
+WRITER_HEAP = 256_000_000
+MULTI_VALUED = frozenset({"library", "municipality", "subject"})
+FACET_CACHE_SIZE = 512  # oldest entry dropped first; keys include the index version
+
+
+class TantivyBackend(SearchBackend):
+    """tantivy behind the SearchBackend contract; one instance per process (get_backend)."""
+
+    def __init__(self, path: str | Path, writer_threads: int = 0) -> None:
+        self.path = Path(path)
+        self.schema = build_schema()
+        self.analyzers = analyzers()
+        self.builder = QueryBuilder(self.schema, self.analyzers)
+        self.writer_threads = writer_threads
+        self._lock = threading.RLock()
+        self._index: tantivy.Index | None = None
+        self._generation: str | None = None
+        self._meta_mtime = 0
+        self._lock_depth = 0
+        self._facet_cache: dict[tuple[Any, ...], dict[str, list[FacetValue]]] = {}
+
+    # --- storage ------------------------------------------------------------------------------
+    def _open(self, directory: Path) -> tantivy.Index:
+        directory.mkdir(parents=True, exist_ok=True)
+        index = tantivy.Index(self.schema, path=str(directory), reuse=True)
+        for name, analyzer in self.analyzers.items():
+            index.register_tokenizer(name, analyzer)
+        return index
+
+    def _current_name(self) -> str | None:
+        try:
+            name = (self.path / "CURRENT").read_text().strip()
+        except FileNotFoundError:
+            return None
+        return name if name.startswith(f"gen-{SCHEMA_VERSION}-") else None
+
+    def _new_generation(self) -> str:
+        return f"gen-{SCHEMA_VERSION}-{time.time_ns()}"
+
+    def _publish(self, name: str) -> None:
+        tmp = self.path / f"CURRENT.{os.getpid()}.tmp"
+        tmp.write_text(name)
+        os.replace(tmp, self.path / "CURRENT")
+
+    def _live_index(self) -> tantivy.Index:
+        """The index readers should use now, reopened or reloaded if another process changed it."""
+        name = self._current_name()
+        if name is None:
+            with self._write_lock():
+                name = self._current_name()
+                if name is None:  # first use, or an index from an older schema: start empty
+                    name = self._new_generation()
+                    self._open(self.path / name)
+                    self._publish(name)
+        if name != self._generation or self._index is None:
+            with self._lock:
+                self._index, self._generation, self._meta_mtime = self._open(self.path / name), name, 0
+        meta = self.path / name / "meta.json"
+        mtime = meta.stat().st_mtime_ns if meta.exists() else 0
+        if mtime != self._meta_mtime:
+            self._index.reload()
+            self._meta_mtime = mtime
+        return self._index
+
+    @contextmanager
+    def _write_lock(self) -> Iterator[None]:
+        """Exclusive across threads (RLock) and processes (flock on PATH/write.lock)."""
+        self.path.mkdir(parents=True, exist_ok=True)
+        with self._lock:
+            if self._lock_depth:  # re-entered by this thread: the flock is already ours
+                self._lock_depth += 1
+                try:
+                    yield
+                finally:
+                    self._lock_depth -= 1
+                return
+            with open(self.path / "write.lock", "a") as handle:
+                fcntl.flock(handle, fcntl.LOCK_EX)
+                self._lock_depth = 1
+                try:
+                    yield
+                finally:
+                    self._lock_depth = 0
+                    fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def _writer(self, index: tantivy.Index) -> tantivy.IndexWriter:
+        return index.writer(heap_size=WRITER_HEAP, num_threads=self.writer_threads)
+
+    # --- writing ------------------------------------------------------------------------------
+    def index(self, documents: Iterable[dict[str, Any]]) -> int:
+        return self.apply(documents, ())
+
+    def delete(self, ids: Iterable[str]) -> None:
+        self.apply((), ids)
+
+    def apply(self, documents: Iterable[dict[str, Any]], delete_ids: Iterable[str]) -> int:
+        with self._write_lock():
+            index = self._live_index()
+            writer = self._writer(index)
+            written = 0
+            for doc_id in delete_ids:
+                writer.delete_documents_by_term("id", str(doc_id))
+            for document in documents:
+                writer.delete_documents_by_term("id", document["id"])
+                writer.add_document(to_tantivy(document))
+                written += 1
+            writer.commit()
+            writer.wait_merging_threads()
+        self._live_index()
+        return written
+
+    def rebuild(self, documents: Iterable[dict[str, Any]]) -> int:
+        with self._write_lock():
+            name = self._new_generation()
+            index = self._open(self.path / name)
+            writer = self._writer(index)
+            written = 0
+            for document in documents:
+                writer.add_document(to_tantivy(document))
+                written += 1
+            writer.commit()
+            writer.wait_merging_threads()
+            previous = self._current_name()
+            self._publish(name)
+            self._drop_generations(keep={name, previous})
+        self._live_index()
+        return written
+
+    def _drop_generations(self, keep: set[str | None]) -> None:
+        # The previous generation stays one more round: another process may still be reading it.
+        for child in self.path.glob("gen-*"):
+            if child.name not in keep:
+                shutil.rmtree(child, ignore_errors=True)
+
+    # --- reading ------------------------------------------------------------------------------
+    def ping(self) -> bool:
+        try:
+            self._live_index().searcher()
+        except (OSError, ValueError):
+            return False
+        return True
+
+    def get(self, doc_id: str) -> dict[str, Any] | None:
+        searcher = self._searcher()
+        result = searcher.search(Query.term_query(self.schema, "id", str(doc_id)), 1, count=False)
+        return _payload(searcher, result.hits[0][1]) if result.hits else None
+
+    def count(self) -> int:
+        return int(self._searcher().num_docs)
+
+    def _searcher(self) -> tantivy.Searcher:
+        try:
+            return self._live_index().searcher()
+        except (OSError, ValueError) as error:
+            raise SearchUnavailable(str(error)) from error
+
+    def search(self, request: SearchRequest) -> SearchResult:
+        parsed = parse_query(request.q)
+        if parsed.matches_nothing:
+            return SearchResult(total=0, hits=[], facets={name: [] for name in request.facets})
+        searcher = self._searcher()
+        text = self.builder.text(parsed, searcher)
+        query = self.builder.combine(text, self.builder.filters(request))
+        total, hits = self._hits(searcher, query, request, scored=text is not None)
+        facets = self._cached_facets(searcher, request, text, query) if request.facets else {}
+        suggestion = None
+        if total == 0 and parsed.terms():
+            suggestion = did_you_mean(request.q, parsed, self._spelling_candidates, self._finds_something)
+        return SearchResult(total=total, hits=hits, facets=facets, did_you_mean=suggestion)
+
+    def _hits(
+        self, searcher: tantivy.Searcher, query: Query, request: SearchRequest, scored: bool
+    ) -> tuple[int, list[dict[str, Any]]]:
+        offset = (request.page - 1) * request.page_size
+        options: dict[str, Any] = {"limit": request.page_size, "offset": offset}
+        if request.sort in SORT_FIELDS:
+            options["order_by_field"], options["order"] = SORT_FIELDS[request.sort]
+        else:
+            options["weight_by_field"] = "boost"
+        result = searcher.search(query, **options)
+        return int(getattr(result, "count", 0) or 0), [
+            _payload(searcher, address) for _, address in result.hits
+        ]
+
+    def _cached_facets(
+        self, searcher: tantivy.Searcher, request: SearchRequest, text: Query | None, query: Query
+    ) -> dict[str, list[FacetValue]]:
+        """Facet counts do not change with page or sort, only when the index does: paging through
+        a result, or browsing the same facets without a query, reuses them."""
+        key = (
+            self._generation,
+            self._meta_mtime,
+            request.q,
+            tuple(sorted(request.filters.items())),
+            request.year_from,
+            request.year_to,
+            request.available,
+            request.facets,
+        )
+        cached = self._facet_cache.get(key)
+        if cached is None:
+            cached = self._facets(searcher, request, text, query)
+            with self._lock:
+                if len(self._facet_cache) >= FACET_CACHE_SIZE:
+                    self._facet_cache.pop(next(iter(self._facet_cache)))
+                self._facet_cache[key] = cached
+        return cached
+
+    def _facets(
+        self, searcher: tantivy.Searcher, request: SearchRequest, text: Query | None, query: Query
+    ) -> dict[str, list[FacetValue]]:
+        """Counts over the filtered result; a facet with a selection of its own is counted
+        without that selection, so its other values stay visible (OR within a facet).
+
+        Facets that share the plain filtered result and usually hold one value per document
+        go into one aggregation (one pass over the hits); multi-valued ones (library,
+        municipality, subject) walk their term dictionary with the query as filter, many times
+        faster than a terms aggregation on a multi-valued fast field."""
+        shared: list[str] = []
+        facets: dict[str, list[FacetValue]] = {}
+        for name in request.facets:
+            facet = FACETS_BY_NAME.get(name)
+            if facet is None:
+                continue
+            own = bool(request.filters.get(name)) or (
+                facet.ranged and (request.year_from is not None or request.year_to is not None)
+            )
+            if own:
+                scope = self.builder.combine(text, self.builder.filters(request, exclude=name))
+                facets[name] = self._count(searcher, name, scope)
+            elif name in MULTI_VALUED:
+                facets[name] = self._count(searcher, name, query)
+            else:
+                shared.append(name)
+        if shared:
+            raw = searcher.aggregate(query, {name: _aggregation(name) for name in shared})
+            for name in shared:
+                facets[name] = _bucket_values(name, raw[name]["buckets"])
+        return {name: facets[name] for name in request.facets if name in facets}
+
+    def _count(self, searcher: tantivy.Searcher, name: str, scope: Query) -> list[FacetValue]:
+        facet = FACETS_BY_NAME[name]
+        if facet.ranged or name not in MULTI_VALUED:
+            return _bucket_values(
+                name, searcher.aggregate(scope, {name: _aggregation(name)})[name]["buckets"]
+            )
+        terms = searcher.terms_with_prefix(name, "", filter_query=scope, limit=facet.size)
+        return _sorted([FacetValue(term, int(count), term) for term, count in terms if count])
+
+    def suggest(self, prefix: str, limit: int = 8) -> list[str]:
+        """Titles and names starting with `prefix` (diacritics folded), most-held titles first:
+        one term lookup in the edge n-gram field, never a scan of the term dictionary."""
+        key = suggest_key(prefix)[:100]
+        if len(key) < 2:
+            return []
+        searcher = self._searcher()
+        query = Query.term_query(self.schema, "suggest_prefix", key[:SUGGEST_GRAM])
+        wanted = limit * (6 if len(key) > SUGGEST_GRAM else 2)
+        result = searcher.search(query, wanted, count=False, order_by_field="boost", order=Order.Desc)
+        found: list[str] = []
+        for _, address in result.hits:
+            document = _payload(searcher, address)
+            for text in suggestion_texts(document):
+                if text not in found and suggest_key(text).startswith(key):
+                    found.append(text)
+        return found[:limit]
+
+    def _spelling_candidates(self, word: str) -> list[tuple[str, int]]:
+        searcher = self._searcher()
+        candidates: dict[str, int] = {}
+        for field in ("title_exact", "author_exact"):
+            for term, count in searcher.terms_with_prefix(field, word[:2], limit=MAX_CANDIDATES):
+                candidates[term] = candidates.get(term, 0) + count
+        return list(candidates.items())
+
+    def _finds_something(self, q: str) -> bool:
+        searcher = self._searcher()
+        text = self.builder.text(parse_query(q), searcher)
+        return text is not None and searcher.search(text, 1, count=False).hits != []
+
+
+def _payload(searcher: tantivy.Searcher, address: tantivy.DocAddress) -> dict[str, Any]:
+    payload = searcher.doc(address).get_first("payload")
+    data: dict[str, Any] = json.loads(bytes(payload or b"{}"))
+    return data
+
+
+def _aggregation(name: str) -> dict[str, Any]:
+    if FACETS_BY_NAME[name].ranged:
+        return _year_ranges()
+    return {"terms": {"field": name, "size": FACETS_BY_NAME[name].size}}
+
+
+def _bucket_values(name: str, buckets: list[dict[str, Any]]) -> list[FacetValue]:
+    values = [
+        FacetValue(str(b["key"]), int(b["doc_count"]), str(b["key"])) for b in buckets if b["doc_count"]
+    ]
+    return values if FACETS_BY_NAME[name].ranged else _sorted(values)
+
+
+def _sorted(values: list[FacetValue]) -> list[FacetValue]:
+    return sorted(values, key=lambda value: (-value.count, value.value))
+
+
+def _year_ranges() -> dict[str, Any]:
+    """Range aggregation on year_desc (always present, 0 = unknown: faster than an optional
+    column); unknown years fall outside every bucket."""
+    ranges = []
+    for low, high in YEAR_RANGES:
+        bucket: dict[str, Any] = {"key": year_range_value(low, high), "from": 1 if low is None else low}
+        if high is not None:
+            bucket["to"] = high + 1
+        ranges.append(bucket)
+    return {"range": {"field": "year_desc", "ranges": ranges}}

@@ -1,0 +1,59 @@
+"""Text rules shared by every backend: diacritic folding, Swedish sort keys, ISBN normalization."""
+
+import re
+import unicodedata
+
+# Swedish collation: å ä ö are letters of their own after z (in that order); other accented
+# letters sort as their base letter, ü as y, æ as ä and ø as ö (as in Swedish dictionaries).
+_SORT_SPECIAL = {"å": "{", "ä": "|", "æ": "|", "ö": "}", "ø": "}", "ü": "y"}
+_LEADING_ARTICLES = re.compile(r"^(the|a|an|en|ett|der|die|das|le|la|les|el)\s+", re.IGNORECASE)
+_NON_WORD = re.compile(r"[^\w]+")
+
+
+def fold(text: str) -> str:
+    """Lower-case and strip diacritics: "Östersund" -> "ostersund", "Björk" -> "bjork"."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return (
+        "".join(ch for ch in decomposed if not unicodedata.combining(ch)).replace("ø", "o").replace("æ", "ae")
+    )
+
+
+def sort_key(title: str) -> str:
+    """A byte-order key that sorts titles the Swedish way (å ä ö after z), articles ignored.
+
+    Engines compare the key bytewise, so å/ä/ö are mapped to the three ASCII characters right
+    after "z" and everything else is folded to its base letter.
+    """
+    text = _LEADING_ARTICLES.sub("", title.strip().lower())
+    out = []
+    for ch in text:
+        special = _SORT_SPECIAL.get(ch)
+        if special is not None:
+            out.append(special)
+        elif ch.isalnum():
+            out.append(fold(ch))
+        else:
+            out.append(" ")
+    return " ".join("".join(out).split())[:200]
+
+
+def words(text: str) -> list[str]:
+    """Word tokens (letters and digits) as the engines' simple tokenizer sees them."""
+    return [word for word in _NON_WORD.split(text) if word and word != "_"]
+
+
+def isbn13(text: str) -> str | None:
+    """The ISBN-13 for an ISBN-10 or ISBN-13 typed with or without hyphens; None if it is not one."""
+    digits = re.sub(r"[\s\-]", "", text).upper()
+    if re.fullmatch(r"97[89]\d{10}", digits):
+        return digits
+    if not re.fullmatch(r"\d{9}[\dX]", digits):
+        return None
+    body = "978" + digits[:9]
+    check = (10 - sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(body)) % 10) % 10
+    return body + str(check)
+
+
+def looks_like_isbn(text: str) -> bool:
+    """True for a token that is an ISBN-10/13 (hyphens allowed); the check digit is not verified."""
+    return isbn13(text) is not None

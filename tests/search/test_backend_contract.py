@@ -1,0 +1,200 @@
+"""One contract, every backend: tantivy always, Elasticsearch when ELASTICSEARCH_URL is set.
+
+Each test proves one search rule on the fixture corpus (tests/search/corpus.py).
+"""
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from catalog.search.backends.base import SearchBackend, SearchRequest, SearchResult
+from tests.search.corpus import CORPUS, PIPPI_ISBN10, PIPPI_ISBN13
+
+ALL_FACETS = ("library", "municipality", "format", "language", "year", "subject", "audience")
+
+
+def _tantivy(path: Path) -> SearchBackend:
+    from catalog.search.backends.tantivy import TantivyBackend
+
+    return TantivyBackend(path)
+
+
+def _elasticsearch(path: Path) -> SearchBackend:
+    url = os.environ.get("ELASTICSEARCH_URL")
+    if not url:
+        pytest.skip("Elasticsearch contract run needs ELASTICSEARCH_URL (no server configured here)")
+    from catalog.search.backends.elasticsearch import ElasticsearchBackend
+
+    return ElasticsearchBackend(url=url, index=f"samsok-test-{os.getpid()}")
+
+
+@pytest.fixture(scope="module", params=["tantivy", "elasticsearch"])
+def backend(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[SearchBackend]:
+    factory = {"tantivy": _tantivy, "elasticsearch": _elasticsearch}[request.param]
+    engine = factory(tmp_path_factory.mktemp(request.param))
+    engine.rebuild(CORPUS)
+    yield engine
+    drop = getattr(engine, "drop", None)
+    if drop:
+        drop()
+
+
+def search(backend: SearchBackend, q: str = "", **options: object) -> SearchResult:
+    return backend.search(SearchRequest(q=q, **options))  # type: ignore[arg-type]
+
+
+def ids(result: SearchResult) -> list[int]:
+    return [int(str(hit["id"])) for hit in result.hits]
+
+
+def facet(result: SearchResult, name: str) -> dict[str, int]:
+    return {value.value: value.count for value in result.facets[name]}
+
+
+pytestmark = pytest.mark.sqlite
+
+
+class TestBackendContract:
+    # --- Swedish relevance --------------------------------------------------------------------
+    def test_stemming_finds_other_forms_and_exact_ranks_first(self, backend: SearchBackend) -> None:
+        result = search(backend, "hundarna")
+        assert ids(result)[0] == 1 and 2 in ids(result)
+        assert ids(search(backend, "hund"))[0] == 2
+        assert 3 in ids(search(backend, "böckerna"))
+
+    def test_diacritics_fold_at_lower_weight(self, backend: SearchBackend) -> None:
+        assert ids(search(backend, "Ostersund")) == [4]
+        assert ids(search(backend, "Björk"))[:2] == [5, 6]
+        assert ids(search(backend, "Bjork"))[:2] == [6, 5]
+
+    def test_phrase_matches_words_in_order(self, backend: SearchBackend) -> None:
+        assert ids(search(backend, '"röda rummet"')) == [8]
+        assert set(ids(search(backend, "rummet"))) == {8, 9}
+
+    def test_last_word_matches_as_prefix(self, backend: SearchBackend) -> None:
+        assert 7 in ids(search(backend, "pippi långstr"))
+        assert 7 in ids(search(backend, "Pipp"))
+        assert ids(search(backend, "Pipp ")) == []  # a finished word is not a prefix
+
+    def test_typo_tolerance_for_long_words_only(self, backend: SearchBackend) -> None:
+        assert ids(search(backend, "långstrumo")) == [7]
+        assert ids(search(backend, "Strindbreg")) == [8]
+        assert ids(search(backend, "hudn ")) == []
+
+    def test_field_prefixes(self, backend: SearchBackend) -> None:
+        assert set(ids(search(backend, "author:lindgren"))) == {1, 7}
+        assert ids(search(backend, "title:lindgren")) == [10]
+        assert ids(search(backend, "subject:biografier")) == [10]
+        assert set(ids(search(backend, "lindgren"))) == {1, 7, 10}
+
+    @pytest.mark.parametrize("isbn", [PIPPI_ISBN13, "978-91-29-65780-7", PIPPI_ISBN10, "9129657806"])
+    def test_isbn_10_and_13_with_or_without_hyphens(self, backend: SearchBackend, isbn: str) -> None:
+        assert ids(search(backend, isbn)) == [7]
+        assert ids(search(backend, f"isbn:{isbn}")) == [7]
+
+    def test_boolean_operators(self, backend: SearchBackend) -> None:
+        assert set(ids(search(backend, "lindgren -pippi"))) == {1, 10}
+        assert set(ids(search(backend, "lindgren AND pippi"))) == {7}
+        assert set(ids(search(backend, "strindberg OR pippi"))) == {7, 8}
+        assert 7 not in ids(search(backend, "-pippi"))
+
+    @pytest.mark.parametrize(
+        "q", ["!!!", '"', '"röda rummet', "((", "a" * 2000, "pippi " * 400, ":::", "-", "OR"]
+    )
+    def test_garbage_never_errors(self, backend: SearchBackend, q: str) -> None:
+        result = search(backend, q, facets=ALL_FACETS)
+        assert result.total >= 0
+
+    def test_unbalanced_quote_reads_as_phrase(self, backend: SearchBackend) -> None:
+        assert ids(search(backend, '"röda rummet')) == [8]
+
+    # --- ranking ------------------------------------------------------------------------------
+    def test_title_above_subject_above_notes(self, backend: SearchBackend) -> None:
+        assert ids(search(backend, "sjön"))[:3] == [11, 12, 13]
+
+    def test_more_holding_libraries_rank_higher(self, backend: SearchBackend) -> None:
+        assert ids(search(backend, "fågelboken")) == [15, 14]
+
+    def test_newer_edition_ranks_slightly_higher(self, backend: SearchBackend) -> None:
+        assert ids(search(backend, "svampboken")) == [17, 16]
+
+    def test_did_you_mean_offers_a_close_spelling(self, backend: SearchBackend) -> None:
+        result = search(backend, "strimdberj")
+        assert result.total == 0
+        assert result.did_you_mean == "strindberg"
+        assert search(backend, "pippi").did_you_mean is None
+
+    # --- facets and filters -------------------------------------------------------------------
+    def test_facet_counts_over_the_result(self, backend: SearchBackend) -> None:
+        result = search(backend, "lindgren", facets=ALL_FACETS)
+        assert facet(result, "library") == {"Nyks": 3, "Ty": 1, "Na": 1}
+        assert facet(result, "municipality")["Nyköping"] == 3
+        assert facet(result, "year") == {"1900-1949": 2, "2000-2009": 1}
+        assert facet(result, "audience") == {"juvenile": 1}
+        assert facet(result, "subject") == {"Barn": 1, "Hundar": 1, "Biografier": 1}
+
+    def test_or_within_a_facet_and_across_facets(self, backend: SearchBackend) -> None:
+        either = search(backend, filters={"format": ("film", "ebook")}, facets=ALL_FACETS)
+        assert set(ids(either)) == {19, 20}
+        both = search(backend, filters={"format": ("film", "ebook"), "language": ("eng",)})
+        assert both.total == 0
+        # the selected facet still counts its other values (multi-select), the others are filtered
+        assert facet(either, "format")["book"] > 1
+        assert facet(either, "library") == {"Sods": 2}
+
+    def test_year_range_filter(self, backend: SearchBackend) -> None:
+        assert set(ids(search(backend, year_from=2020, page_size=50))) == {17, 20, 21}
+        assert set(ids(search(backend, year_from=1870, year_to=1946, page_size=50))) == {7, 8}
+
+    def test_available_anywhere_and_at_a_library(self, backend: SearchBackend) -> None:
+        assert set(ids(search(backend, available=True, page_size=50))) == {7, 18, 22}
+        at_na = search(backend, available=True, filters={"library": ("Na",)}, page_size=50)
+        assert ids(at_na) == [22]
+
+    # --- sort and paging ----------------------------------------------------------------------
+    def test_title_sort_is_swedish(self, backend: SearchBackend) -> None:
+        result = search(backend, filters={"library": ("Sods",)}, sort="title", page_size=50)
+        titles = [hit["title"] for hit in result.hits]
+        assert titles == ["Apan", "Fågelboken", "Zorro", "Åsa-Nisse", "Ärlig talat", "Ödets makt"]
+
+    def test_year_sorts(self, backend: SearchBackend) -> None:
+        newest = search(backend, filters={"library": ("Sods",)}, sort="year_desc", page_size=50)
+        assert [hit["year"] for hit in newest.hits][:3] == [2022, 2021, 2018]
+        oldest = search(backend, filters={"library": ("Sods",)}, sort="year_asc", page_size=50)
+        assert oldest.hits[0]["year"] == 1960
+        assert oldest.hits[-1]["year"] is None  # unknown year last either way
+        assert newest.hits[-1]["year"] is None
+
+    def test_paging(self, backend: SearchBackend) -> None:
+        everything = search(backend, sort="title", page_size=100)
+        assert everything.total == len(CORPUS)
+        pages = [search(backend, sort="title", page=n, page_size=5) for n in range(1, 6)]
+        assert [i for page in pages for i in ids(page)] == ids(everything)
+        assert all(page.total == len(CORPUS) for page in pages)
+
+    def test_empty_query_browses_everything(self, backend: SearchBackend) -> None:
+        assert search(backend, "", page_size=1).total == len(CORPUS)
+
+    # --- hits, suggestions, get ---------------------------------------------------------------
+    def test_hit_fields(self, backend: SearchBackend) -> None:
+        hit = search(backend, PIPPI_ISBN13).hits[0]
+        assert hit["title"] == "Pippi Långstrump"
+        assert hit["authors"] == ["Lindgren, Astrid"]
+        assert hit["year"] == 1945 and hit["isbns"] == [PIPPI_ISBN13]
+        assert hit["libraries"] == ["Na", "Nyks", "Ty"] and hit["available_at"] == ["Nyks", "Ty"]
+
+    def test_suggest_titles_and_authors(self, backend: SearchBackend) -> None:
+        assert backend.suggest("pipp") == ["Pippi Långstrump"]
+        assert "Lindgren, Astrid" in backend.suggest("Lind")
+        assert "Östersund förr och nu" in backend.suggest("oster")
+        assert backend.suggest("") == []
+
+    def test_get_and_ping(self, backend: SearchBackend) -> None:
+        document = backend.get("7")
+        assert document is not None and document["title"] == "Pippi Långstrump"
+        assert backend.get("999999") is None
+        assert backend.ping()

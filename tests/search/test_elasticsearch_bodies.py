@@ -1,0 +1,170 @@
+"""The Elasticsearch backend as data: template, mapping, analyzers, documents and request bodies.
+
+No Elasticsearch server runs here; the live behaviour is proven by the contract suite
+(test_backend_contract.py) whenever ELASTICSEARCH_URL is set. The client seam is a recorder.
+"""
+
+import json
+from typing import Any
+
+import pytest
+
+from catalog.search.backends import elasticsearch_body as body
+from catalog.search.backends.base import SearchRequest
+from catalog.search.backends.elasticsearch import ElasticsearchBackend, parse_search_response
+from catalog.search.syntax import parse_query
+from tests.search.corpus import CORPUS, PIPPI_ISBN13
+
+pytestmark = pytest.mark.sqlite
+FACETS = ("library", "format", "language", "year", "subject")
+
+
+def test_swedish_analyzers_and_folded_subfields() -> None:
+    analysis = body.analysis()
+    assert analysis["filter"]["sv_snowball"] == {"type": "snowball", "language": "Swedish"}
+    assert analysis["analyzer"]["sv_stem"]["filter"] == ["lowercase", "sv_snowball"]
+    assert analysis["analyzer"]["sv_fold"]["filter"] == ["lowercase", "asciifolding"]
+    properties = body.mappings()["properties"]
+    assert properties["title"] == {
+        "type": "text",
+        "analyzer": "sv_exact",
+        "fields": {
+            "stem": {"type": "text", "analyzer": "sv_stem"},
+            "fold": {"type": "text", "analyzer": "sv_fold"},
+        },
+    }
+    assert properties["notes"] == {"type": "text", "analyzer": "sv_stem"}
+    assert properties["library"] == {"type": "keyword"} and properties["year"] == {"type": "integer"}
+    assert body.mappings()["dynamic"] == "strict"
+
+
+def test_template_covers_every_generation() -> None:
+    template = body.index_template("samsok")
+    assert template["index_patterns"] == ["samsok-*"]
+    assert template["template"]["mappings"] == body.mappings()
+
+
+def test_document_fits_the_mapping() -> None:
+    pippi = body.es_document(next(d for d in CORPUS if d["id"] == "7"), 1.1)
+    assert set(pippi) <= set(body.mappings()["properties"])
+    assert pippi["isbn"] == [PIPPI_ISBN13] and pippi["available"] is True
+    assert pippi["library"] == ["Na", "Nyks", "Ty"] and pippi["year_asc"] == 1945
+    assert pippi["hit"]["title"] == "Pippi Långstrump"
+
+
+def test_search_body_scores_filters_and_counts_facets_multi_select() -> None:
+    request = SearchRequest(q="pippi", filters={"format": ("book", "ebook")}, available=True, facets=FACETS)
+    search = body.search_body(request, parse_query(request.q))
+    assert search["query"]["function_score"]["field_value_factor"]["field"] == "popularity"
+    assert search["post_filter"] == {
+        "bool": {"filter": [{"terms": {"format": ["book", "ebook"]}}, {"term": {"available": True}}]}
+    }
+    # the format facet counts without its own filter; the others with it
+    assert search["aggs"]["format"]["filter"] == {"bool": {"filter": [{"term": {"available": True}}]}}
+    assert {"terms": {"format": ["book", "ebook"]}} in search["aggs"]["library"]["filter"]["bool"]["filter"]
+    assert search["aggs"]["year"]["aggs"]["values"]["range"]["ranges"][-1] == {"key": "2020-", "from": 2020}
+    assert (search["from"], search["size"], search["track_total_hits"]) == (0, 20, True)
+
+
+def test_available_at_a_library_sort_and_paging() -> None:
+    request = SearchRequest(filters={"library": ("Na",)}, available=True, sort="title", page=3, page_size=10)
+    search = body.search_body(request, parse_query(""))
+    assert {"terms": {"available_at": ["Na"]}} in search["post_filter"]["bool"]["filter"]
+    assert search["sort"] == [{"title_sort": "asc"}, {"id": "asc"}]
+    assert search["query"] == {"match_all": {}} and search["from"] == 20
+
+
+def test_query_tree_becomes_match_queries_never_query_string() -> None:
+    query = body.text_query(parse_query('title:"röda rummet" -film isbn:91-29-65780-6 långstr'))
+    must = query["bool"]["must"]
+    assert must[0]["bool"]["should"][0] == {
+        "match_phrase": {"title": {"query": "röda rummet", "boost": 18.0}}
+    }
+    assert must[1] == {"term": {"isbn": {"value": PIPPI_ISBN13, "boost": 20.0}}}
+    prefix = [q for q in must[2]["bool"]["should"] if "prefix" in q]
+    assert {"prefix": {"title.fold": {"value": "langstr", "boost": 3.2}}} in prefix
+    assert query["bool"]["must_not"][0]["bool"]["should"][0] == {
+        "match": {"title": {"query": "film", "boost": 12.0}}
+    }
+    for garbage in ['"', "!!!", "a" * 2000, "title:", "((a OR"]:
+        assert "query_string" not in json.dumps(body.text_query(parse_query(garbage)))
+
+
+def test_suggest_body_escapes_the_prefix() -> None:
+    suggest = body.suggest_body("c++ for", 8)
+    assert suggest["query"] == {"prefix": {"suggest": "c++ for"}}
+    assert suggest["aggs"]["suggest"]["terms"]["include"] == "c\\+\\+\\ for.*"
+
+
+def test_alias_swap_is_one_atomic_call() -> None:
+    assert body.alias_swap("samsok", "samsok-2", ["samsok-1"]) == {
+        "actions": [
+            {"remove": {"index": "samsok-1", "alias": "samsok"}},
+            {"add": {"index": "samsok-2", "alias": "samsok"}},
+        ]
+    }
+
+
+def test_parse_search_response() -> None:
+    response = {
+        "hits": {"total": {"value": 2}, "hits": [{"_source": {"hit": {"id": "7", "title": "Pippi"}}}]},
+        "aggregations": {
+            "library": {
+                "values": {"buckets": [{"key": "Ty", "doc_count": 1}, {"key": "Na", "doc_count": 2}]}
+            },
+            "year": {
+                "values": {
+                    "buckets": [{"key": "-1899", "doc_count": 0}, {"key": "1900-1949", "doc_count": 2}]
+                }
+            },
+        },
+    }
+    result = parse_search_response(response, ("library", "year"))
+    assert result.total == 2 and result.hits == [{"id": "7", "title": "Pippi"}]
+    assert [(v.value, v.count) for v in result.facets["library"]] == [("Na", 2), ("Ty", 1)]
+    assert [v.value for v in result.facets["year"]] == ["1900-1949"]
+
+
+class Recorder:
+    """Stands in for the elasticsearch client: records calls, answers like a fresh cluster."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, dict[str, Any]]] = []
+        self.indices = self
+
+    def __getattr__(self, name: str) -> Any:
+        def call(**kwargs: Any) -> Any:
+            self.calls.append((name, kwargs))
+            if name == "get_alias":
+                return {"samsok-1": {"aliases": {"samsok": {}}}}
+            if name == "bulk":
+                return {"items": [{"index": {"status": 201}}]}
+            return None
+
+        return call
+
+
+def test_rebuild_builds_a_new_generation_then_swaps_the_alias() -> None:
+    client = Recorder()
+    backend = ElasticsearchBackend(url=None, index="samsok", client=client)
+    assert backend.rebuild(CORPUS[:3]) == 3
+    names = [name for name, _ in client.calls]
+    assert names == [
+        "put_index_template",
+        "create",
+        "bulk",
+        "put_settings",
+        "refresh",
+        "get_alias",
+        "update_aliases",
+        "delete",
+    ]
+    new_index = client.calls[1][1]["index"]
+    operations = client.calls[2][1]["operations"]
+    assert operations[0] == {"index": {"_index": new_index, "_id": "1"}}
+    swap = client.calls[6][1]["actions"]
+    assert swap == [
+        {"remove": {"index": "samsok-1", "alias": "samsok"}},
+        {"add": {"index": new_index, "alias": "samsok"}},
+    ]
+    assert client.calls[7][1] == {"index": "samsok-1"}
