@@ -1,0 +1,1 @@
+"""Availability providers, one module per protocol; settings.AVAILABILITY_PROVIDERS names them."""

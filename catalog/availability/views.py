@@ -1,0 +1,53 @@
+"""JSON endpoints: live status of one title, and result-list summaries in one batch."""
+
+from typing import Any
+
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.http import require_GET
+
+from catalog.availability.lines import holding_lines
+from catalog.availability.summary import cluster_summaries
+from catalog.models import Cluster
+
+MAX_BATCH = 100
+
+
+def _json(data: dict[str, Any], status: int = 200) -> JsonResponse:
+    response = JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+def parse_ids(raw: str) -> list[int]:
+    """'1,2,3' → [1, 2, 3] (order kept, duplicates dropped); ValueError on anything else."""
+    ids = [int(part) for part in raw.split(",") if part.strip()]
+    if not ids or len(ids) > MAX_BATCH or any(i < 1 for i in ids):
+        raise ValueError(raw)
+    return list(dict.fromkeys(ids))
+
+
+@require_GET
+def record_availability(request: HttpRequest, pk: int) -> JsonResponse:
+    """GET /api/v1/records/<id>/availability[?home=SIGEL] → live status per holding.
+
+    `unanswered` lists the libraries whose system did not answer in time (or whose circuit
+    breaker is open); their lines carry harvested status and its age.
+    """
+    cluster = Cluster.objects.filter(pk=pk).first()
+    if cluster is None:
+        return _json({"error": "No such record."}, status=404)
+    lines = holding_lines(cluster, request.GET.get("home") or None, live=True)
+    unanswered = sorted({line.library_code for line in lines if line.live_failed})
+    return _json({"id": pk, "holdings": [line.as_dict() for line in lines], "unanswered": unanswered})
+
+
+@require_GET
+def availability_batch(request: HttpRequest) -> JsonResponse:
+    """GET /api/v1/availability?ids=1,2,3 → {"records": {"1": summary, ...}} in one lookup."""
+    try:
+        ids = parse_ids(request.GET.get("ids", ""))
+    except ValueError:
+        return _json({"error": f"ids must be 1 to {MAX_BATCH} record ids, comma-separated."}, status=400)
+    summaries = cluster_summaries(ids, live=True)
+    return _json({"records": {str(pk): summary for pk, summary in summaries.items()}})
