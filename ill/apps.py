@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class IllConfig(AppConfig):
+    name = "ill"
+    verbose_name = "Fjärrlån"

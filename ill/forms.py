@@ -1,0 +1,125 @@
+"""The patron's request form: only the fields the request needs (see the privacy notice)."""
+
+import re
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from catalog.mapping.formats import FORMATS
+from catalog.models import Library
+from ill.models import LendingRule
+
+
+class PickupLibraryField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.name)
+
+
+class RequestForm(forms.Form):
+    # Shown only when the title is not in the catalogue (no record chosen).
+    title = forms.CharField(label=_("Title"), max_length=500, required=False)
+    author = forms.CharField(label=_("Author"), max_length=300, required=False)
+    year = forms.CharField(label=_("Year"), max_length=20, required=False)
+    isbn = forms.CharField(label=_("ISBN"), max_length=40, required=False)
+
+    patron_name = forms.CharField(label=_("Your name"), max_length=200)
+    pickup_library = PickupLibraryField(
+        label=_("Pick up at library"),
+        queryset=Library.objects.filter(accepts_ill_pickup=True),
+        empty_label="",
+    )
+    card_number = forms.CharField(
+        label=_("Library card number"), max_length=40, help_text=_("The number on your library card.")
+    )
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    needed_before = forms.DateField(
+        label=_("Needed before"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Leave empty if there is no hurry."),
+    )
+    any_edition = forms.BooleanField(label=_("Any edition is fine"), required=False)
+    message = forms.CharField(
+        label=_("Message to the library"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    # Honeypot: hidden from people (and assistive technology); bots tend to fill every field.
+    website = forms.CharField(label=_("Leave this field empty"), required=False)
+    # Set after we told the patron their own library has a copy and they still want fjärrlån.
+    own_copy_ack = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, needs_title: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.needs_title = needs_title
+        self.fields["title"].required = needs_title
+
+    def clean_card_number(self) -> str:
+        return re.sub(r"\s+", "", self.cleaned_data["card_number"])
+
+    def clean_needed_before(self) -> date | None:
+        value: date | None = self.cleaned_data.get("needed_before")
+        if value and value < timezone.localdate():
+            raise forms.ValidationError(_("The date has already passed."), code="past")
+        return value
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("website"):
+            raise forms.ValidationError(_("The request could not be sent."), code="honeypot")
+        if not data.get("email") and not data.get("phone") and "email" not in self.errors:
+            self.add_error(
+                "email", forms.ValidationError(_("Give an e-mail address or a phone number."), code="contact")
+            )
+        library: Library | None = data.get("pickup_library")
+        card = data.get("card_number")
+        if (
+            library
+            and card
+            and library.card_number_pattern
+            and not re.fullmatch(library.card_number_pattern, card)
+        ):
+            self.add_error(
+                "card_number",
+                forms.ValidationError(
+                    _("This is not a library card number of %(library)s. Check the number on your card."),
+                    code="card",
+                    params={"library": library.name},
+                ),
+            )
+        return data
+
+
+FORMAT_LABELS = {
+    "book": _("book"),
+    "ebook": _("e-book"),
+    "audiobook": _("audiobook"),
+    "talking_book": _("talking book (DAISY)"),
+    "large_print": _("large print"),
+    "music": _("music"),
+    "film": _("film"),
+    "game": _("game"),
+    "map": _("map"),
+    "serial": _("serial"),
+    "other": _("other"),
+}
+
+
+class LendingRuleForm(forms.ModelForm):
+    """A library's own rules for what it does not lend to other libraries."""
+
+    formats_not_lent = forms.MultipleChoiceField(
+        label=_("Formats we do not lend"),
+        choices=[(code, FORMAT_LABELS.get(code, code)) for code in FORMATS],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    class Meta:
+        model = LendingRule
+        fields = ["formats_not_lent", "newer_than_months"]

@@ -1,0 +1,95 @@
+"""Placing a request: duplicate check, own-library check, creation with rota and confirmation mail."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+
+from catalog.models import Cluster, Holding, ItemStatus, Library
+from ill import outbox
+from ill.models import Event, OutboxMessage, Request
+from ill.rota import build_rota
+from ill.states import OPEN_STATES, State
+
+# Abuse limits for the public form: per client address per hour, per card per day.
+LIMIT_PER_ADDRESS = 20
+LIMIT_PER_CARD = 5
+
+
+@dataclass(frozen=True)
+class TitleInfo:
+    title: str
+    author: str = ""
+    year: str = ""
+    isbn: str = ""
+    format: str = ""
+
+
+def title_of(cluster: Cluster) -> TitleInfo:
+    data = cluster.data or {}
+    authors = data.get("authors") or []
+    first = authors[0].get("name", "") if authors and isinstance(authors[0], dict) else ""
+    isbns = data.get("isbns") or []
+    formats = data.get("formats") or []
+    return TitleInfo(
+        title=str(data.get("title") or cluster),
+        author=str(first),
+        year=str(data.get("year") or ""),
+        isbn=str(isbns[0]) if isbns else "",
+        format=str(formats[0]) if formats else "",
+    )
+
+
+def own_library_has_copy(cluster: Cluster | None, library: Library) -> bool:
+    """True when the pickup library itself has a copy on the shelf: no fjärrlån needed."""
+    if cluster is None:
+        return False
+    return Holding.objects.filter(
+        record__cluster=cluster, record__deleted=False, library=library, status=ItemStatus.AVAILABLE
+    ).exists()
+
+
+def open_duplicate(card_number: str, cluster: Cluster | None) -> Request | None:
+    if cluster is None or not card_number:
+        return None
+    return (
+        Request.objects.filter(card_number=card_number, cluster=cluster, state__in=OPEN_STATES)
+        .order_by("created_at")
+        .first()
+    )
+
+
+def create_request(
+    cluster: Cluster | None, data: dict[str, Any], now: datetime, base_url: str = ""
+) -> Request:
+    """Store a new request with its lender rota and queue the confirmation e-mail."""
+    info = (
+        title_of(cluster) if cluster else TitleInfo(data["title"], data["author"], data["year"], data["isbn"])
+    )
+    with transaction.atomic():
+        request = Request.objects.create(
+            cluster=cluster,
+            title=info.title[:500],
+            author=info.author[:300],
+            year=info.year[:20],
+            isbn=info.isbn[:40],
+            format=info.format[:30],
+            pickup_library=data["pickup_library"],
+            needed_before=data.get("needed_before"),
+            any_edition=bool(data.get("any_edition")),
+            patron_name=data["patron_name"],
+            card_number=data["card_number"],
+            email=data.get("email") or "",
+            phone=data.get("phone") or "",
+            message=data.get("message") or "",
+            created_at=now,
+        )
+        request.number = f"FL{now:%y}-{request.pk:05d}"
+        request.save(update_fields=["number"])
+        build_rota(request, now)
+        Event.objects.create(
+            request=request, action="create", from_state=State.NEW, to_state=State.NEW, by_patron=True, at=now
+        )
+        outbox.queue_for_request(request, OutboxMessage.Kind.CONFIRMATION, base_url, now)
+    return request

@@ -1,0 +1,25 @@
+"""GDPR retention: final requests lose their patron data after ILL_RETENTION_DAYS; statistics stay."""
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from ill.models import OutboxMessage, Request
+from ill.states import FINAL_STATES
+
+PATRON_FIELDS = {"patron_name": "", "card_number": "", "email": "", "phone": "", "message": ""}
+
+
+def anonymize_closed(now: datetime | None = None) -> int:
+    """Blank patron fields of requests final before the retention cutoff; returns how many."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.ILL_RETENTION_DAYS)
+    with transaction.atomic():
+        due = Request.objects.filter(state__in=FINAL_STATES, closed_at__lt=cutoff, anonymized_at__isnull=True)
+        ids = list(due.values_list("pk", flat=True))
+        Request.objects.filter(pk__in=ids).update(**PATRON_FIELDS, anonymized_at=now)
+        # Mail copies carry name and address too: sent ones go, unsent ones can no longer be sent.
+        OutboxMessage.objects.filter(request_id__in=ids).delete()
+    return len(ids)

@@ -1,0 +1,19 @@
+from django.urls import URLPattern, URLResolver, path
+from django.views.generic import RedirectView
+
+from ill import staff_views
+
+app_name = "ill_staff"
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", RedirectView.as_view(url="/staff/ill/incoming/"), name="index"),
+    path("incoming/", staff_views.incoming, name="incoming"),
+    path("outgoing/", staff_views.outgoing, name="outgoing"),
+    path("picklist/", staff_views.picklist, name="picklist"),
+    path("statistics/", staff_views.statistics_page, name="statistics"),
+    path("rules/", staff_views.lending_rules, name="rules"),
+    path("<int:pk>/", staff_views.detail, name="detail"),
+    path("<int:pk>/act/", staff_views.act, name="act"),
+    path("<int:pk>/label/", staff_views.label, name="label"),
+    path("<int:pk>/iso18626.xml", staff_views.iso18626_export, name="iso18626"),
+]

@@ -1,0 +1,107 @@
+"""Regional fjärrlån statistics per month: who lends to whom, fill rate, turnaround, refusals.
+
+Computed from requests, rota entries and events only, none of which retention removes, so the
+figures survive anonymization.
+"""
+
+import statistics as stats
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.db.models import Min, QuerySet
+from django.utils import timezone
+
+from ill.models import Event, Request, RotaEntry
+from ill.states import RefusalReason, State
+
+# A request counts as filled once the borrowing library received the item.
+FILLED_STATES = {
+    State.RECEIVED,
+    State.NOTIFIED,
+    State.PICKED_UP,
+    State.RETURN_SHIPPED,
+    State.RETURN_RECEIVED,
+}
+
+
+@dataclass
+class MonthStatistics:
+    month: str
+    requests: int = 0
+    filled: int = 0
+    unfilled: int = 0
+    turnaround_days: list[float] = field(default_factory=list)
+    matrix: Counter[tuple[str, str]] = field(default_factory=Counter)  # (lender, borrower) -> count
+    refusals: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def fill_rate(self) -> float | None:
+        decided = self.filled + self.unfilled
+        return round(self.filled / decided, 3) if decided else None
+
+    @property
+    def median_turnaround_days(self) -> float | None:
+        return round(stats.median(self.turnaround_days), 1) if self.turnaround_days else None
+
+
+def _month(moment: datetime) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m")
+
+
+def monthly(since: date | None = None, until: date | None = None) -> list[MonthStatistics]:
+    """Statistics per month of request creation, oldest month first."""
+    requests: QuerySet[Request] = Request.objects.select_related("pickup_library")
+    if since:
+        requests = requests.filter(created_at__date__gte=since)
+    if until:
+        requests = requests.filter(created_at__date__lte=until)
+    months: dict[str, MonthStatistics] = defaultdict(lambda: MonthStatistics(""))
+    received = dict(
+        Event.objects.filter(request__in=requests, action="receive")
+        .values_list("request_id")
+        .annotate(at=Min("at"))
+    )
+    was_filled = set(received)
+    for req in requests:
+        m = months[_month(req.created_at)]
+        m.month = _month(req.created_at)
+        m.requests += 1
+        if req.pk in was_filled or req.state in FILLED_STATES:
+            m.filled += 1
+            if req.pk in received:
+                m.turnaround_days.append((received[req.pk] - req.created_at).total_seconds() / 86400)
+        elif req.state in {State.NOT_FULFILLED, State.EXHAUSTED, State.ESCALATED}:
+            m.unfilled += 1
+    entries = RotaEntry.objects.filter(request__in=requests).select_related(
+        "library", "request__pickup_library"
+    )
+    for entry in entries:
+        m = months[_month(entry.request.created_at)]
+        if entry.status == RotaEntry.Status.ACCEPTED:
+            m.matrix[(entry.library.code, entry.request.pickup_library.code)] += 1
+        elif entry.status in (RotaEntry.Status.REFUSED, RotaEntry.Status.EXPIRED):
+            m.refusals[entry.refusal_reason or "no_answer"] += 1
+    return [months[k] for k in sorted(months)]
+
+
+def reason_label(code: str) -> str:
+    if code == "no_answer":
+        return str(RotaEntry.Status.EXPIRED.label)
+    return str(dict(RefusalReason.choices).get(code, code))
+
+
+def csv_rows(months: list[MonthStatistics]) -> list[list[str]]:
+    """One flat table: month, measure, lender, borrower/reason, value."""
+    rows = [["month", "measure", "lender", "borrower_or_reason", "value"]]
+    for m in months:
+        rows.append([m.month, "requests", "", "", str(m.requests)])
+        rows.append([m.month, "filled", "", "", str(m.filled)])
+        rows.append([m.month, "fill_rate", "", "", "" if m.fill_rate is None else str(m.fill_rate)])
+        median = m.median_turnaround_days
+        rows.append([m.month, "median_turnaround_days", "", "", "" if median is None else str(median)])
+        for (lender, borrower), n in sorted(m.matrix.items()):
+            rows.append([m.month, "loans", lender, borrower, str(n)])
+        for reason, n in sorted(m.refusals.items()):
+            rows.append([m.month, "refusals", "", reason, str(n)])
+    return rows

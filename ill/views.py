@@ -1,0 +1,116 @@
+"""Patron side of fjärrlån (no login): request form, confirmation, private status page, privacy notice."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from catalog.models import Cluster
+from ill import outbox
+from ill.forms import RequestForm
+from ill.models import OutboxMessage, Request
+from ill.patron import LIMIT_PER_ADDRESS, LIMIT_PER_CARD, create_request, open_duplicate, own_library_has_copy
+from ill.ratelimit import over_limit
+from ill.states import PATRON_CANCELLABLE
+from ill.workflow import PATRON, InvalidTransition, perform
+from portal.pages.home_library import home_library
+from portal.staff import client_address
+
+
+def _cluster_from(request: HttpRequest) -> Cluster | None:
+    raw = request.GET.get("record") or request.POST.get("record") or ""
+    if not raw:
+        return None
+    if not raw.isdigit():
+        raise Http404
+    return get_object_or_404(Cluster, pk=int(raw))
+
+
+def new_request(request: HttpRequest) -> HttpResponse:
+    cluster = _cluster_from(request)
+    if request.method != "POST":
+        return _blank_form(request, cluster)
+    form = RequestForm(request.POST, needs_title=cluster is None)
+    context: dict[str, object] = {"form": form, "cluster": cluster}
+    if over_limit(f"ill-form:address:{client_address(request)}", LIMIT_PER_ADDRESS, 3600):
+        return render(request, "ill/rate_limited.html", status=429)
+    if not form.is_valid():
+        return render(request, "ill/request_form.html", context, status=400)
+    data = form.cleaned_data
+    if not data.get("own_copy_ack") and own_library_has_copy(cluster, data["pickup_library"]):
+        acknowledged = request.POST.copy()
+        acknowledged["own_copy_ack"] = "True"
+        context.update(form=RequestForm(acknowledged, needs_title=False), own_copy=data["pickup_library"])
+        return render(request, "ill/request_form.html", context)
+    # Counted before the duplicate check too: a duplicate re-sends the patron's link by e-mail.
+    if over_limit(f"ill-form:card:{data['card_number']}", LIMIT_PER_CARD, 86400):
+        return render(request, "ill/rate_limited.html", status=429)
+    duplicate = open_duplicate(data["card_number"], cluster)
+    if duplicate is not None:
+        outbox.queue_for_request(duplicate, OutboxMessage.Kind.CONFIRMATION, request.build_absolute_uri("/"))
+        return render(request, "ill/duplicate.html", {"existing": duplicate})
+    created = create_request(cluster, data, timezone.now(), request.build_absolute_uri("/"))
+    return HttpResponseRedirect(f"/fjarrlan/tack/{created.token}/")
+
+
+def _blank_form(request: HttpRequest, cluster: Cluster | None) -> HttpResponse:
+    """The empty form; the patron's "my library" (portal cookie) is the pickup library if it takes pickups."""
+    home = home_library(request)
+    initial: dict[str, object] = {"pickup_library": home.pk} if home and home.accepts_ill_pickup else {}
+    own_copy = home if home and own_library_has_copy(cluster, home) else None
+    if own_copy:
+        initial["own_copy_ack"] = True  # already told: sending the form means they still want fjärrlån
+    context = {
+        "form": RequestForm(initial=initial, needs_title=cluster is None),
+        "cluster": cluster,
+        "own_copy": own_copy,
+    }
+    return render(request, "ill/request_form.html", context)
+
+
+def _by_token(token: str) -> Request:
+    return get_object_or_404(
+        Request.objects.select_related("pickup_library"), token=token, anonymized_at=None
+    )
+
+
+def confirmation(request: HttpRequest, token: str) -> HttpResponse:
+    ill = _by_token(token)
+    return render(request, "ill/confirmation.html", {"ill": ill, "status_url": outbox.status_url(ill)})
+
+
+def status(request: HttpRequest, token: str) -> HttpResponse:
+    ill = _by_token(token)
+    context = {
+        "ill": ill,
+        # State changes only: moving on to the next lender (sent → sent) is not the patron's concern.
+        "events": [
+            e for e in ill.events.order_by("at", "pk") if e.action == "create" or e.from_state != e.to_state
+        ],
+        "cancellable": ill.state in PATRON_CANCELLABLE,
+    }
+    return render(request, "ill/status.html", context)
+
+
+@require_POST
+def cancel(request: HttpRequest, token: str) -> HttpResponse:
+    ill = _by_token(token)
+    try:
+        perform(ill.pk, "cancel", PATRON, note=_("Cancelled by the patron."))
+        messages.success(request, _("Your request is cancelled."))
+    except InvalidTransition:
+        messages.error(
+            request,
+            _(
+                "The request has already been sent to a lending library and can no longer "
+                "be cancelled here. Contact your library."
+            ),
+        )
+    return HttpResponseRedirect(f"/fjarrlan/status/{ill.token}/")
+
+
+def privacy(request: HttpRequest) -> HttpResponse:
+    return render(request, "ill/privacy.html", {"retention_days": settings.ILL_RETENTION_DAYS})

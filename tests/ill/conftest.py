@@ -1,0 +1,16 @@
+from typing import Any
+
+import pytest
+
+from tests.ill.county import County, make_county
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    # Four named users per test: PBKDF2's deliberate slowness would dominate the suite.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def county(db: None) -> County:
+    return make_county()

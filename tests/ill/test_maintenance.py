@@ -1,0 +1,49 @@
+"""Without a broker the outbox task runs in-process and never raises; the command does the periodic work."""
+
+from datetime import UTC, datetime
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+
+from ill.models import OutboxMessage
+from ill.states import Side, State
+from ill.tasks import send_outbox_message
+from ill.workflow import Actor, perform
+from tests.ill.county import County, place_request
+from tests.ill.smtp_server import smtp_server
+from tests.ill.test_outbox import use_smtp
+
+LONG_AGO = datetime(2025, 1, 6, 9, 0, tzinfo=UTC)
+
+
+@pytest.mark.sqlite
+def test_in_process_outbox_task_does_not_raise_when_smtp_refuses(county: County, settings: Any) -> None:
+    with smtp_server(refuse_first=1) as (port, mailbox):
+        use_smtp(settings, port)
+        req = place_request(county, LONG_AGO)
+        message = OutboxMessage.objects.get(request=req)
+        assert send_outbox_message(message.pk) is False  # called directly, as portal.jobs does without Redis
+        assert send_outbox_message(message.pk) is True
+        assert len(mailbox.received) == 1
+
+
+@pytest.mark.sqlite
+def test_maintenance_command_moves_sends_and_anonymizes(county: County) -> None:
+    overdue = place_request(county, LONG_AGO)
+    perform(overdue.pk, "send", Actor(Side.BORROWER), now=LONG_AGO)
+    closed = place_request(county, LONG_AGO, card_number="2222222222")
+    perform(closed.pk, "cancel", Actor(Side.BORROWER), now=LONG_AGO)
+    out = StringIO()
+    call_command("ill_maintenance", stdout=out)
+    overdue.refresh_from_db()
+    closed.refresh_from_db()
+    assert overdue.state == State.SENT and overdue.current_lender == county.li
+    assert closed.anonymized_at is not None
+    assert (
+        out.getvalue()
+        .strip()
+        .splitlines()[-1]
+        .startswith("fjärrlån: 1 moved to the next lender, 2 e-mails sent")
+    )

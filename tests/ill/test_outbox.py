@@ -1,0 +1,84 @@
+"""Patron e-mail through the outbox, against a real SMTP server on 127.0.0.1 that refuses, then accepts."""
+
+import time
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from ill import outbox
+from ill.models import OutboxMessage
+from ill.states import State
+from tests.ill.county import County, make_county, place_request
+from tests.ill.smtp_server import smtp_server
+
+NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+def use_smtp(settings: Any, port: int) -> None:
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = port
+    settings.EMAIL_HOST_USER = ""
+    settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_TIMEOUT = 5
+
+
+@pytest.mark.sqlite
+def test_a_refusing_mail_server_neither_loses_nor_blocks_a_request(county: County, settings: Any) -> None:
+    with smtp_server(refuse_first=2) as (port, mailbox):
+        use_smtp(settings, port)
+        req = place_request(county, NOW)  # the request is stored whatever the mail server does
+        assert req.state == State.NEW
+        message = OutboxMessage.objects.get(request=req, kind=OutboxMessage.Kind.CONFIRMATION)
+        assert outbox.send_due(NOW + timedelta(hours=1)) == (0, 1)
+        message.refresh_from_db()
+        assert message.sent_at is None and message.attempts == 1
+        assert "SMTP" in message.last_error
+        assert message.next_attempt_at == NOW + timedelta(hours=1, minutes=2)
+        # Not due yet: nothing is tried.
+        assert outbox.send_due(NOW + timedelta(hours=1, minutes=1)) == (0, 0)
+        assert outbox.send_due(NOW + timedelta(hours=2)) == (0, 1)
+        assert outbox.send_due(NOW + timedelta(hours=3)) == (1, 0)
+        message.refresh_from_db()
+        assert message.sent_at is not None and message.attempts == 3
+        assert len(mailbox.received) == 1
+        assert req.number in mailbox.received[0]
+        assert f"/fjarrlan/status/{req.token}/" in mailbox.received[0]
+        # Sent once, never again.
+        assert outbox.send_due(NOW + timedelta(days=1)) == (0, 0)
+
+
+def test_no_email_address_means_no_outbox_message(county: County) -> None:
+    req = place_request(county, NOW, email="", phone="070-123 45 67")
+    assert not OutboxMessage.objects.filter(request=req).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_celery_worker_retries_until_the_mail_server_accepts(celery_worker: object, settings: Any) -> None:
+    settings.ILL_OUTBOX_RETRY_SECONDS = 1
+    county = make_county()
+    with smtp_server(refuse_first=2) as (port, mailbox):
+        use_smtp(settings, port)
+        req = place_request(county, datetime.now(UTC))  # commits, then the task is queued
+        message = OutboxMessage.objects.get(request=req)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            message.refresh_from_db()
+            if message.sent_at:
+                break
+            time.sleep(0.2)
+        assert message.sent_at is not None, message.last_error
+        assert message.attempts == 3
+        assert mailbox.refused == 2 and len(mailbox.received) == 1
+
+
+def test_the_beat_task_sends_what_is_due(county: County, settings: Any) -> None:
+    from ill.tasks import send_outbox
+
+    with smtp_server() as (port, mailbox):
+        use_smtp(settings, port)
+        place_request(county, NOW)
+        assert send_outbox() == (1, 0)
+        assert len(mailbox.received) == 1
