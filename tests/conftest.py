@@ -3,12 +3,15 @@
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
+from django.db import connections
 
 SHARED_TESTDATA = Path(__file__).resolve().parent.parent.parent / "shared" / "testdata"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+CHROMIUM = Path("/usr/bin/chromium")
 
 needs_postgres = pytest.mark.skipif(
     "postgresql" not in settings.DATABASES["default"]["ENGINE"], reason="needs PostgreSQL (DATABASE_URL)"
@@ -59,3 +62,29 @@ def celery_worker(transactional_db: None, celery_worker_queue: str) -> Iterator[
     app.conf.task_routes = {}
     with start_worker(app, queues=[celery_worker_queue], perform_ping_check=False, pool="solo") as worker:
         yield worker
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Any]:
+    """Debian's headless Chromium through Playwright, one per test module.
+
+    Module scope on purpose: while a sync Playwright is open its event loop counts as running in
+    this thread, so a second one cannot start, and Django's async-safety check must be relaxed for
+    the test's own ORM calls. Both end with the module, so no other test runs under them.
+    """
+    if not CHROMIUM.exists():
+        pytest.skip(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        # Live-server threads must not keep connections open, or the test database cannot be dropped.
+        patch.setitem(connections["default"].settings_dict, "CONN_MAX_AGE", 0)
+        with sync_api.sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=str(CHROMIUM),
+                args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+            )
+            yield browser
+            browser.close()
+            # ORM calls made while Playwright's loop ran got connections of their own: close them.
+            connections.close_all()

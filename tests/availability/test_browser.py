@@ -1,8 +1,6 @@
 """availability.js in a real Chromium: harvested status first, then live status, announced; CSP-clean."""
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -13,29 +11,20 @@ from tests.availability.conftest import (
     make_cluster,
     make_library,
 )
+from tests.browser.conftest import audit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@contextmanager
-def chromium_page() -> Iterator[object]:
-    """Opened after the test data is written: Playwright's loop makes the ORM refuse to run."""
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield browser.new_page()
-        browser.close()
-
-
-def test_record_page_updates_to_live_status_and_announces_it(live_server: object) -> None:
+def test_record_page_updates_to_live_status_and_announces_it(live_server: object, chromium: Any) -> None:
     cluster = make_cluster()
     with daia_responder(AVAILABLE_DAIA) as server:
         holding = add_holding(cluster, make_library("Borås", "daia", server.url), status="on_loan")
-        with chromium_page() as page:
-            _check_live_update(page, f"{live_server.url}/post/{cluster.pk}/", holding.pk)  # type: ignore[attr-defined]
+        context = chromium.new_context()
+        try:
+            _check_live_update(context.new_page(), f"{live_server.url}/post/{cluster.pk}/", holding.pk)  # type: ignore[attr-defined]
+        finally:
+            context.close()
 
 
 def _check_live_update(page: object, url: str, holding_id: int) -> None:
@@ -50,22 +39,7 @@ def _check_live_update(page: object, url: str, holding_id: int) -> None:
     assert page.locator(".availability-announcement").inner_text().strip() == updated  # type: ignore[attr-defined]
     assert page.locator("section#holdings").get_attribute("aria-busy") is None  # type: ignore[attr-defined]
     assert problems == []  # no CSP violation, no script error
-    assert axe_violations(page, "#holdings") == []
-
-
-AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
-
-
-def axe_violations(page: object, selector: str) -> list[str]:
-    """axe-core's WCAG 2 A/AA findings inside `selector` (skipped where axe-core is not installed)."""
-    if not AXE.is_file():
-        return []
-    page.evaluate(AXE.read_text())  # type: ignore[attr-defined]
-    script = (
-        "sel => axe.run(document.querySelector(sel), {runOnly: ['wcag2a', 'wcag2aa']})"
-        ".then(r => r.violations.map(v => v.id + ': ' + v.help))"
-    )
-    return list(page.evaluate(script, selector))  # type: ignore[attr-defined]
+    audit(page, "holdings on the record page", "#holdings")
 
 
 def test_check_now_link_works_without_javascript(live_server: object) -> None:

@@ -1,6 +1,5 @@
 """Real headless Chromium (Debian's, via Playwright) against pytest-django's live server."""
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -11,7 +10,6 @@ from tests.portal.county import compile_messages
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "test-artifacts"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 
@@ -19,23 +17,6 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 @pytest.fixture(scope="session", autouse=True)
 def _compiled_messages() -> None:
     compile_messages()
-
-
-@pytest.fixture(scope="session")
-def chromium() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.skip(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls need this.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield browser
-        browser.close()
-    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 @pytest.fixture
@@ -82,15 +63,16 @@ def _external(request: Any, problems: list[str]) -> None:
         problems.append(f"external request: {request.url}")
 
 
-def audit(page: Any, what: str) -> None:
-    """axe-core on the current page: zero violations of WCAG 2.1 A/AA and best practice."""
+def audit(page: Any, what: str, selector: str | None = None) -> None:
+    """axe-core on the current page (or the part `selector` picks): zero violations of WCAG 2.1
+    A/AA and best practice."""
     if not AXE.exists():
         pytest.skip(f"axe-core missing at {AXE} (npm install): accessibility not audited")
     page.evaluate(AXE.read_text())
     result = page.evaluate(
-        "async (tags) => await axe.run(document, "
+        "async ([tags, selector]) => await axe.run(selector ? document.querySelector(selector) : document, "
         "{runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
-        AXE_TAGS,
+        [AXE_TAGS, selector],
     )
     violations = [
         (v["id"], v["help"], [node["target"] for node in v["nodes"]][:5]) for v in result["violations"]

@@ -1,8 +1,6 @@
 """The whole fjärrlån round trip in real headless Chromium, with axe-core on the pages people use."""
 
-import os
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,45 +9,26 @@ from django.utils import translation
 
 from ill.models import Request
 from ill.states import State
+from tests.browser.conftest import audit
 from tests.ill.county import PASSWORD, County, make_county
 
-AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
-CHROMIUM = "/usr/bin/chromium"
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Chromium not found at /usr/bin/chromium"),
-]
+pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def browser(live_server: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    """Chromium, closed before the live server stops (its keep-alive connections hold DB sessions)."""
-    sync_api = pytest.importorskip("playwright.sync_api")
-    # Live-server threads must not keep persistent connections, or the test database cannot be dropped.
-    monkeypatch.setitem(connections["default"].settings_dict, "CONN_MAX_AGE", 0)
-    # Playwright's sync API runs an event loop in this thread; the live server's ORM calls are in
-    # other threads, but the test's own ORM calls need this.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_api.sync_playwright() as p:
-        chromium = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield chromium
-        # Inside Playwright's greenlet the test's ORM calls got their own connection: close it here.
-        connections.close_all()
-        chromium.close()
-    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+def browser(chromium: Any, live_server: Any) -> Iterator[Any]:
+    """Chromium; every context the test opens is closed before the next test."""
+    opened: list[Any] = []
 
+    def new_page() -> Any:
+        context = chromium.new_context(locale="sv-SE")
+        opened.append(context)
+        return context.new_page()
 
-def assert_accessible(page: Any, what: str) -> None:
-    if not AXE.exists():
-        pytest.skip(f"axe-core missing at {AXE} (run npm install): accessibility not checked")
-    page.evaluate(AXE.read_text())
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    violations = [(v["id"], [n["target"] for n in v["nodes"]]) for v in result["violations"]]
-    assert violations == [], f"{what}: {violations}"
+    yield new_page
+    for context in opened:
+        context.close()
+    connections.close_all()
 
 
 def state_label(state: str) -> str:
@@ -58,7 +37,7 @@ def state_label(state: str) -> str:
 
 
 def staff_page(browser: Any, base: str, username: str) -> Any:
-    page = browser.new_context(locale="sv-SE").new_page()
+    page = browser()
     page.goto(f"{base}/staff/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
@@ -77,10 +56,10 @@ def act(page: Any, base: str, req: Request, action: str) -> None:
 def test_patron_request_travels_from_lender_to_borrower(browser: Any, live_server: Any) -> None:
     county: County = make_county()
     base = live_server.url
-    patron = browser.new_context(locale="sv-SE").new_page()
+    patron = browser()
 
     patron.goto(f"{base}/fjarrlan/ny/?record={county.cluster.pk}")
-    assert_accessible(patron, "request form")
+    audit(patron, "request form")
     patron.fill("#id_patron_name", "Patrik Patron")
     patron.select_option("#id_pickup_library", str(county.sods.pk))
     patron.fill("#id_card_number", "12345")  # wrong for Söderbyn's pattern
@@ -88,7 +67,7 @@ def test_patron_request_travels_from_lender_to_borrower(browser: Any, live_serve
     patron.click("main button[type=submit]")
     assert patron.input_value("#id_patron_name") == "Patrik Patron"  # kept after the error
     assert patron.get_attribute("#id_card_number", "aria-invalid") == "true"
-    assert_accessible(patron, "request form with errors")
+    audit(patron, "request form with errors")
     patron.fill("#id_card_number", "1234567890")
     patron.click("main button[type=submit]")
     patron.wait_for_url(f"{base}/fjarrlan/tack/**")
@@ -96,7 +75,7 @@ def test_patron_request_travels_from_lender_to_borrower(browser: Any, live_serve
     assert req.number in patron.content()
     patron.click(f"a[href='/fjarrlan/status/{req.token}/']")
     status_url = patron.url
-    assert_accessible(patron, "status page")
+    audit(patron, "status page")
 
     def patron_sees(state: str) -> None:
         patron.goto(status_url)
@@ -107,21 +86,21 @@ def test_patron_request_travels_from_lender_to_borrower(browser: Any, live_serve
     borrower = staff_page(browser, base, "sara")
     borrower.goto(f"{base}/staff/ill/outgoing/")
     assert req.number in borrower.content()
-    assert_accessible(borrower, "outgoing queue")
+    audit(borrower, "outgoing queue")
     act(borrower, base, req, "send")
     patron_sees(State.SENT)
 
     lender = staff_page(browser, base, "nils")
     lender.goto(f"{base}/staff/ill/incoming/")
     assert req.number in lender.content()
-    assert_accessible(lender, "incoming queue")
+    audit(lender, "incoming queue")
     act(lender, base, req, "accept")
     assert "Patrik" not in lender.content()
-    assert_accessible(lender, "request page")
+    audit(lender, "request page")
     patron_sees(State.ACCEPTED)
     lender.goto(f"{base}/staff/ill/picklist/")
     assert "Hc Strindberg" in lender.content()
-    assert_accessible(lender, "pick list")
+    audit(lender, "pick list")
     act(lender, base, req, "ship")
     patron_sees(State.SHIPPED)
 
