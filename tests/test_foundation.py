@@ -1,8 +1,12 @@
 """The foundation: health endpoint, production settings, the compose file, the Celery worker."""
 
+import http.client
 import os
+import shlex
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -116,3 +120,53 @@ def test_nothing_generated_or_secret_is_tracked() -> None:
         pytest.skip("not a git checkout")
     assert not [path for path in tracked if path.startswith(("var/", ".venv/", "node_modules/"))]
     assert "secret_key" not in {Path(path).name for path in tracked}
+
+
+@pytest.mark.sqlite
+def test_compose_shell_health_checks_cannot_pass_by_accident() -> None:
+    """An unquoted `&` in a CMD-SHELL check backgrounds the command, so the check always passes."""
+    for name, service in compose()["services"].items():
+        test = service.get("healthcheck", {}).get("test", [])
+        if test[:1] == ["CMD-SHELL"]:
+            lexer = shlex.shlex(test[1], posix=True, punctuation_chars=True)
+            assert not {"&", ";"} & set(lexer), f"{name}: {test[1]}"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.mark.sqlite
+def test_web_health_check_passes_against_production_settings(tmp_path: Path) -> None:
+    """The compose `web` check, run against gunicorn with DEBUG off, HTTPS redirect and a real host name."""
+    env = production_env(SAMSOK_DATA_DIR=str(tmp_path))
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "-v0"], cwd=REPO, env=env, check=True, timeout=120
+    )
+    port = free_port()
+    gunicorn = str(Path(sys.executable).parent / "gunicorn")
+    server = subprocess.Popen(
+        [gunicorn, "portal.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
+        cwd=REPO,
+        env=env,
+    )
+    url = f"http://127.0.0.1:{port}/healthz"
+    check = [sys.executable, "-m", "portal.healthcheck", url]
+    try:
+        for _ in range(100):
+            result = subprocess.run(check, cwd=REPO, env=env, capture_output=True, text=True, timeout=30)
+            if "Connection refused" not in result.stderr:
+                break
+            time.sleep(0.1)
+        assert result.returncode == 0, result.stderr
+        # What the check guards against: a plain request is redirected to HTTPS.
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        connection.request("GET", "/healthz", headers={"Host": "samsok.example.org"})
+        assert connection.getresponse().status == 301
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    down = subprocess.run(check, cwd=REPO, env=env, capture_output=True, text=True, timeout=30)
+    assert down.returncode == 1 and down.stderr.startswith("unhealthy:")
