@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Cluster, Library
-from ill.states import RefusalReason, State
+from ill.states import FINAL_STATES, RefusalReason, State
 
 
 def new_status_token() -> str:
@@ -72,6 +72,14 @@ class Request(models.Model):
         indexes = [
             models.Index(fields=["state", "deadline"]),
             models.Index(fields=["pickup_library", "state"]),
+        ]
+        constraints = [
+            # The duplicate check in the form can race a double-clicked submit; this cannot.
+            models.UniqueConstraint(
+                fields=["card_number", "cluster"],
+                condition=~models.Q(state__in=sorted(FINAL_STATES)) & ~models.Q(card_number=""),
+                name="one_open_request_per_card_and_title",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib import messages
+from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -49,11 +50,16 @@ def new_request(request: HttpRequest) -> HttpResponse:
     if over_limit(f"ill-form:card:{data['card_number']}", LIMIT_PER_CARD, 86400):
         return render(request, "ill/rate_limited.html", status=429)
     duplicate = open_duplicate(data["card_number"], cluster)
-    if duplicate is not None:
-        outbox.queue_for_request(duplicate, OutboxMessage.Kind.CONFIRMATION, request.build_absolute_uri("/"))
-        return render(request, "ill/duplicate.html", {"existing": duplicate})
-    created = create_request(cluster, data, timezone.now(), request.build_absolute_uri("/"))
-    return HttpResponseRedirect(f"/fjarrlan/tack/{created.token}/")
+    if duplicate is None:
+        try:
+            created = create_request(cluster, data, timezone.now(), request.build_absolute_uri("/"))
+            return HttpResponseRedirect(f"/fjarrlan/tack/{created.token}/")
+        except IntegrityError:  # the same request committed a moment ago (a double click)
+            duplicate = open_duplicate(data["card_number"], cluster)
+            if duplicate is None:
+                raise
+    outbox.queue_for_request(duplicate, OutboxMessage.Kind.CONFIRMATION, request.build_absolute_uri("/"))
+    return render(request, "ill/duplicate.html", {"existing": duplicate})
 
 
 def _blank_form(request: HttpRequest, cluster: Cluster | None) -> HttpResponse:

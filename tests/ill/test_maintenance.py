@@ -45,5 +45,5 @@ def test_maintenance_command_moves_sends_and_anonymizes(county: County) -> None:
         out.getvalue()
         .strip()
         .splitlines()[-1]
-        .startswith("fjärrlån: 1 moved to the next lender, 2 e-mails sent")
+        .startswith("fjärrlån: 1 moved to the next lender, 3 e-mails sent")  # 2 confirmations, 1 cancelled
     )

@@ -11,6 +11,7 @@ from ill.models import OutboxMessage
 from ill.states import State
 from tests.ill.county import County, make_county, place_request
 from tests.ill.smtp_server import smtp_server
+from tests.ill.test_patron import form_data
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -82,3 +83,28 @@ def test_the_beat_task_sends_what_is_due(county: County, settings: Any) -> None:
         place_request(county, NOW)
         assert send_outbox() == (1, 0)
         assert len(mailbox.received) == 1
+
+
+def test_a_broker_outage_still_stores_the_request_and_its_mail(
+    client: Any,
+    county: County,
+    settings: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """Redis down after the commit: the patron gets the confirmation page, the outbox keeps the mail."""
+    from portal.celery import app
+
+    dead = "redis://127.0.0.1:9/0"  # the discard port: nothing listens
+    # app.conf reads Django's settings once, on first use: change it first, then the settings.
+    monkeypatch.setattr(app.conf, "broker_url", dead)
+    settings.CELERY_BROKER_URL = dead
+    monkeypatch.setattr(app.conf, "broker_connection_timeout", 0.5)
+    monkeypatch.setattr(app.conf, "task_publish_retry_policy", {"max_retries": 1, "interval_start": 0})
+    monkeypatch.setattr(app, "_pool", None)  # connection pools made for the real broker
+    monkeypatch.setattr(app.amqp, "_producer_pool", None)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/fjarrlan/ny/", form_data(county))
+    assert response.status_code == 302
+    message = OutboxMessage.objects.get(kind=OutboxMessage.Kind.CONFIRMATION)
+    assert message.sent_at is None and message.request.patron_name == "Patrik Patron"

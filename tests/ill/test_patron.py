@@ -7,6 +7,7 @@ from django.core.cache import cache
 from django.test import Client
 
 from catalog.models import Holding, ItemStatus
+from ill import views as ill_views
 from ill.models import OutboxMessage, Request
 from ill.patron import LIMIT_PER_ADDRESS
 from ill.states import State
@@ -139,8 +140,23 @@ def test_patron_cannot_cancel_once_sent(client: Client, county: County) -> None:
     assert req.state == State.SENT
 
 
-def test_privacy_page(client: Client, db: None) -> None:
-    assert client.get("/fjarrlan/integritet/").status_code == 200
+def test_privacy_page(client: Client, db: None, settings: Any) -> None:
+    settings.ILL_RETENTION_DAYS = 45
+    html = client.get("/fjarrlan/integritet/").content.decode()
+    assert "45" in html and "kortnummer" in html  # the period and what is removed, in Swedish
+
+
+def test_a_double_submit_that_races_the_duplicate_check_gets_one_request(
+    client: Client, county: County, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Both submits pass the duplicate check before either commits: the database keeps one."""
+    client.post("/fjarrlan/ny/", form_data(county))
+    checks = iter([None])  # the second submit's check ran before the first one committed
+    real = ill_views.open_duplicate
+    monkeypatch.setattr(ill_views, "open_duplicate", lambda card, cluster: next(checks, real(card, cluster)))
+    response = client.post("/fjarrlan/ny/", form_data(county))
+    assert response.status_code == 200 and "ill/duplicate.html" in [t.name for t in response.templates]
+    assert Request.objects.count() == 1
 
 
 def test_my_library_cookie_preselects_pickup_and_warns_about_an_own_copy(

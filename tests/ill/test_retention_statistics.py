@@ -2,14 +2,17 @@
 
 import csv
 import io
+import os
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
 
 import pytest
 from django.test import Client
 
-from ill.models import OutboxMessage, Request
+from ill.models import Event, OutboxMessage, Request
 from ill.retention import anonymize_closed
-from ill.states import Side, State
+from ill.states import Side
 from ill.statistics import monthly
 from ill.workflow import Actor, perform
 from tests.ill.county import PASSWORD, County, place_request
@@ -65,11 +68,32 @@ def test_closed_requests_lose_patron_data_after_retention(county: County, settin
     assert Client().get(f"/fjarrlan/status/{old.token}/").status_code == 404
 
 
-def test_anonymize_task_uses_the_setting(county: County, settings: object) -> None:
+def test_anonymize_task_uses_the_setting(county: County, settings: Any) -> None:
     from ill.tasks import anonymize_closed_requests
 
+    closed_days_ago = (datetime.now(UTC) - NOW).days
     run(place_request(county, NOW), ["cancel"], NOW)
-    assert anonymize_closed_requests() == 1  # real clock, months after NOW
+    settings.ILL_RETENTION_DAYS = closed_days_ago + 1
+    assert anonymize_closed_requests() == 0  # the real clock: not yet due under this setting
+    settings.ILL_RETENTION_DAYS = closed_days_ago - 1
+    assert anonymize_closed_requests() == 1
+
+
+def test_anonymizing_also_clears_staff_notes_and_old_mail_copies(county: County, settings: Any) -> None:
+    settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    mail = Path(settings.EMAIL_FILE_PATH)
+    mail.mkdir(parents=True, exist_ok=True)
+    old_copy, new_copy = mail / "old.log", mail / "new.log"
+    old_copy.write_text("To: patrik@example.org")
+    new_copy.write_text("To: patrik@example.org")
+    old_time = (NOW - timedelta(days=1)).timestamp()
+    os.utime(old_copy, (old_time, old_time))
+    req = place_request(county, NOW)
+    perform(req.pk, "cancel", B, note="Patrik ringde och ångrade sig", now=NOW)
+    anonymize_closed(now=NOW + timedelta(days=91))
+    assert list(Event.objects.filter(request=req).exclude(note="")) == []
+    assert not old_copy.exists()
+    assert new_copy.exists()  # written after the cutoff: kept
 
 
 def test_monthly_statistics_and_csv(county: County) -> None:
@@ -97,4 +121,3 @@ def test_monthly_statistics_and_csv(county: County) -> None:
     assert rows[0] == ["month", "measure", "lender", "borrower_or_reason", "value"]
     assert ["2026-03", "loans", "Nyks", "Sods", "2"] in rows
     assert ["2026-03", "fill_rate", "", "", "0.5"] in rows
-    assert State.NEW

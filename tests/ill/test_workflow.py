@@ -177,3 +177,14 @@ def test_two_librarians_clicking_at_once_cannot_corrupt_a_request() -> None:
     req.refresh_from_db()
     assert req.state == State.ACCEPTED
     assert Event.objects.filter(request=req, action="accept").count() == 1
+
+
+def test_the_patron_is_told_when_the_library_cancels_but_not_when_they_cancel_themselves(
+    county: County,
+) -> None:
+    by_library = perform(request_in(county, State.SENT).pk, "cancel", BORROWER, now=NOW)
+    by_patron = perform(request_in(county, State.NEW, card="7777777777").pk, "cancel", PATRON, now=NOW)
+    notice = OutboxMessage.objects.get(request=by_library, kind=OutboxMessage.Kind.CANCELLED)
+    assert notice.to == by_library.email and "avbruten" in notice.subject
+    assert county.sods.name in notice.body
+    assert not OutboxMessage.objects.filter(request=by_patron, kind=OutboxMessage.Kind.CANCELLED).exists()
