@@ -10,6 +10,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 
 from catalog.models import Library
 from catalog.search import get_backend
@@ -35,6 +36,7 @@ def error(message: str, status: int) -> JsonResponse:
 def json_api(view: View) -> View:
     """GET only, CORS headers on every answer, engine and validation errors as JSON."""
 
+    @csrf_exempt  # read-only: a cross-site POST gets the JSON 405 below, not an HTML 403 page
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if request.method == "OPTIONS":
@@ -64,7 +66,7 @@ def search(request: HttpRequest) -> HttpResponse:
 
 @json_api
 def record(request: HttpRequest, pk: str) -> HttpResponse:
-    body = record_json(int(pk)) if pk.isdigit() else None
+    body = record_json(int(pk)) if pk.isascii() and pk.isdigit() else None
     if body is None:
         return error(_("No such record; the title may no longer be held by any library."), 404)
     return JsonResponse(body)
@@ -80,6 +82,11 @@ def libraries(request: HttpRequest) -> HttpResponse:
 def suggest(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "")[:MAX_SUGGEST_CHARS]
     return JsonResponse({"q": q, "suggestions": get_backend().suggest(q)})
+
+
+@json_api
+def not_found(request: HttpRequest, path: str) -> HttpResponse:
+    return error(_("No such API address; see /api/v1/openapi.json."), 404)
 
 
 @json_api

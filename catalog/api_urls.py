@@ -1,4 +1,4 @@
-from django.urls import URLPattern, URLResolver, path
+from django.urls import URLPattern, URLResolver, path, re_path
 
 from catalog import api
 from catalog.availability import views as availability_views
@@ -21,3 +21,6 @@ urlpatterns += [
     ),
     path("availability", availability_views.availability_batch, name="api-availability"),
 ]
+
+# Anything else under /api/v1/ answers in JSON too.
+urlpatterns += [re_path(r"^(?P<path>.*)$", api.not_found)]

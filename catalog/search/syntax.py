@@ -1,6 +1,6 @@
 """The patron query syntax, parsed into a small engine-neutral tree.
 
-Supported: words (AND by default), "phrases", field prefixes (title: author: subject: isbn:,
+Supported: words (AND by default), "phrases" (a hyphenated word is one too), field prefixes (title: author: subject: isbn:,
 Swedish aliases titel: författare: ämne:), AND / OR between clauses, -word and -"phrase" to
 exclude, ISBN-10/13 with or without hyphens. Anything else is read as plain words, so no input
 can make a backend fail: punctuation is dropped, an unbalanced quote closes at the end, and very
@@ -119,7 +119,10 @@ def _clauses(match: re.Match[str]) -> list[Clause]:
     tokens = words(raw)[:MAX_CLAUSES]
     if not tokens:
         return []
-    if match.group("phrase") is not None and len(tokens) > 1:
+    # A quoted phrase, and one word that splits into several ("röda-rummet", "o'neill"), must
+    # match in order: one clause, which an OR can join.
+    one_word = match.group("word") is not None and not (field_name and target is None)
+    if len(tokens) > 1 and (match.group("phrase") is not None or one_word):
         return [Phrase(tuple(tokens), target)]
     return [Term(token, target) for token in tokens]
 

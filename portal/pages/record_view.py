@@ -97,6 +97,17 @@ def _text_rows(data: dict[str, object]) -> list[DetailRow]:
         DetailRow(_("Series"), as_list(data.get("series"))),
         DetailRow(_("Audience"), [audience_label(code) for code in as_list(data.get("audience"))]),
         DetailRow(_("Genre"), as_list(data.get("genres"))),
+        DetailRow(_("Classification"), classification_codes(data.get("classifications"))),
+    ]
+
+
+def classification_codes(value: object) -> list[str]:
+    """SAB, DDC …: "Hcg (kssb/8)"; the scheme is what 084 $2 says."""
+    codes = value if isinstance(value, list) else []
+    return [
+        f"{item['code']} ({item['scheme']})" if item.get("scheme") else str(item["code"])
+        for item in codes
+        if isinstance(item, dict) and item.get("code")
     ]
 
 

@@ -7,7 +7,7 @@ links are canonical (same search, same URL) and carry nothing the parser did not
 from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
-from catalog.fields import DEFAULT_SORT, TERM_FACETS
+from catalog.fields import DEFAULT_PAGE_SIZE, DEFAULT_SORT, TERM_FACETS
 from catalog.search.backends.base import SearchRequest
 
 Params = list[tuple[str, str]]
@@ -31,6 +31,8 @@ class SearchState:
             params.append(("available", "1"))
         if r.sort != DEFAULT_SORT:
             params.append(("sort", r.sort))
+        if r.page_size != DEFAULT_PAGE_SIZE:
+            params.append(("page_size", str(r.page_size)))
         if page > 1:
             params.append(("page", str(page)))
         return params
@@ -67,10 +69,15 @@ class SearchState:
         return self.url(replace(self.request, q=q, page=1))
 
     def clear_url(self) -> str:
-        return self.url(SearchRequest(q=self.request.q, sort=self.request.sort))
+        r = self.request
+        return self.url(SearchRequest(q=r.q, sort=r.sort, page_size=r.page_size))
 
     def page_url(self, page: int) -> str:
         return self.url(page=page)
+
+    @property
+    def page_url_first(self) -> str:
+        return self.url(page=1)
 
     def hidden_params(self, *exclude: str) -> Params:
         """The current search as hidden form fields, minus the ones the form itself sets."""

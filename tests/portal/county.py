@@ -212,6 +212,13 @@ def marc_record(
             subfields=[pymarc.Subfield("a", author), pymarc.Subfield("4", "aut")],
         )
     )
+    record.add_field(
+        pymarc.Field(
+            tag="084",
+            indicators=pymarc.Indicators(" ", " "),
+            subfields=[pymarc.Subfield("a", "Hcg"), pymarc.Subfield("2", "kssb/8")],
+        )
+    )
     title_subfields = [pymarc.Subfield("a", title)]
     if subtitle:
         title_subfields.append(pymarc.Subfield("b", subtitle))

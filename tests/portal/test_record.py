@@ -24,6 +24,7 @@ def test_record_page_shows_the_description_and_holdings_home_first(
     assert '<h1 id="record-title">Pippi Långstrump</h1>' in html
     assert "Lindgren, Astrid" in html
     assert 'href="/sok/?subject=Barn"' in html
+    assert "Klassifikation" in html and "Hcg (kssb/8)" in html  # SAB from 084
     lines = response.context["holding_lines"]
     assert lines[0].library_code == "Na"
     assert f'href="/fjarrlan/ny/?record={cluster.pk}"' in html

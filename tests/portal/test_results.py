@@ -73,6 +73,14 @@ def test_sort_and_paging(client: Client, county: County) -> None:
     assert pagination.pages == 3 and "page=2" in pagination.next_url
     html = client.get("/sok/", {"sort": "year_asc", "page_size": "5", "page": "3"}).content.decode()
     assert 'aria-current="page"' in html and 'rel="prev"' in html
+    second = client.get(pagination.next_url)  # the link keeps the page size: hits 6-10
+    assert second.context["first_number"] == 6 and len(second.context["hits"]) == 5
+    assert [hit.year for hit in second.context["hits"]][0] >= years[-1]
+
+
+def test_a_page_past_the_last_one_says_so(client: Client, county: County) -> None:
+    html = client.get("/sok/", {"page_size": "5", "page": "50"}).content.decode()
+    assert "Den här sidan finns inte" in html and "Inga träffar" not in html
 
 
 def test_no_hits_page_offers_tips_and_a_blank_fjarrlan_request(client: Client, county: County) -> None:

@@ -90,7 +90,9 @@ def test_record_shape(client: Client, county: County) -> None:
     assert (holding["library"], holding["status"], holding["due_date"]) == ("Ty", "on_loan", "2026-12-01")
 
 
-@pytest.mark.parametrize("path", ["/api/v1/records/999999", "/api/v1/records/abc"])
+@pytest.mark.parametrize(
+    "path", ["/api/v1/records/999999", "/api/v1/records/abc", "/api/v1/records/²", "/api/v1/nothing/here"]
+)
 def test_unknown_record_is_404_json(client: Client, county: County, path: str) -> None:
     response = client.get(path)
     assert response.status_code == 404 and "error" in response.json()
@@ -115,6 +117,8 @@ def test_cors_preflight_and_methods(client: Client, county: County) -> None:
     preflight = client.options("/api/v1/search")
     assert preflight.status_code == 204 and preflight["Access-Control-Allow-Origin"] == "*"
     assert client.post("/api/v1/search").status_code == 405
+    cross_site = Client(enforce_csrf_checks=True).post("/api/v1/search")  # as a browser on another site would
+    assert cross_site.status_code == 405 and "error" in cross_site.json()
 
 
 @pytest.mark.sqlite

@@ -100,6 +100,8 @@ class TestBackendContract:
         assert set(ids(search(backend, "lindgren -pippi"))) == {1, 10}
         assert set(ids(search(backend, "lindgren AND pippi"))) == {7}
         assert set(ids(search(backend, "strindberg OR pippi"))) == {7, 8}
+        assert set(ids(search(backend, "pippi OR röda-rummet"))) == {7, 8}  # a hyphenated word is one clause
+        assert ids(search(backend, "rummet-röda")) == []  # ... whose words match in order
         assert 7 not in ids(search(backend, "-pippi"))
 
     @pytest.mark.parametrize(
@@ -154,6 +156,17 @@ class TestBackendContract:
         assert set(ids(search(backend, available=True, page_size=50))) == {7, 18, 22}
         at_na = search(backend, available=True, filters={"library": ("Na",)}, page_size=50)
         assert ids(at_na) == [22]
+
+    def test_library_counts_under_available_are_what_choosing_the_library_gives(
+        self, backend: SearchBackend
+    ) -> None:
+        for chosen in [(), ("Na",)]:
+            options = {"available": True, "filters": {"library": chosen}, "facets": ("library",)}
+            counts = facet(search(backend, **options), "library")
+            assert counts, chosen
+            for library, count in counts.items():
+                alone = search(backend, available=True, filters={"library": (library,)})
+                assert alone.total == count, (chosen, library)
 
     # --- sort and paging ----------------------------------------------------------------------
     def test_title_sort_is_swedish(self, backend: SearchBackend) -> None:

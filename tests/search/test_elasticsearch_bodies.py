@@ -74,6 +74,15 @@ def test_available_at_a_library_sort_and_paging() -> None:
     assert search["query"] == {"match_all": {}} and search["from"] == 20
 
 
+def test_library_facet_under_available_counts_where_a_copy_is_on_the_shelf() -> None:
+    request = SearchRequest(filters={"library": ("Na",)}, available=True, facets=("library", "format"))
+    aggs = body.search_body(request, parse_query(""))["aggs"]
+    assert aggs["library"]["aggs"]["values"]["terms"]["field"] == "available_at"
+    assert aggs["library"]["filter"]["bool"]["filter"] == [{"term": {"available": True}}]
+    assert aggs["format"]["aggs"]["values"]["terms"]["field"] == "format"
+    assert {"terms": {"available_at": ["Na"]}} in aggs["format"]["filter"]["bool"]["filter"]
+
+
 def test_query_tree_becomes_match_queries_never_query_string() -> None:
     query = body.text_query(parse_query('title:"röda rummet" -film isbn:91-29-65780-6 långstr'))
     must = query["bool"]["must"]

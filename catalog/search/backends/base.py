@@ -21,6 +21,16 @@ class SearchRequest:
     page_size: int = 20
     facets: tuple[str, ...] = ()
 
+    def facet_field(self, name: str) -> str:
+        """The index field a facet counts. With `available=1` the library facet counts where a
+        copy is available, so each count is what choosing that library would give."""
+        return "available_at" if name == "library" and self.available else name
+
+    def available_at_selected(self, exclude: str | None) -> tuple[str, ...]:
+        """The libraries the availability filter names: the selected ones, except while the
+        library facet itself is counted (then any library with a copy on the shelf)."""
+        return () if exclude == "library" else self.filters.get("library", ())
+
 
 @dataclass(frozen=True)
 class FacetValue:

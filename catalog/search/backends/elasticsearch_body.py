@@ -205,14 +205,14 @@ def filters(request: SearchRequest, exclude: str | None = None) -> list[dict[str
         bounds = {"gte": request.year_from, "lte": request.year_to}
         out.append({"range": {"year": {k: v for k, v in bounds.items() if v is not None}}})
     if request.available:
-        libraries = request.filters.get("library")
+        libraries = request.available_at_selected(exclude)
         out.append(
             {"terms": {"available_at": list(libraries)}} if libraries else {"term": {"available": True}}
         )
     return out
 
 
-def aggregation(name: str) -> dict[str, Any]:
+def aggregation(name: str, field: str | None = None) -> dict[str, Any]:
     facet = FACETS_BY_NAME[name]
     if facet.ranged:
         ranges = []
@@ -224,7 +224,7 @@ def aggregation(name: str) -> dict[str, Any]:
                 bucket["to"] = high + 1
             ranges.append(bucket)
         return {"range": {"field": "year", "ranges": ranges}}
-    return {"terms": {"field": name, "size": facet.size}}
+    return {"terms": {"field": field or name, "size": facet.size}}
 
 
 def search_body(request: SearchRequest, parsed: ParsedQuery) -> dict[str, Any]:
@@ -255,7 +255,7 @@ def search_body(request: SearchRequest, parsed: ParsedQuery) -> dict[str, Any]:
         body["aggs"] = {
             name: {
                 "filter": {"bool": {"filter": filters(request, exclude=name)}},
-                "aggs": {"values": aggregation(name)},
+                "aggs": {"values": aggregation(name, request.facet_field(name))},
             }
             for name in request.facets
             if name in FACETS_BY_NAME

@@ -274,9 +274,9 @@ class TantivyBackend(SearchBackend):
             )
             if own:
                 scope = self.builder.combine(text, self.builder.filters(request, exclude=name))
-                facets[name] = self._count(searcher, name, scope)
+                facets[name] = self._count(searcher, name, scope, request.facet_field(name))
             elif name in MULTI_VALUED:
-                facets[name] = self._count(searcher, name, query)
+                facets[name] = self._count(searcher, name, query, request.facet_field(name))
             else:
                 shared.append(name)
         if shared:
@@ -285,13 +285,15 @@ class TantivyBackend(SearchBackend):
                 facets[name] = _bucket_values(name, raw[name]["buckets"])
         return {name: facets[name] for name in request.facets if name in facets}
 
-    def _count(self, searcher: tantivy.Searcher, name: str, scope: Query) -> list[FacetValue]:
+    def _count(
+        self, searcher: tantivy.Searcher, name: str, scope: Query, field: str
+    ) -> list[FacetValue]:
         facet = FACETS_BY_NAME[name]
         if facet.ranged or name not in MULTI_VALUED:
             return _bucket_values(
                 name, searcher.aggregate(scope, {name: _aggregation(name)})[name]["buckets"]
             )
-        terms = searcher.terms_with_prefix(name, "", filter_query=scope, limit=facet.size)
+        terms = searcher.terms_with_prefix(field, "", filter_query=scope, limit=facet.size)
         return _sorted([FacetValue(term, int(count), term) for term, count in terms if count])
 
     def suggest(self, prefix: str, limit: int = 8) -> list[str]:

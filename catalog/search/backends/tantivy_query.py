@@ -123,7 +123,7 @@ class QueryBuilder:
                 )
             )
         if request.available:
-            libraries = request.filters.get("library")
+            libraries = request.available_at_selected(exclude)
             if libraries:
                 filters.append(Query.term_set_query(self.schema, "available_at", list(libraries)))
             else:
