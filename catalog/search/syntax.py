@@ -1,11 +1,11 @@
 """The patron query syntax, parsed into a small engine-neutral tree.
 
-Supported: words (AND by default), "phrases" (a hyphenated word is one too), field prefixes (title: author: subject: isbn:,
-Swedish aliases titel: författare: ämne:), AND / OR between clauses, -word and -"phrase" to
-exclude, ISBN-10/13 with or without hyphens. Anything else is read as plain words, so no input
-can make a backend fail: punctuation is dropped, an unbalanced quote closes at the end, and very
-long input is cut to MAX_CLAUSES clauses. The backends turn the tree into their own queries; user
-text never reaches an engine's own query parser.
+Supported: words (AND by default), "phrases" (a hyphenated word is one too), field prefixes
+(title: author: subject: isbn:, Swedish aliases titel: författare: ämne:), AND / OR between
+clauses, -word and -"phrase" to exclude, ISBN-10/13 with or without hyphens. Anything else is
+read as plain words, so no input can make a backend fail: punctuation is dropped, an unbalanced
+quote closes at the end, and very long input is cut to MAX_CLAUSES clauses. The backends turn
+the tree into their own queries; user text never reaches an engine's own query parser.
 """
 
 import re

@@ -285,9 +285,7 @@ class TantivyBackend(SearchBackend):
                 facets[name] = _bucket_values(name, raw[name]["buckets"])
         return {name: facets[name] for name in request.facets if name in facets}
 
-    def _count(
-        self, searcher: tantivy.Searcher, name: str, scope: Query, field: str
-    ) -> list[FacetValue]:
+    def _count(self, searcher: tantivy.Searcher, name: str, scope: Query, field: str) -> list[FacetValue]:
         facet = FACETS_BY_NAME[name]
         if facet.ranged or name not in MULTI_VALUED:
             return _bucket_values(
