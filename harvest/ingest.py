@@ -112,9 +112,30 @@ class RecordWriter:
                     holdings_parents.add(old[5])
             else:
                 creates.append(row)
+        for withdrawn, parent in self._withdrawn_about_holdings(latest):
+            deleted_ids.append(withdrawn)
+            holdings_parents.add(parent)
+            result.deleted += 1
         self._save(creates, updates, deleted_ids, unchanged_ids, now, result)
         self._rebuild_holdings(creates + updates, own_holdings, holdings_parents, deleted_ids, now, result)
         return result
+
+    def _withdrawn_about_holdings(
+        self, latest: dict[str, tuple[HarvestedItem, str]]
+    ) -> list[tuple[int, str]]:
+        """Holdings records that came inside a bib's <about> and are gone from its new delivery,
+        or whose bib was deleted: the bib speaks for them, no deletion of their own will come."""
+        carried = {
+            local_id: set(item.about_holdings or ())
+            for local_id, (item, _) in latest.items()
+            if item.deleted or item.about_holdings is not None
+        }
+        if not carried:
+            return []
+        children = SourceRecord.objects.filter(
+            source=self.source, kind=HOLDINGS, deleted=False, parent_local_id__in=list(carried)
+        ).values_list("id", "local_id", "parent_local_id")
+        return [(pk, parent) for pk, local_id, parent in children if local_id not in carried[parent]]
 
     def _build(
         self,
@@ -247,6 +268,18 @@ class RecordWriter:
         Holding.objects.filter(record_id__in=list(bibs)).delete()
         bulk.insert(Holding, rows)
         result.changed_ids.update(bibs)
+
+    def refresh_holdings(self, removed: list[int]) -> set[int]:
+        """After records were marked deleted outside a page (a full run's convergence): rebuild the
+        holdings of the bibs that withdrawn holdings records pointed to; returns those bibs' ids."""
+        parents = set(
+            SourceRecord.objects.filter(id__in=removed, kind=HOLDINGS)
+            .exclude(parent_local_id="")
+            .values_list("parent_local_id", flat=True)
+        )
+        result = PageResult()
+        self._rebuild_holdings([], {}, parents, removed, timezone.now(), result)
+        return result.changed_ids
 
     def _reparse_own_holdings(self, bib: SourceRecord) -> list[dict[str, Any]]:
         parsed = parse_by_format(bytes(bib.raw), bib.raw_format)

@@ -31,6 +31,7 @@ from catalog.clustering.bulk import (
 from catalog.clustering.display import choose_display, cluster_data
 from catalog.clustering.keys import KINDS, match_keys, work_key
 from catalog.clustering.partition import Candidate, partition
+from catalog.holdings_links import KEYS_PER_QUERY, link_keys, parent_query
 from catalog.models import Cluster, MergeOverride, SourceRecord
 
 BIB = SourceRecord.Kind.BIB
@@ -257,13 +258,12 @@ def follow_parents(rows: list[Row]) -> set[int]:
     parents: dict[tuple[int, str], int | None] = {}
     for source_id in {r.source_id for r in children}:
         wanted = [r.parent_local_id for r in children if r.source_id == source_id]
-        for batch in chunked(wanted):
+        for batch in chunked(wanted, KEYS_PER_QUERY):
             found = SourceRecord.objects.filter(
-                source_id=source_id, kind=BIB, local_id__in=batch, deleted=False
+                parent_query(batch), source_id=source_id, kind=BIB, deleted=False
             )
-            parents.update(
-                {(source_id, local): cid for local, cid in found.values_list("local_id", "cluster_id")}
-            )
+            for local, cid in found.values_list("local_id", "cluster_id"):
+                parents.update({(source_id, key): cid for key in link_keys(local)})
     updates = []
     for child in children:
         cluster_id = None if child.deleted else parents.get((child.source_id, child.parent_local_id))
@@ -279,8 +279,8 @@ def children_of(bib_rows: list[Row]) -> list[int]:
     """Ids of holdings records whose parent is one of these bibliographic records."""
     ids: list[int] = []
     for source_id in {r.source_id for r in bib_rows}:
-        locals_ = [r.local_id for r in bib_rows if r.source_id == source_id]
-        for batch in chunked(locals_):
+        keys = [key for r in bib_rows if r.source_id == source_id for key in link_keys(r.local_id)]
+        for batch in chunked(keys):
             found = SourceRecord.objects.filter(source_id=source_id, kind=HOLDINGS, parent_local_id__in=batch)
             ids += list(found.values_list("id", flat=True))
     return ids

@@ -4,7 +4,9 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 
-from catalog.models import Cluster, MergeOverride, SourceRecord
+from catalog.mapping.formats import FORMATS
+from catalog.models import Cluster, MatchKey, MergeOverride, SourceRecord
+from catalog.search.text import isbn13
 
 
 @dataclass
@@ -22,11 +24,20 @@ def find_clusters(query: str, limit: int = 50) -> QuerySet[Cluster]:
     if not text:
         return clusters.order_by("-updated_at")[:limit]
     digits = text.replace("-", "")
-    matches = Q(data__title__icontains=text) | Q(data__libris_ids__contains=[text])
-    if digits.isdigit():
-        matches |= Q(pk=int(digits)) if len(digits) < 12 else Q()
-        matches |= Q(data__isbns__contains=[digits]) | Q(data__eans__contains=[digits])
-    return clusters.filter(matches).order_by("pk")[:limit]
+    matches = Q(data__title__icontains=text)
+    if digits.isdigit() and len(digits) < 12:
+        matches |= Q(pk=int(digits))
+    # Identifiers through the indexed merge keys (JSON containment is not there on SQLite).
+    keyed = MatchKey.objects.filter(key__in=identifier_keys(text)).values("record__cluster_id")
+    return clusters.filter(matches | Q(pk__in=keyed)).order_by("pk")[:limit]
+
+
+def identifier_keys(text: str) -> list[str]:
+    """The merge keys a typed LIBRIS id, ISBN (10 or 13, hyphens or not) or EAN would have."""
+    values = {text, text.replace("-", "")} | ({isbn} if (isbn := isbn13(text)) else set())
+    return [
+        f"{kind}:{fmt}:{value}" for kind in ("libris", "isbn", "ean") for fmt in FORMATS for value in values
+    ]
 
 
 def members(cluster: Cluster) -> list[Member]:

@@ -75,7 +75,10 @@ def record_json(pk: int) -> dict[str, Any] | None:
 
 
 def _members(pk: int) -> list[dict[str, Any]]:
-    members = SourceRecord.objects.filter(cluster_id=pk, deleted=False).select_related("source__library")
+    # Bibliographic records only: LIBRIS holdings records (004) show up as holdings instead.
+    members = SourceRecord.objects.filter(
+        cluster_id=pk, deleted=False, kind=SourceRecord.Kind.BIB
+    ).select_related("source__library")
     holders = _holding_libraries(pk)
     return [
         {

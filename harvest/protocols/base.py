@@ -33,6 +33,9 @@ class HarvestedItem:
     deleted: bool = False
     # Holdings delivered inside their bibliographic record (LIBRIS marcxml_includehold <about>).
     parent_local_id: str = ""
+    # On a bibliographic record that came with an <about>: the holdings records it carried now.
+    # Earlier ones it no longer carries are withdrawn. None: this delivery says nothing of them.
+    about_holdings: tuple[str, ...] | None = None
     # Parses on first use, so a record whose checksum is unchanged is never parsed at all.
     parser: Callable[[], ParsedRecord] | None = None
 

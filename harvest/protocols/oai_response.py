@@ -163,8 +163,12 @@ def parse_list_records(body: bytes) -> ListRecordsPage:
         metadata = record.find("oai:metadata", NS)
         if not identifier or metadata is None:
             continue
-        page.items.append(_metadata_item(identifier, datestamp, metadata))
-        page.items.extend(_about_holdings(record, identifier))
+        item = _metadata_item(identifier, datestamp, metadata)
+        holdings = _about_holdings(record, identifier)
+        if record.find("oai:about", NS) is not None:
+            item.about_holdings = tuple(holding.local_id for holding in holdings)
+        page.items.append(item)
+        page.items.extend(holdings)
     token = container.find("oai:resumptionToken", NS)
     page.resumption_token = (token.text or "").strip() if token is not None else ""
     return page

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pytest
+from django.test import Client
 
 from catalog.models import Holding, SourceRecord
 from harvest.local_oai import LocalOaiServer
@@ -167,6 +168,55 @@ def test_holdings_in_about_are_linked_to_their_bib(oai_server: LocalOaiServer, o
     assert list(Holding.objects.values_list("record__local_id", "library__code")) == [
         ("oai:libris:bib/7149593", "Li")
     ]
+
+
+def holdings_of(source: Source) -> list[str]:
+    return sorted(Holding.objects.filter(record__source=source).values_list("library__code", flat=True))
+
+
+def test_holdings_gone_from_about_are_withdrawn(oai_server: LocalOaiServer, oai_source: Source) -> None:
+    """A bib re-delivered with fewer <about> holdings, then deleted: its holdings go with it."""
+    fill(oai_server, 10)  # withdrawals stay under the mass-deletion guard
+    li = marcxml("h-li", "", sigel="Li", leader6="x")
+    g = marcxml("h-g", "", sigel="G", leader6="x")
+    bib = marcxml("7149593", "Anteckningar", sigel="")
+    oai_server.repository.put("oai:libris:bib/7149593", bib, about=li + g)
+    harvest_source(oai_source.pk)
+    assert holdings_of(oai_source) == ["G", "Li"] + ["Sods"] * 10
+    oai_server.repository.put("oai:libris:bib/7149593", bib, about=li)  # G withdrew its copy
+    second = harvest_source(oai_source.pk)
+    assert second.deleted == 1 and second.updated == 0  # the bib itself did not change
+    assert holdings_of(oai_source) == ["Li"] + ["Sods"] * 10
+    oai_server.repository.delete("oai:libris:bib/7149593")
+    harvest_source(oai_source.pk)
+    assert holdings_of(oai_source) == ["Sods"] * 10
+    assert not live_ids(oai_source) & {"h-li", "h-g", "oai:libris:bib/7149593"}
+
+
+def test_full_run_withdraws_a_vanished_holdings_record_from_its_bib(
+    oai_server: LocalOaiServer, oai_source: Source
+) -> None:
+    """Separate holdings records (004 = the bib's 001, the bib known by its OAI identifier) share
+    the bib's cluster; one the server no longer has is gone from the bib after a full run."""
+    fill(oai_server, 10)
+    oai_server.repository.put("oai:libris:bib/7149593", marcxml("7149593", "Anteckningar", sigel=""))
+    for sigel in ("Li", "G"):
+        holding = marcxml(f"h-{sigel}", "", sigel=sigel, leader6="x").replace(
+            b"</leader>", b'</leader><controlfield tag="004">7149593</controlfield>'
+        )
+        oai_server.repository.put(f"oai:libris:hold/{sigel}", holding)
+    harvest_source(oai_source.pk)
+    bib = SourceRecord.objects.get(local_id="oai:libris:bib/7149593")
+    members = SourceRecord.objects.filter(local_id__startswith="oai:libris:hold/")
+    assert bib.cluster_id and {m.cluster_id for m in members} == {bib.cluster_id}
+    assert holdings_of(oai_source) == ["G", "Li"] + ["Sods"] * 10
+    api = Client().get(f"/api/v1/records/{bib.cluster_id}").json()
+    assert [m["local_id"] for m in api["members"]] == [bib.local_id]  # holdings records are holdings
+    assert sorted(h["library"] for h in api["holdings"]) == ["G", "Li"]
+    del oai_server.repository.records["oai:libris:hold/G"]  # gone without a trace
+    run = harvest_source(oai_source.pk, full=True)
+    assert run.deleted == 1
+    assert holdings_of(oai_source) == ["Li"] + ["Sods"] * 10
 
 
 def test_garbage_answer_fails_the_run(oai_server: LocalOaiServer, oai_source: Source) -> None:
