@@ -19,7 +19,13 @@ def summarize(lines: list[HoldingLine]) -> dict[str, Any]:
             available[line.library_code] = line.library_name
     on_loan = [line for line in lines if line.status == ItemStatus.ON_LOAN]
     everywhere_on_loan = bool(lines) and not available and len(on_loan) == len(lines)
-    queues = [line.queue_length for line in lines if line.queue_length is not None]
+    # A library's queue is for the title, repeated on each of its copies: the largest per
+    # library, added up across libraries (each keeps its own reservation queue).
+    per_library: dict[str, int] = {}
+    for line in lines:
+        if line.queue_length is not None:
+            per_library[line.library_code] = max(per_library.get(line.library_code, 0), line.queue_length)
+    queues = list(per_library.values())
     dues = [line.due_date for line in on_loan if line.due_date]
     summary = {
         "available_at": [{"code": c, "name": n} for c, n in sorted(available.items(), key=lambda i: i[1])],

@@ -82,13 +82,18 @@ def test_failing_systems_answer_within_the_timeout_with_harvested_status(
     hanging = make_library("Hänger", "daia", f"http://127.0.0.1:{hanging_server.port}/")
     garbage = make_library("Skräp", "koha-ilsdi", garbage_server.url)
     down = make_library("Nere", "sip2", f"127.0.0.1:{down_port}")
-    for library in (hanging, garbage, down):
+    # Three systems that hang: asked one after the other they would take three timeouts.
+    more_hanging = [
+        make_library(f"Hänger {n}", "daia", f"http://127.0.0.1:{hanging_server.port}/{n}") for n in (2, 3)
+    ]
+    for library in (hanging, garbage, down, *more_hanging):
         add_holding(cluster, library, item_id="1", status="on_loan")
     add_holding(cluster, make_library("Harvest only"), status="available")
 
     started = time.monotonic()
     lines = {line.library_name: line for line in holding_lines(cluster, None, live=True)}
-    assert time.monotonic() - started < fast_timeout + 0.3
+    assert time.monotonic() - started < fast_timeout + 0.3  # all asked at once
+    assert all(lines[f"Hänger {n}"].live_failed for n in (2, 3))
 
     assert (lines["Borås"].source, lines["Borås"].status) == ("live", "on_loan")
     assert lines["Borås"].due_date == dt.date(2023, 8, 31)
@@ -176,6 +181,18 @@ def test_on_loan_everywhere_with_queue() -> None:
     assert summary["on_loan_everywhere"] and summary["queue_length"] == 4
     assert summary["text"] == "On loan everywhere – queue 4" and summary["state"] == "out"  # noqa: RUF001
     assert summary["earliest_due_date"] == "2026-12-01"
+
+
+@pytest.mark.sqlite
+def test_a_title_level_queue_repeated_on_each_copy_counts_once_per_library() -> None:
+    """Koha GetRecords and DAIA give every copy the title's queue: Borås's 4 is one queue of 4."""
+    cluster = make_cluster()
+    borås, alingsås = make_library("Borås"), make_library("Alingsås")
+    for library, local_id, queue in ((borås, "a", 4), (borås, "b", 4), (alingsås, "c", 2)):
+        holding = add_holding(cluster, library, local_id=local_id, status="on_loan")
+        holding.queue_length = queue
+        holding.save()
+    assert cluster_summaries([cluster.pk], live=False)[cluster.pk]["queue_length"] == 6
 
 
 @pytest.mark.urls("tests.availability.urls")

@@ -105,6 +105,15 @@ def test_daia_queue_and_unknown_expected() -> None:
     assert (status.status, status.due_date, status.queue_length) == ("on_loan", None, 3)
 
 
+def test_daia_document_with_a_prefix_matches_only_the_same_id() -> None:
+    """The server's "ppn:1234" is our "1234", never our "34"."""
+    body = daia_json({"id": "x:1", "available": [{"service": "loan"}]}, document_id="ppn:1234")
+    with daia_responder(body) as server:
+        provider = DaiaProvider(server.url, {}, timeout=2)
+        assert provider.get_statuses([holding(1, "34")]) == {}
+        assert provider.get_statuses([holding(1, "1234")])[1].status == "available"
+
+
 def test_daia_invalid_json_is_a_provider_error(samples: Path) -> None:
     body = (samples / "daia" / "gbv-daia-spec" / "service-1.json").read_bytes()
     with daia_responder(body) as server, pytest.raises(ProviderError):

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from ill.models import OutboxMessage
 from ill.states import Side, State
@@ -47,3 +48,32 @@ def test_maintenance_command_moves_sends_and_anonymizes(county: County) -> None:
         .splitlines()[-1]
         .startswith("fjärrlån: 1 moved to the next lender, 3 e-mails sent")  # 2 confirmations, 1 cancelled
     )
+
+
+@pytest.mark.sqlite
+def test_run_scheduled_does_every_beat_job_in_process(county: County, settings: Any) -> None:
+    """The embedded default's scheduler: the beat schedule's jobs, called here, each once."""
+    overdue = place_request(county, LONG_AGO)
+    perform(overdue.pk, "send", Actor(Side.BORROWER), now=LONG_AGO)
+    out = StringIO()
+    call_command("run_scheduled", stdout=out)
+    overdue.refresh_from_db()
+    assert overdue.current_lender == county.li  # moved on past the first lender's deadline
+    assert not OutboxMessage.objects.filter(sent_at__isnull=True).exists()
+    assert out.getvalue().strip() == "run_scheduled: ran " + ", ".join(settings.CELERY_BEAT_SCHEDULE)
+
+
+@pytest.mark.sqlite
+def test_run_scheduled_reports_a_failing_job_and_runs_the_others(
+    county: County, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ill import retention
+
+    def broken(now: object = None) -> int:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(retention, "anonymize_closed", broken)
+    out = StringIO()
+    with pytest.raises(CommandError, match="ill-anonymize"):
+        call_command("run_scheduled", stdout=out)
+    assert "ran harvest-due-sources, ill-deadlines, ill-outbox; failed ill-anonymize" in out.getvalue()

@@ -101,9 +101,11 @@ class DaiaProvider(AvailabilityProvider):
         for candidate in (document.get("requested"), document.get("id")):
             if candidate in wanted:
                 return str(candidate)
-        doc_id = str(document.get("id") or "")
-        matches = [key for key in wanted if doc_id.endswith(key.rsplit(":", 1)[-1])]
-        return matches[0] if len(matches) == 1 and doc_id else None
+        # A server may answer with its own prefix ("ppn:1234" for "1234"): the id part after the
+        # last ":" must be the same, not merely end alike ("ppn:1234" is not "34").
+        doc_tail = str(document.get("id") or "").rsplit(":", 1)[-1]
+        matches = [key for key in wanted if key.rsplit(":", 1)[-1] == doc_tail]
+        return matches[0] if len(matches) == 1 and doc_tail else None
 
     @staticmethod
     def _document_statuses(
