@@ -9,7 +9,7 @@ from django.db import transaction
 from catalog.models import Cluster, Holding, ItemStatus, Library
 from ill import outbox
 from ill.models import Event, OutboxMessage, Request
-from ill.rota import build_rota
+from ill.rota import build_rota, current_statuses
 from ill.states import OPEN_STATES, State
 
 # Abuse limits for the public form: per client address per hour, per card per day.
@@ -45,9 +45,9 @@ def own_library_has_copy(cluster: Cluster | None, library: Library) -> bool:
     """True when the pickup library itself has a copy on the shelf: no fjärrlån needed."""
     if cluster is None:
         return False
-    return Holding.objects.filter(
-        record__cluster=cluster, record__deleted=False, library=library, status=ItemStatus.AVAILABLE
-    ).exists()
+    own = Holding.objects.filter(record__cluster=cluster, record__deleted=False, library=library)
+    own = own.select_related("record", "library")
+    return ItemStatus.AVAILABLE in current_statuses(list(own)).values()
 
 
 def open_duplicate(card_number: str, cluster: Cluster | None) -> Request | None:

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 from django.db.models import Count
 
+from catalog.availability.lookup import cached_statuses
 from catalog.models import Cluster, Holding, ItemStatus, Library
 from ill.models import LendingRule, Request, RotaEntry
 
@@ -86,6 +87,8 @@ def candidates(cluster: Cluster, pickup: Library, now: datetime) -> list[Candida
         .exclude(status=ItemStatus.NOT_FOR_LOAN)
         .select_related("library", "record", "library__lending_rule")
     )
+    holdings = list(holdings)
+    status = current_statuses(holdings)
     by_library: dict[int, Candidate] = {}
     for holding in holdings:
         library = holding.library
@@ -93,7 +96,9 @@ def candidates(cluster: Cluster, pickup: Library, now: datetime) -> list[Candida
         data = holding.record.data or cluster.data or {}
         if _excluded_by_rule(rule, _record_format(data), _record_year(data), now):
             continue
-        available = holding.status == ItemStatus.AVAILABLE
+        if status[holding.pk] == ItemStatus.NOT_FOR_LOAN:
+            continue
+        available = status[holding.pk] == ItemStatus.AVAILABLE
         current = by_library.get(library.pk)
         if current is None:
             by_library[library.pk] = Candidate(library, available, holding.call_number)
@@ -105,6 +110,13 @@ def candidates(cluster: Cluster, pickup: Library, now: datetime) -> list[Candida
         c.load = ratios[c.library.pk]
         c.distance_km = distance_km(c.library, pickup)
     return sorted(found, key=Candidate.sort_key)
+
+
+def current_statuses(holdings: list[Holding]) -> dict[int, str]:
+    """Each holding's status as the portal last saw it: live where a lookup is still cached
+    (a patron just looked at the record page), else harvested. Never asks a library's system."""
+    live = cached_statuses(holdings)
+    return {h.pk: live[h.pk].status if h.pk in live else h.status for h in holdings}
 
 
 def build_rota(request: Request, now: datetime) -> list[RotaEntry]:

@@ -1,5 +1,6 @@
 """OAI-PMH against a real provider on 127.0.0.1 (harvest.local_oai), and recorded responses."""
 
+import time
 from pathlib import Path
 
 import pytest
@@ -64,7 +65,9 @@ def test_incremental_run_asks_from_the_last_response_date(
 def test_503_with_retry_after_is_honoured(oai_server: LocalOaiServer, oai_source: Source) -> None:
     fill(oai_server, 4)
     oai_server.fail_next(skip=1, status=503, retry_after=1)  # Identify passes, first ListRecords is busy
+    started = time.monotonic()
     run = harvest_source(oai_source.pk)
+    assert time.monotonic() - started >= 1.0  # waited as told, not the 0.01 s backoff
     assert (run.status, run.added) == (HarvestRun.Status.COMPLETE, 4)
     assert len(list_requests(oai_server)) == 3  # the refused request was asked again
 

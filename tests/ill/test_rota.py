@@ -135,3 +135,26 @@ def test_borrowing_library_is_told_when_the_rota_is_exhausted(county: County) ->
     assert notice.to == "fjarrlan@sods.example"
     assert f"/staff/ill/{req.pk}/" in notice.body
     assert "Patrik" not in notice.body
+
+
+@pytest.mark.sqlite
+def test_live_status_the_portal_has_seen_outranks_the_harvested_one(county: County) -> None:
+    """Live answers a minute old (cached, not asked again): G has it in now, Nyköping lent it out."""
+    from django.core.cache import cache
+
+    from catalog.availability.base import LiveStatus
+    from catalog.availability.lookup import cache_key
+    from catalog.models import Holding
+
+    keys = []
+    two = Holding.objects.filter(library__code__in=["G", "Nyks"]).select_related("record", "library")
+    for holding in two:
+        live = ItemStatus.AVAILABLE if holding.library.code == "G" else ItemStatus.ON_LOAN
+        keys.append(cache_key(holding))
+        cache.set(keys[-1], LiveStatus(live, checked_at=datetime.now(UTC)).as_dict(), 60)
+    try:
+        req = place_request(county, MONDAY)
+        assert codes(req) == ["Li", "G", "Nyks"]  # on the shelf (Li harvested, G live), then on loan
+        assert req.rota.get(library__code="G").available
+    finally:
+        cache.delete_many(keys)
