@@ -136,6 +136,8 @@ class Holding(models.Model):
     shelf = models.CharField(max_length=200, blank=True)
     call_number = models.CharField(max_length=200, blank=True)
     item_id = models.CharField(max_length=100, blank=True, help_text=_("Barcode or the ILS's item id."))
+    # 866: what a serial holding covers ("1985-2010; 2012-"), as the library wrote it.
+    summary = models.CharField(_("holdings"), max_length=500, blank=True)
     item_count = models.PositiveIntegerField(default=1)
     status = models.CharField(max_length=20, choices=ItemStatus.choices, default=ItemStatus.UNKNOWN)
     due_date = models.DateField(null=True, blank=True)

@@ -306,6 +306,7 @@ class RecordWriter:
             shelf=str(entry.get("shelf") or "")[:200],
             call_number=str(entry.get("call_number") or "")[:200],
             item_id=str(entry.get("item_id") or "")[:100],
+            summary=str(entry.get("summary") or "")[:500],
             item_count=max(int(entry.get("item_count") or 1), 0),
             status=status if status in _STATUSES else ItemStatus.UNKNOWN,
             due_date=_date(entry.get("due_date")),

@@ -81,13 +81,12 @@ def load_ratios(libraries: list[Library], now: datetime) -> dict[int, float]:
 
 def candidates(cluster: Cluster, pickup: Library, now: datetime) -> list[Candidate]:
     """Libraries that could lend a copy of `cluster` to `pickup`, best first."""
-    holdings = (
+    holdings = list(
         Holding.objects.filter(record__cluster=cluster, record__deleted=False, library__lends_ill=True)
         .exclude(library=pickup)
         .exclude(status=ItemStatus.NOT_FOR_LOAN)
         .select_related("library", "record", "library__lending_rule")
     )
-    holdings = list(holdings)
     status = current_statuses(holdings)
     by_library: dict[int, Candidate] = {}
     for holding in holdings:

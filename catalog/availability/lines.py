@@ -30,6 +30,7 @@ class HoldingLine:
     shelf: str
     call_number: str
     item_count: int
+    summary: str
     status: str
     due_date: dt.date | None
     queue_length: int | None
@@ -100,6 +101,7 @@ class HoldingLine:
             "shelf": self.shelf,
             "call_number": self.call_number,
             "item_count": self.item_count,
+            "summary": self.summary,
             "status": self.status,
             "status_label": self.status_label,
             "due_date": self.due_date.isoformat() if self.due_date else None,
@@ -136,6 +138,7 @@ def make_line(holding: Holding, lookup: LookupResult, home_library: str | None) 
         shelf=holding.shelf,
         call_number=holding.call_number,
         item_count=holding.item_count,
+        summary=holding.summary,
         status=str(status.status),
         due_date=status.due_date if status.status == ItemStatus.ON_LOAN else None,
         queue_length=status.queue_length,

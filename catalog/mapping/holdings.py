@@ -4,10 +4,11 @@ Profiles (``Source.holdings_profile``):
 
 - ``libris``: LIBRIS holdings records (leader/06 u/v/x/y, linked to the bib by 004): one holding
   per library (a LIBRIS holdings record is one library's holding); 852 $b sigel, $c shelf,
-  $h/$l call number (SAB), $j shelving control number; several 852 of one library are its
-  copies (``item_count``), the first shelf and call number given are kept.
+  $h/$l call number (SAB), $j shelving control number, 866 textual holdings (serials); several
+  852 of one library are its copies (``item_count``), the first shelf and call number are kept.
 - ``852``: 852 fields in the bib record, one per field: library $b (else $a, else the source's
-  library), shelf $c, call number $k $h $i $l $m (else $j), item id $p, copy count $t.
+  library), shelf $c, call number $k $h $i $l $m (else $j), item id $p, copy count $t; 866/867/868
+  $a, what a serial holding covers, go to the 852 their $8 links to (else to every 852).
 - ``949``: one item per field: library $a (else the source's), branch $b, shelf $c, call number
   $d (else $h), item id $i (else $p), status $s (free text), due date $q.
 - ``952`` (Koha): home branch $a / holding branch $b (the library when the source has none, the
@@ -62,6 +63,7 @@ def holding(library: str, **values: object) -> dict[str, object]:
         "status": "unknown",
         "due_date": None,
         "queue_length": None,
+        "summary": "",
     }
     base.update(values)
     return base
@@ -77,6 +79,7 @@ def _count(value: str) -> int:
 
 def holdings_852(record: Record, default_library: str | None) -> list[dict[str, object]]:
     found = []
+    statements = textual_holdings(record)
     for field in fields(record, "852"):
         library = first_subfield(field, "b") or first_subfield(field, "a") or default_library
         if library:
@@ -87,9 +90,25 @@ def holdings_852(record: Record, default_library: str | None) -> list[dict[str, 
                     call_number=_call_number_852(field),
                     item_id=first_subfield(field, "p"),
                     item_count=_count(first_subfield(field, "t")),
+                    summary=statements.get(_link(field), statements.get("", "")),
                 )
             )
     return found
+
+
+def textual_holdings(record: Record) -> dict[str, str]:
+    """866 $a (with 867 supplements, 868 indexes) by the 852 they belong to: the link number of
+    $8 ("1\\c" → "1"); "" for statements that name no 852, which go to every holding."""
+    statements: dict[str, list[str]] = {}
+    for field in fields(record, "866", "867", "868"):
+        text = " ".join(subfields(field, "a")).strip()
+        if text:
+            statements.setdefault(_link(field), []).append(text)
+    return {link: "; ".join(texts)[:500] for link, texts in statements.items()}
+
+
+def _link(field: Field) -> str:
+    return first_subfield(field, "8").split("\\")[0].split(".")[0].strip()
 
 
 def holdings_libris(record: Record, default_library: str | None) -> list[dict[str, object]]:
@@ -98,7 +117,7 @@ def holdings_libris(record: Record, default_library: str | None) -> list[dict[st
     for item in holdings_852(record, default_library):
         group = grouped.setdefault(item["library"], {**item, "item_count": 0})
         group["item_count"] = int(str(group["item_count"])) + int(str(item["item_count"]))
-        for name in ("shelf", "call_number", "item_id"):
+        for name in ("shelf", "call_number", "item_id", "summary"):
             group[name] = group[name] or item[name]
     return list(grouped.values())
 

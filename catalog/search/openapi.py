@@ -92,7 +92,10 @@ def openapi_document(server_url: str) -> dict[str, Any]:
             k: {"type": ["string", "null"]} for k in ("library", "source", "local_id", "merge_reason")
         },
     }
-    holding_keys = ("library", "branch", "shelf", "call_number", "status", "due_date", "checked_at")
+    holding_keys = (
+        *("library", "branch", "shelf", "call_number", "summary"),
+        *("status", "due_date", "checked_at"),
+    )
     holding = {"type": "object", "properties": {k: {"type": ["string", "null"]} for k in holding_keys}}
     record = {
         "allOf": [

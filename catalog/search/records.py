@@ -104,6 +104,7 @@ def _holdings(pk: int) -> list[dict[str, Any]]:
             "branch": holding.branch,
             "shelf": holding.shelf,
             "call_number": holding.call_number,
+            "summary": holding.summary,
             "status": holding.status,
             "due_date": holding.due_date.isoformat() if holding.due_date else None,
             "checked_at": holding.checked_at.isoformat() if holding.checked_at else None,

@@ -183,6 +183,29 @@ def test_koha_952_items() -> None:
     )
 
 
+def test_866_textual_holdings_go_to_the_852_they_link_to() -> None:
+    """A serial at two libraries: each 866 names its 852 by the $8 link number."""
+    record = marc(
+        "00000cas a2200000 a 4500",
+        book_008(),
+        datafield("852", "8", "1", "b", "Nyks", "c", "Tidskrifter"),
+        datafield("852", "8", "2", "b", "Li", "c", "Magasin"),
+        datafield("866", "8", "1\\c", "a", "1985-2010"),
+        datafield("867", "8", "1\\c", "a", "Supplement 1999"),
+        datafield("866", "8", "2\\c", "a", "2012-"),
+    )
+    by_library = {h["library"]: h["summary"] for h in extract_holdings(record, "852", None)}
+    assert by_library == {"Nyks": "1985-2010; Supplement 1999", "Li": "2012-"}
+    unlinked = marc(
+        "00000cas a2200000 a 4500", book_008(), datafield("852", "b", "G"), datafield("866", "a", "1990-")
+    )
+    assert [h["summary"] for h in extract_holdings(unlinked, "852", None)] == ["1990-"]
+    libris = marc(
+        "00000nx  a2200000 a 4500", "", datafield("852", "b", "G"), datafield("866", "a", "2001-2004")
+    )
+    assert [h["summary"] for h in extract_holdings(libris, "libris", None)] == ["2001-2004"]
+
+
 def test_852_and_949_profiles() -> None:
     record = marc(
         "00000cam a2200000 a 4500",

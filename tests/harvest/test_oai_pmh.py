@@ -222,6 +222,20 @@ def test_full_run_withdraws_a_vanished_holdings_record_from_its_bib(
     assert holdings_of(oai_source) == ["Li"] + ["Sods"] * 10
 
 
+def test_serial_holdings_statement_reaches_the_api_and_the_record_page(
+    oai_server: LocalOaiServer, oai_source: Source
+) -> None:
+    statement = b'<datafield tag="866" ind1=" " ind2="0"><subfield code="a">1985-2010</subfield></datafield>'
+    serial = marcxml("5", "Ord och bild").replace(b"</record>", statement + b"</record>")
+    oai_server.repository.put("oai:test:5", serial)
+    harvest_source(oai_source.pk)
+    holding = Holding.objects.get()
+    assert holding.summary == "1985-2010"
+    cluster_id = holding.record.cluster_id
+    assert Client().get(f"/api/v1/records/{cluster_id}").json()["holdings"][0]["summary"] == "1985-2010"
+    assert "Bestånd: 1985-2010" in Client().get(f"/post/{cluster_id}/").content.decode()
+
+
 def test_garbage_answer_fails_the_run(oai_server: LocalOaiServer, oai_source: Source) -> None:
     oai_server.fail(2, body=b"broken xml")
     run = harvest_source(oai_source.pk)

@@ -86,7 +86,16 @@ def test_record_shape(client: Client, county: County) -> None:
         {"library": "Ty", "source": "LIBRIS", "local_id": "libris-1", "merge_reason": "isbn"},
     ]
     holding = body["holdings"][1]
-    assert set(holding) == {"library", "branch", "shelf", "call_number", "status", "due_date", "checked_at"}
+    assert set(holding) == {
+        "library",
+        "branch",
+        "shelf",
+        "call_number",
+        "summary",
+        "status",
+        "due_date",
+        "checked_at",
+    }
     assert (holding["library"], holding["status"], holding["due_date"]) == ("Ty", "on_loan", "2026-12-01")
 
 
