@@ -282,6 +282,29 @@ def test_recorded_error_responses(fast_http: None, shared_testdata: Path, librar
     assert name.removesuffix(".xml") in run.errors[-1]["message"]
 
 
+@pytest.mark.parametrize(
+    ("folder", "name", "message"),
+    [
+        ("sickle", "idDoesNotExist.xml", "OAI-PMH error idDoesNotExist"),  # GetRecord's error, out of place
+        ("sickle", "ListRecordsBroken.xml", "not well-formed XML"),
+        ("sickle", "badResumptionToken.xml", "OAI-PMH error badResumptionToken"),  # we sent no token
+        ("vufindharvest", "token_error_response.xml", "OAI-PMH error badResumptionToken"),
+        ("vufindharvest", "arbitrary_error_response.xml", "OAI-PMH error foo: bar"),  # not a spec code
+    ],
+)
+def test_every_other_recorded_error_fails_the_run_with_its_reason(
+    fast_http: None, shared_testdata: Path, libraries: dict, folder: str, name: str, message: str
+) -> None:
+    with LocalOaiServer(replay_dir=shared_testdata / "oai-pmh" / folder) as server:
+        server.replay_first = name
+        source = Source.objects.create(protocol="oai-pmh", url=server.url)
+        run = harvest_source(source.pk)
+    assert (run.status, run.added) == (HarvestRun.Status.FAILED, 0)
+    assert message in run.errors[-1]["message"]
+    source.refresh_from_db()
+    assert source.harvest_from is None  # a failed run moves no window
+
+
 def test_recorded_no_records_match(fast_http: None, shared_testdata: Path, libraries: dict) -> None:
     with LocalOaiServer(replay_dir=shared_testdata / "oai-pmh" / "sickle") as server:
         server.replay_first = "noRecordsMatch.xml"
