@@ -6,11 +6,12 @@ Each test proves one search rule on the fixture corpus (tests/search/corpus.py).
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from catalog.search.backends.base import SearchBackend, SearchRequest, SearchResult
-from tests.search.corpus import CORPUS, PIPPI_ISBN10, PIPPI_ISBN13
+from tests.search.corpus import CORPUS, PIPPI_ISBN10, PIPPI_ISBN13, doc
 
 ALL_FACETS = ("library", "municipality", "format", "language", "year", "subject", "audience")
 
@@ -211,3 +212,18 @@ class TestBackendContract:
         assert document is not None and document["title"] == "Pippi Långstrump"
         assert backend.get("999999") is None
         assert backend.ping()
+
+
+@pytest.mark.parametrize("make", [_tantivy, _elasticsearch], ids=["tantivy", "elasticsearch"])
+def test_a_facet_with_more_values_than_it_shows_keeps_the_most_common(make: Any, tmp_path: Path) -> None:
+    """40 subjects once each, "Ödlor" five times: the 30 shown start with Ödlor (last in the alphabet)."""
+    rare = [doc(n, f"Bok {n}", subjects=(f"Ämne {n:02d}",)) for n in range(1, 41)]
+    common = [doc(n, f"Ödlebok {n}", subjects=("Ödlor",)) for n in range(41, 46)]
+    engine = make(tmp_path)
+    engine.rebuild(rare + common)
+    try:
+        values = engine.search(SearchRequest(facets=("subject",))).facets["subject"]
+        assert (values[0].value, values[0].count) == ("Ödlor", 5)
+        assert len(values) == 30
+    finally:
+        getattr(engine, "drop", lambda: None)()
