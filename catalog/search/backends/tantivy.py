@@ -287,9 +287,8 @@ class TantivyBackend(SearchBackend):
             # Libraries with a copy in (available=1): an indexed field, not a fast one, so its
             # term dictionary is walked under the query instead.
             terms = searcher.terms_with_prefix(AVAILABLE_AT, "", filter_query=scope, limit=10_000)
-            counted[name] = _sorted([FacetValue(t, int(n), t) for t, n in terms if n])[
-                : FACETS_BY_NAME[name].size
-            ]
+            values = _sorted([FacetValue(term, int(count), term) for term, count in terms if count])
+            counted[name] = values[: FACETS_BY_NAME[name].size]
         aggregations = {name: _aggregation(name) for name in names if name not in counted}
         if aggregations:
             raw = searcher.aggregate(scope, aggregations)
