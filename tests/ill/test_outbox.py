@@ -93,16 +93,22 @@ def test_a_broker_outage_still_stores_the_request_and_its_mail(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     """Redis down after the commit: the patron gets the confirmation page, the outbox keeps the mail."""
-    from portal.celery import app
+    from celery import Celery
 
-    dead = "redis://127.0.0.1:9/0"  # the discard port: nothing listens
-    # app.conf reads Django's settings once, on first use: change it first, then the settings.
-    monkeypatch.setattr(app.conf, "broker_url", dead)
-    settings.CELERY_BROKER_URL = dead
-    monkeypatch.setattr(app.conf, "broker_connection_timeout", 0.5)
-    monkeypatch.setattr(app.conf, "task_publish_retry_policy", {"max_retries": 1, "interval_start": 0})
-    monkeypatch.setattr(app, "_pool", None)  # connection pools made for the real broker
-    monkeypatch.setattr(app.amqp, "_producer_pool", None)
+    import ill.tasks
+
+    # A real Celery app whose broker is the discard port (nothing listens), standing in for the
+    # project's app when Redis is down; the project's own app and its pools are left alone.
+    dead = Celery("broker-down", broker="redis://127.0.0.1:9/0", set_as_current=False)
+    dead.conf.broker_connection_timeout = 0.5
+    dead.conf.task_publish_retry_policy = {"max_retries": 1, "interval_start": 0}
+
+    @dead.task(name="send_outbox_message")
+    def send_outbox_message(message_id: int) -> None:
+        raise AssertionError("never runs: it cannot even be queued")
+
+    monkeypatch.setattr(ill.tasks, "send_outbox_message", send_outbox_message)
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:9/0"  # enqueue() sends to a broker, not in-process
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post("/fjarrlan/ny/", form_data(county))
     assert response.status_code == 302
