@@ -91,10 +91,15 @@ class SourceRecord(models.Model):
         BIB = "bib", _("bibliographic")
         HOLDINGS = "holdings", _("holdings")
 
-    source = models.ForeignKey("harvest.Source", on_delete=models.CASCADE, related_name="records")
+    # Every index here is written again whenever clustering moves a record (cluster_id is
+    # indexed, so no update is HOT): no index that another one already covers.
+    # (source, local_id) serves lookups by source.
+    source = models.ForeignKey(
+        "harvest.Source", on_delete=models.CASCADE, related_name="records", db_index=False
+    )
     local_id = models.CharField(max_length=255)
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.BIB)
-    parent_local_id = models.CharField(max_length=255, blank=True, db_index=True)
+    parent_local_id = models.CharField(max_length=255, blank=True)
     raw = models.BinaryField(blank=True)
     raw_format = models.CharField(max_length=20, blank=True)
     checksum = models.CharField(max_length=64, blank=True)
@@ -111,7 +116,11 @@ class SourceRecord(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["source", "local_id"], name="record_local_id_unique")]
-        indexes = [models.Index(fields=["source", "deleted"]), models.Index(fields=["source", "kind"])]
+        indexes = [
+            models.Index(fields=["source", "deleted"]),
+            models.Index(fields=["source", "kind"]),
+            models.Index(fields=["source", "parent_local_id"], name="record_parent_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.source_id}:{self.local_id}"

@@ -138,7 +138,8 @@ def update_memberships(rows: Sequence[tuple[int, int | None, str]]) -> None:
         SourceRecord.objects.bulk_update(objects, ["cluster", "merge_reason"], batch_size=500)
         return
     with connection.cursor() as cursor:
-        for batch in chunked(rows, 20000):
+        # In id order: the rows are visited in table order, not all over it.
+        for batch in chunked(sorted(rows), 20000):
             cursor.execute(
                 f"UPDATE {_RECORDS} AS t SET cluster_id = v.cid, merge_reason = v.reason "  # noqa: S608
                 "FROM unnest(%s::bigint[], %s::bigint[], %s::text[]) AS v(id, cid, reason) WHERE t.id = v.id",
