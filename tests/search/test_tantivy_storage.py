@@ -60,3 +60,23 @@ def test_index_from_an_older_schema_is_replaced_by_an_empty_one(tmp_path: Path) 
     assert backend.count() == 0 and backend.ping()
     backend.index(CORPUS[:1])
     assert backend.count() == 1
+
+
+def test_ticking_one_library_after_another_counts_the_library_facet_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The library facet under a library selection is counted without it: the same count for
+    (Nyks) and (Nyks, Ty), so the second tick reuses it; a new commit counts again."""
+    backend = TantivyBackend(tmp_path)
+    backend.index(CORPUS)
+    counted: list[str] = []
+    real = backend._own_count
+    monkeypatch.setattr(backend, "_own_count", lambda *args: counted.append(args[-1]) or real(*args))
+    first = backend.search(SearchRequest(filters={"library": ("Nyks",)}, facets=("library", "format")))
+    second = backend.search(SearchRequest(filters={"library": ("Nyks", "Ty")}, facets=("library", "format")))
+    assert counted == ["library"]
+    assert first.facets["library"] == second.facets["library"]
+    assert second.total > first.total  # the hits themselves are not cached
+    backend.index([doc(999, "Ny bok", libraries=("Ty",))])
+    backend.search(SearchRequest(filters={"library": ("Nyks", "Ty")}, facets=("library",)))
+    assert counted == ["library", "library"]

@@ -14,8 +14,9 @@ import os
 import shutil
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -234,19 +235,20 @@ class TantivyBackend(SearchBackend):
     ) -> dict[str, list[FacetValue]]:
         """Facet counts do not change with page or sort, only when the index does: paging through
         a result, or browsing the same facets without a query, reuses them."""
-        key = (
-            self._generation,
-            self._meta_mtime,
-            request.q,
-            tuple(sorted(request.filters.items())),
-            request.year_from,
-            request.year_to,
-            request.available,
-            request.facets,
-        )
+        key = (*self._scope_key(request, exclude=None), request.facets)
+        return self._cached(key, lambda: self._facets(searcher, request, text, query))
+
+    def _scope_key(self, request: SearchRequest, exclude: str | None) -> tuple[object, ...]:
+        """Everything the hits counted for a facet depend on, without the `exclude` facet's own
+        selection (which leaves the years alone when the year facet is counted)."""
+        years = (None, None) if exclude == "year" else (request.year_from, request.year_to)
+        filters = tuple(sorted((k, v) for k, v in request.filters.items() if k != exclude))
+        return (self._generation, self._meta_mtime, request.q, filters, *years, request.available)
+
+    def _cached(self, key: tuple[object, ...], compute: Callable[[], Any]) -> Any:
         cached = self._facet_cache.get(key)
         if cached is None:
-            cached = self._facets(searcher, request, text, query)
+            cached = compute()
             with self._lock:
                 if len(self._facet_cache) >= FACET_CACHE_SIZE:
                     self._facet_cache.pop(next(iter(self._facet_cache)))
@@ -260,7 +262,9 @@ class TantivyBackend(SearchBackend):
         without that selection, so its other values stay visible (OR within a facet).
 
         Every facet without a selection of its own is counted in one aggregation over the hits:
-        each extra pass would evaluate the whole query again (about 3 ms at a million titles)."""
+        each extra pass would evaluate the whole query again (about 3 ms at a million titles).
+        A facet with its own selection is counted under the rest of the search only, which stays
+        the same while a patron ticks one value after another: that count is cached on its own."""
         shared: list[str] = []
         facets: dict[str, list[FacetValue]] = {}
         for name in request.facets:
@@ -271,13 +275,19 @@ class TantivyBackend(SearchBackend):
                 facet.ranged and (request.year_from is not None or request.year_to is not None)
             )
             if own:
-                scope = self.builder.combine(text, self.builder.filters(request, exclude=name))
-                facets.update(self._count(searcher, scope, request, [name]))
+                key = (*self._scope_key(request, exclude=name), name)
+                facets.update(self._cached(key, partial(self._own_count, searcher, request, text, name)))
             else:
                 shared.append(name)
         if shared:
             facets.update(self._count(searcher, query, request, shared))
         return {name: facets[name] for name in request.facets if name in facets}
+
+    def _own_count(
+        self, searcher: tantivy.Searcher, request: SearchRequest, text: Query | None, name: str
+    ) -> dict[str, list[FacetValue]]:
+        scope = self.builder.combine(text, self.builder.filters(request, exclude=name))
+        return self._count(searcher, scope, request, [name])
 
     def _count(
         self, searcher: tantivy.Searcher, scope: Query, request: SearchRequest, names: list[str]
