@@ -24,6 +24,7 @@ from catalog.clustering.bulk import (
     keys_of_records,
     record_rows,
     records_with_keys,
+    refresh_statistics,
     replace_keys,
     update_clusters,
     update_memberships,
@@ -48,6 +49,7 @@ _LIGHT_FIELDS = (
 )
 # Decoded data of this many records is kept between the two passes of one run (memory bound).
 _DATA_CACHE_LIMIT = 2_000_000
+BULK_RUN = 20_000  # records in one run from which the tables' statistics are refreshed first
 _ROW_FIELDS = (
     "id",
     "source_id",
@@ -322,6 +324,8 @@ def _assign(record_ids: Iterable[int]) -> set[int]:
                     known_data.update({r.id: r.data for r in rows})
                 removed.update(refresh_keys(rows, with_overrides, known_keys))
                 old_clusters.update({r.id: r.cluster_id for r in rows if r.cluster_id and r.kind == BIB})
+        if len(ids) >= BULK_RUN:
+            refresh_statistics()
         done: set[int] = set()
         for batch in chunked(ids):
             seeds = {rid for rid in batch if rid not in done}

@@ -129,6 +129,15 @@ def create_clusters(rows: Sequence[tuple[dict[str, Any], int | None, str]]) -> l
     return ids
 
 
+def refresh_statistics() -> None:
+    """After a bulk load PostgreSQL has no statistics yet (autovacuum comes later), so it plans
+    a whole-table scan for every key lookup: a quarter of a second per batch at a million keys
+    instead of a fraction of that. ANALYZE samples each table once (well under a second)."""
+    if postgres():
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {_KEYS}, {_RECORDS}")
+
+
 def update_memberships(rows: Sequence[tuple[int, int | None, str]]) -> None:
     """Set (cluster_id, merge_reason) of many records: [(record id, cluster id, reason)]."""
     if not rows:

@@ -13,6 +13,7 @@ from catalog.clustering.keys import match_keys, normalize
 from catalog.models import Cluster, MatchKey, SourceRecord
 from harvest.models import Source
 from tests.catalog.records import bib, cluster_of, partition_of, source
+from tests.conftest import needs_postgres
 
 pytestmark = pytest.mark.django_db
 ISBN = "9789127108509"
@@ -191,3 +192,25 @@ def test_clusters_do_not_depend_on_arrival_order(specs: list[dict[str, Any]], se
     with transaction.atomic():
         assert clustered(specs, random.Random(seed)) == expected
         transaction.set_rollback(True)
+
+
+@needs_postgres
+def test_a_bulk_run_analyzes_before_looking_keys_up(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without statistics a freshly loaded key table is scanned whole for every lookup batch."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from catalog.clustering import assignment
+
+    a, b = source("Sods"), source("Nyks")
+    one, two = bib(a, "1", record_data(isbns=[ISBN])), bib(b, "2", record_data(isbns=[ISBN]))
+    for bulk_run, analyzed in ((3, False), (2, True)):
+        monkeypatch.setattr(assignment, "BULK_RUN", bulk_run)
+        with CaptureQueriesContext(connection) as queries:
+            assign_clusters([one.pk, two.pk])
+        sql = [query["sql"] for query in queries.captured_queries]
+        analyze = [i for i, text in enumerate(sql) if text.startswith("ANALYZE catalog_matchkey")]
+        lookups = [i for i, text in enumerate(sql) if "FROM catalog_matchkey WHERE key" in text]
+        assert bool(analyze) == analyzed and lookups
+        assert not analyze or analyze[0] < lookups[0]
+    assert cluster_of(one) == cluster_of(two)
