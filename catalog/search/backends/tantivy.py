@@ -66,6 +66,8 @@ class TantivyBackend(SearchBackend):
         self._meta_mtime = 0
         self._lock_depth = 0
         self._facet_cache: dict[tuple[Any, ...], dict[str, list[FacetValue]]] = {}
+        # Own counts apart, so they never push whole-search counts out of the cache above.
+        self._own_facet_cache: dict[tuple[Any, ...], dict[str, list[FacetValue]]] = {}
 
     # --- storage ------------------------------------------------------------------------------
     def _open(self, directory: Path) -> tantivy.Index:
@@ -236,7 +238,7 @@ class TantivyBackend(SearchBackend):
         """Facet counts do not change with page or sort, only when the index does: paging through
         a result, or browsing the same facets without a query, reuses them."""
         key = (*self._scope_key(request, exclude=None), request.facets)
-        return self._cached(key, lambda: self._facets(searcher, request, text, query))
+        return self._cached(self._facet_cache, key, lambda: self._facets(searcher, request, text, query))
 
     def _scope_key(self, request: SearchRequest, exclude: str | None) -> tuple[object, ...]:
         """Everything the hits counted for a facet depend on, without the `exclude` facet's own
@@ -245,14 +247,14 @@ class TantivyBackend(SearchBackend):
         filters = tuple(sorted((k, v) for k, v in request.filters.items() if k != exclude))
         return (self._generation, self._meta_mtime, request.q, filters, *years, request.available)
 
-    def _cached(self, key: tuple[object, ...], compute: Callable[[], Any]) -> Any:
-        cached = self._facet_cache.get(key)
+    def _cached(self, cache: dict[Any, Any], key: tuple[object, ...], compute: Callable[[], Any]) -> Any:
+        cached = cache.get(key)
         if cached is None:
             cached = compute()
             with self._lock:
-                if len(self._facet_cache) >= FACET_CACHE_SIZE:
-                    self._facet_cache.pop(next(iter(self._facet_cache)))
-                self._facet_cache[key] = cached
+                if len(cache) >= FACET_CACHE_SIZE:
+                    cache.pop(next(iter(cache)))
+                cache[key] = cached
         return cached
 
     def _facets(
@@ -276,7 +278,8 @@ class TantivyBackend(SearchBackend):
             )
             if own:
                 key = (*self._scope_key(request, exclude=name), name)
-                facets.update(self._cached(key, partial(self._own_count, searcher, request, text, name)))
+                count = partial(self._own_count, searcher, request, text, name)
+                facets.update(self._cached(self._own_facet_cache, key, count))
             else:
                 shared.append(name)
         if shared:
