@@ -4,6 +4,7 @@
 from collections.abc import Iterable
 from typing import Any
 
+from catalog.clustering.bulk import chunked
 from catalog.holdings_links import KEYS_PER_QUERY, link_keys, parent_query
 from catalog.models import SourceRecord
 from harvest.models import Source
@@ -11,10 +12,8 @@ from harvest.models import Source
 
 def parents_of(source: Source, keys: set[str]) -> list[SourceRecord]:
     """The live bibliographic records that the given 004 values point to."""
-    wanted = sorted(key for key in keys if key)
     found: list[SourceRecord] = []
-    for start in range(0, len(wanted), KEYS_PER_QUERY):
-        batch = wanted[start : start + KEYS_PER_QUERY]
+    for batch in chunked(sorted(key for key in keys if key), KEYS_PER_QUERY):
         found += SourceRecord.objects.filter(
             parent_query(batch), source=source, kind=SourceRecord.Kind.BIB, deleted=False
         ).only("id", "local_id", "raw", "raw_format", "deleted", "kind")

@@ -162,7 +162,7 @@ class Harvester:
             SourceRecord.objects.filter(id__in=missing).update(deleted=True, harvested_at=timezone.now())
             Holding.objects.filter(record_id__in=missing).delete()
             # Holdings rows hang on the bib: a vanished holdings record changes its parent's rows.
-            parents = RecordWriter(self.source).refresh_holdings(missing)
+            parents = self.writer.refresh_holdings(missing)
             run.deleted += len(missing)
             _append_error(run, "converged", f"deleted {len(missing)} records the source no longer has")
             logger.info("source %s: full run deleted %d missing records", self.source.pk, len(missing))

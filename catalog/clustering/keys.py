@@ -105,13 +105,18 @@ def work_key(data: dict[str, Any]) -> str:
 def match_keys(data: dict[str, Any]) -> list[str]:
     """Every match key of one normalized record, strongest first."""
     fmt = primary_format(data)
-    keys = [f"libris:{fmt}:{data['libris_id']}"] if data.get("libris_id") else []
-    keys += [f"isbn:{fmt}:{isbn}" for isbn in data.get("isbns") or []]
-    keys += [f"ean:{fmt}:{ean}" for ean in data.get("eans") or []]
+    keys = [join_key("libris", fmt, data["libris_id"])] if data.get("libris_id") else []
+    keys += [join_key("isbn", fmt, isbn) for isbn in data.get("isbns") or []]
+    keys += [join_key("ean", fmt, ean) for ean in data.get("eans") or []]
     title, author, year = title_words(data), author_words(data), data.get("year") or ""
     if title and (author or year):
-        keys.append(f"title:{fmt}:{title}|{author}|{year}")
+        keys.append(join_key("title", fmt, f"{title}|{author}|{year}"))
     return list(dict.fromkeys(keys))
+
+
+def join_key(kind: str, fmt: str, value: str) -> str:
+    """("isbn", "book", "978…") → "isbn:book:978…"; the inverse of split_key."""
+    return f"{kind}:{fmt}:{value}"
 
 
 def split_key(key: str) -> tuple[str, str, str]:

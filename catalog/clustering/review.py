@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 
+from catalog.clustering.keys import join_key
 from catalog.mapping.formats import FORMATS
 from catalog.models import Cluster, MatchKey, MergeOverride, SourceRecord
 from catalog.search.text import isbn13
@@ -35,9 +36,8 @@ def find_clusters(query: str, limit: int = 50) -> QuerySet[Cluster]:
 def identifier_keys(text: str) -> list[str]:
     """The merge keys a typed LIBRIS id, ISBN (10 or 13, hyphens or not) or EAN would have."""
     values = {text, text.replace("-", "")} | ({isbn} if (isbn := isbn13(text)) else set())
-    return [
-        f"{kind}:{fmt}:{value}" for kind in ("libris", "isbn", "ean") for fmt in FORMATS for value in values
-    ]
+    kinds = ("libris", "isbn", "ean")
+    return [join_key(kind, fmt, value) for kind in kinds for fmt in FORMATS for value in values]
 
 
 def members(cluster: Cluster) -> list[Member]:

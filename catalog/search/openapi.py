@@ -62,6 +62,9 @@ def _search_parameters() -> list[dict[str, Any]]:
     return parameters
 
 
+HOLDING_KEYS = ("library", "branch", "shelf", "call_number", "summary", "status", "due_date", "checked_at")
+
+
 def openapi_document(server_url: str) -> dict[str, Any]:
     facet_value = {
         "type": "object",
@@ -92,11 +95,7 @@ def openapi_document(server_url: str) -> dict[str, Any]:
             k: {"type": ["string", "null"]} for k in ("library", "source", "local_id", "merge_reason")
         },
     }
-    holding_keys = (
-        *("library", "branch", "shelf", "call_number", "summary"),
-        *("status", "due_date", "checked_at"),
-    )
-    holding = {"type": "object", "properties": {k: {"type": ["string", "null"]} for k in holding_keys}}
+    holding = {"type": "object", "properties": {k: {"type": ["string", "null"]} for k in HOLDING_KEYS}}
     record = {
         "allOf": [
             {"$ref": "#/components/schemas/Hit"},

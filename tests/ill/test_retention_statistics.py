@@ -12,10 +12,11 @@ from django.test import Client
 
 from ill.models import Event, OutboxMessage, Request
 from ill.retention import anonymize_closed
-from ill.states import Side
+from ill.states import Side, State
 from ill.statistics import monthly
 from ill.workflow import Actor, perform
 from tests.ill.county import PASSWORD, County, place_request
+from tests.ill.test_workflow import PATHS
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 B, L = Actor(Side.BORROWER), Actor(Side.LENDER)
@@ -35,17 +36,7 @@ def run(req: Request, steps: list[str], at: datetime) -> Request:
     return req
 
 
-FULL_LOAN = [
-    "send",
-    "accept",
-    "ship",
-    "receive",
-    "notify",
-    "pick_up",
-    "ship_return",
-    "receive_return",
-    "close",
-]
+FULL_LOAN = PATHS[State.CLOSED]  # lent, picked up, returned and closed
 
 
 @pytest.mark.sqlite
