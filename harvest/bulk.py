@@ -1,16 +1,16 @@
 """Fast bulk inserts: PostgreSQL COPY (no per-value SQL building), ``bulk_create`` elsewhere."""
 
-import json
 from collections.abc import Sequence
 from typing import Any
 
+import orjson
 from django.db import connection, models
 
 
 def _copy_value(field: "models.Field[Any, Any]", instance: models.Model) -> Any:
     value = getattr(instance, field.attname)
     if isinstance(field, models.JSONField):
-        return None if value is None else json.dumps(value, ensure_ascii=False)
+        return None if value is None else orjson.dumps(value).decode()
     return value
 
 

@@ -7,13 +7,13 @@ set depends on its records alone (see ``partition``), never on arrival order.
 """
 
 import gc
-import json
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 from django.db import transaction
 from django.db.models import Q
 
@@ -98,7 +98,7 @@ def load_rows(ids: Iterable[int], known_data: dict[int, dict[str, Any]] | None =
         for values in record_rows(batch, _ROW_FIELDS):
             row = Row(*values)
             if isinstance(row.data, str):  # raw PostgreSQL rows carry jsonb as text
-                row.data = json.loads(row.data)
+                row.data = orjson.loads(row.data)
             rows[row.id] = row
     return rows
 

@@ -4,11 +4,11 @@ IN-lists with thousands of parameters are slow to bind, so on PostgreSQL every l
 as one array parameter (``= ANY(%s)``, ``unnest``) and match keys are written with COPY.
 """
 
-import json
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
+import orjson
 from django.db import connection
 from django.utils import timezone
 
@@ -125,7 +125,7 @@ def create_clusters(rows: Sequence[tuple[dict[str, Any], int | None, str]]) -> l
         columns = "(id, data, display_record_id, work_key, created_at, updated_at)"
         with cursor.cursor.copy(f"COPY {_CLUSTERS} {columns} FROM STDIN") as copy:
             for cid, (data, display, key) in zip(ids, rows, strict=True):
-                copy.write_row((cid, json.dumps(data), display, key, now, now))
+                copy.write_row((cid, orjson.dumps(data).decode(), display, key, now, now))
     return ids
 
 
@@ -180,7 +180,7 @@ def update_clusters(rows: Sequence[tuple[int, dict[str, Any], int | None, str]])
                 "WHERE t.id = v.id",
                 [
                     [r[0] for r in batch],
-                    [json.dumps(r[1]) for r in batch],
+                    [orjson.dumps(r[1]).decode() for r in batch],
                     [r[2] for r in batch],
                     [r[3] for r in batch],
                 ],
