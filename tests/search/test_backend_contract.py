@@ -193,6 +193,10 @@ class TestBackendContract:
     def test_empty_query_browses_everything(self, backend: SearchBackend) -> None:
         assert search(backend, "", page_size=1).total == len(CORPUS)
 
+    def test_browsing_lists_the_most_held_titles_first(self, backend: SearchBackend) -> None:
+        assert ids(search(backend, "", page_size=3)) == [15, 22, 7]
+        assert ids(search(backend, "", filters={"library": ("Sods",)}, page_size=3)) == [15, 22, 21]
+
     # --- hits, suggestions, get ---------------------------------------------------------------
     def test_hit_fields(self, backend: SearchBackend) -> None:
         hit = search(backend, PIPPI_ISBN13).hits[0]

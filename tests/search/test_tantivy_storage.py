@@ -2,7 +2,9 @@
 rebuild swaps generations without readers noticing, an index from an older schema is replaced."""
 
 import threading
+from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -62,21 +64,60 @@ def test_index_from_an_older_schema_is_replaced_by_an_empty_one(tmp_path: Path) 
     assert backend.count() == 1
 
 
-def test_ticking_one_library_after_another_counts_the_library_facet_once(
+class CountingSearcher:
+    """A tantivy searcher that counts its aggregation passes."""
+
+    def __init__(self, searcher: Any, passes: list[dict[str, Any]]) -> None:
+        self.searcher, self.passes = searcher, passes
+
+    def aggregate(self, query: Any, aggregations: dict[str, Any]) -> Any:
+        self.passes.append(aggregations)
+        return self.searcher.aggregate(query, aggregations)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.searcher, name)
+
+
+def test_every_facet_is_counted_in_one_pass_and_cached_until_a_commit(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The library facet under a library selection is counted without it: the same count for
-    (Nyks) and (Nyks, Ty), so the second tick reuses it; a new commit counts again."""
+    """Selections in two facets: each is counted without its own selection, the rest under both,
+    all in one aggregation over the words' matches; the next page reuses the counts."""
     backend = TantivyBackend(tmp_path)
     backend.index(CORPUS)
-    counted: list[str] = []
-    real = backend._own_count
-    monkeypatch.setattr(backend, "_own_count", lambda *args: counted.append(args[-1]) or real(*args))
-    first = backend.search(SearchRequest(filters={"library": ("Nyks",)}, facets=("library", "format")))
-    second = backend.search(SearchRequest(filters={"library": ("Nyks", "Ty")}, facets=("library", "format")))
-    assert counted == ["library"]
-    assert first.facets["library"] == second.facets["library"]
-    assert second.total > first.total  # the hits themselves are not cached
-    backend.index([doc(999, "Ny bok", libraries=("Ty",))])
-    backend.search(SearchRequest(filters={"library": ("Nyks", "Ty")}, facets=("library",)))
-    assert counted == ["library", "library"]
+    passes: list[dict[str, Any]] = []
+    real = backend._searcher
+    monkeypatch.setattr(backend, "_searcher", lambda: CountingSearcher(real(), passes))
+    request = SearchRequest(
+        filters={"library": ("Nyks",), "format": ("book",)}, facets=("library", "format", "language", "year")
+    )
+    result = backend.search(request)
+    assert len(passes) == 1
+    assert len(passes[0]) == 3  # without the library, without the format, under both
+    books = [d for d in CORPUS if "book" in d["formats"]]
+    at_nyks = [d for d in CORPUS if "Nyks" in d["libraries"]]
+    assert _counts(result, "library") == Counter(code for d in books for code in d["libraries"])
+    assert _counts(result, "format") == Counter(f for d in at_nyks for f in d["formats"])
+    assert result.total == len([d for d in books if d in at_nyks]) > 0
+    assert sum(_counts(result, "language").values()) == result.total
+    backend.search(SearchRequest(**{**request.__dict__, "page": 2, "page_size": 5}))
+    assert len(passes) == 1
+    backend.index([doc(999, "Ny bok")])
+    assert backend.search(request).total == result.total + 1
+    assert len(passes) == 2
+
+
+def _counts(result: Any, name: str) -> Counter[str]:
+    return Counter({value.value: value.count for value in result.facets[name]})
+
+
+@pytest.mark.parametrize("value", ['Barn "små" och stora', "C:\\mapp\\", "(a OR b) AND -c", "*"])
+def test_any_facet_value_filters_as_itself(tmp_path: Path, value: str) -> None:
+    """Filter values travel inside a tantivy query string: quotes, backslashes and query syntax
+    in a value are only ever text."""
+    backend = TantivyBackend(tmp_path)
+    backend.index([doc(1, "Med", subjects=(value,)), doc(2, "Utan", subjects=("Annat",))])
+    result = backend.search(SearchRequest(filters={"subject": (value,)}, facets=("subject", "format")))
+    assert [hit["id"] for hit in result.hits] == ["1"]
+    assert _counts(result, "subject") == {value: 1, "Annat": 1}
+    assert _counts(result, "format") == {"book": 1}

@@ -9,17 +9,16 @@ and reload when either changed, so a commit by another process is visible at onc
 """
 
 import fcntl
-import json
 import os
 import shutil
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from functools import partial
 from pathlib import Path
 from typing import Any
 
+import orjson
 import tantivy
 from tantivy import Order, Query
 
@@ -66,8 +65,6 @@ class TantivyBackend(SearchBackend):
         self._meta_mtime = 0
         self._lock_depth = 0
         self._facet_cache: dict[tuple[Any, ...], dict[str, list[FacetValue]]] = {}
-        # Own counts apart, so they never push whole-search counts out of the cache above.
-        self._own_facet_cache: dict[tuple[Any, ...], dict[str, list[FacetValue]]] = {}
 
     # --- storage ------------------------------------------------------------------------------
     def _open(self, directory: Path) -> tantivy.Index:
@@ -212,7 +209,7 @@ class TantivyBackend(SearchBackend):
         text = self.builder.text(parsed, searcher)
         query = self.builder.combine(text, self.builder.filters(request))
         total, hits = self._hits(searcher, query, request, scored=text is not None)
-        facets = self._cached_facets(searcher, request, text, query) if request.facets else {}
+        facets = self._cached_facets(searcher, request, text) if request.facets else {}
         suggestion = None
         if total == 0 and parsed.terms():
             suggestion = did_you_mean(request.q, parsed, self._spelling_candidates, self._finds_something)
@@ -225,88 +222,68 @@ class TantivyBackend(SearchBackend):
         options: dict[str, Any] = {"limit": request.page_size, "offset": offset}
         if request.sort in SORT_FIELDS:
             options["order_by_field"], options["order"] = SORT_FIELDS[request.sort]
-        else:
+        elif scored:
             options["weight_by_field"] = "boost"
+        else:  # browsing without words: every score is equal, so popularity alone orders
+            options["order_by_field"], options["order"] = "boost", Order.Desc
         result = searcher.search(query, **options)
         return int(getattr(result, "count", 0) or 0), [
             _payload(searcher, address) for _, address in result.hits
         ]
 
     def _cached_facets(
-        self, searcher: tantivy.Searcher, request: SearchRequest, text: Query | None, query: Query
+        self, searcher: tantivy.Searcher, request: SearchRequest, text: Query | None
     ) -> dict[str, list[FacetValue]]:
         """Facet counts do not change with page or sort, only when the index does: paging through
         a result, or browsing the same facets without a query, reuses them."""
-        key = (*self._scope_key(request, exclude=None), request.facets)
-        return self._cached(self._facet_cache, key, lambda: self._facets(searcher, request, text, query))
-
-    def _scope_key(self, request: SearchRequest, exclude: str | None) -> tuple[object, ...]:
-        """Everything the hits counted for a facet depend on, without the `exclude` facet's own
-        selection (which leaves the years alone when the year facet is counted)."""
-        years = (None, None) if exclude == "year" else (request.year_from, request.year_to)
-        filters = tuple(sorted((k, v) for k, v in request.filters.items() if k != exclude))
-        return (self._generation, self._meta_mtime, request.q, filters, *years, request.available)
-
-    def _cached(self, cache: dict[Any, Any], key: tuple[object, ...], compute: Callable[[], Any]) -> Any:
-        cached = cache.get(key)
+        scope = (request.q, tuple(sorted(request.filters.items())), request.year_from, request.year_to)
+        key = (self._generation, self._meta_mtime, *scope, request.available, request.facets)
+        cached = self._facet_cache.get(key)
         if cached is None:
-            cached = compute()
+            cached = self._facets(searcher, request, text)
             with self._lock:
-                if len(cache) >= FACET_CACHE_SIZE:
-                    cache.pop(next(iter(cache)))
-                cache[key] = cached
+                if len(self._facet_cache) >= FACET_CACHE_SIZE:
+                    self._facet_cache.pop(next(iter(self._facet_cache)))
+                self._facet_cache[key] = cached
         return cached
 
     def _facets(
-        self, searcher: tantivy.Searcher, request: SearchRequest, text: Query | None, query: Query
+        self, searcher: tantivy.Searcher, request: SearchRequest, text: Query | None
     ) -> dict[str, list[FacetValue]]:
         """Counts over the filtered result; a facet with a selection of its own is counted
         without that selection, so its other values stay visible (OR within a facet).
 
-        Every facet without a selection of its own is counted in one aggregation over the hits:
-        each extra pass would evaluate the whole query again (about 3 ms at a million titles).
-        A facet with its own selection is counted under the rest of the search only, which stays
-        the same while a patron ticks one value after another: that count is cached on its own."""
-        shared: list[str] = []
-        facets: dict[str, list[FacetValue]] = {}
-        for name in request.facets:
-            facet = FACETS_BY_NAME.get(name)
-            if facet is None:
-                continue
-            own = bool(request.filters.get(name)) or (
-                facet.ranged and (request.year_from is not None or request.year_to is not None)
-            )
-            if own:
-                key = (*self._scope_key(request, exclude=name), name)
-                count = partial(self._own_count, searcher, request, text, name)
-                facets.update(self._cached(self._own_facet_cache, key, count))
-            else:
-                shared.append(name)
-        if shared:
-            facets.update(self._count(searcher, query, request, shared))
-        return {name: facets[name] for name in request.facets if name in facets}
-
-    def _own_count(
-        self, searcher: tantivy.Searcher, request: SearchRequest, text: Query | None, name: str
-    ) -> dict[str, list[FacetValue]]:
-        scope = self.builder.combine(text, self.builder.filters(request, exclude=name))
-        return self._count(searcher, scope, request, [name])
-
-    def _count(
-        self, searcher: tantivy.Searcher, scope: Query, request: SearchRequest, names: list[str]
-    ) -> dict[str, list[FacetValue]]:
+        One aggregation over the text's matches counts them all: each facet under a filter
+        aggregation of every filter but its own selection (as the Elasticsearch body does), and
+        facets under the same filters share one. A pass per facet would evaluate the whole query
+        again each time (about 1-3 ms each at a million titles)."""
         counted: dict[str, list[FacetValue]] = {}
-        for name in [name for name in names if request.facet_field(name) == AVAILABLE_AT]:
-            # Libraries with a copy in (available=1): an indexed field, not a fast one, so its
-            # term dictionary is walked under the query instead.
-            terms = searcher.terms_with_prefix(AVAILABLE_AT, "", filter_query=scope, limit=10_000)
-            values = _sorted([FacetValue(term, int(count), term) for term, count in terms if count])
-            counted[name] = values[: FACETS_BY_NAME[name].size]
-        aggregations = {name: _aggregation(name) for name in names if name not in counted}
+        groups: dict[str, list[str]] = {}
+        for name in [name for name in request.facets if name in FACETS_BY_NAME]:
+            if request.facet_field(name) == AVAILABLE_AT:
+                counted[name] = self._available_at(searcher, request, text)
+            else:
+                groups.setdefault(self.builder.filter_text(request, exclude=name), []).append(name)
+        aggregations = {
+            f"filter{n}": {"filter": scope, "aggs": {name: _aggregation(name) for name in names}}
+            for n, (scope, names) in enumerate(groups.items())
+        }
         if aggregations:
-            raw = searcher.aggregate(scope, aggregations)
-            counted.update({name: _bucket_values(name, raw[name]["buckets"]) for name in aggregations})
-        return counted
+            raw = searcher.aggregate(text or Query.all_query(), aggregations)
+            for n, names in enumerate(groups.values()):
+                bucket = raw[f"filter{n}"]
+                counted.update({name: _bucket_values(name, bucket[name]["buckets"]) for name in names})
+        return {name: counted[name] for name in request.facets if name in counted}
+
+    def _available_at(
+        self, searcher: tantivy.Searcher, request: SearchRequest, text: Query | None
+    ) -> list[FacetValue]:
+        """Libraries with a copy in (available=1): an indexed field, not a fast one, so its term
+        dictionary is walked under the rest of the search instead."""
+        scope = self.builder.combine(text, self.builder.filters(request, exclude="library"))
+        terms = searcher.terms_with_prefix(AVAILABLE_AT, "", filter_query=scope, limit=10_000)
+        values = _sorted([FacetValue(term, int(count), term) for term, count in terms if count])
+        return values[: FACETS_BY_NAME["library"].size]
 
     def suggest(self, prefix: str, limit: int = 8) -> list[str]:
         """Titles and names starting with `prefix` (diacritics folded), most-held titles first:
@@ -342,7 +319,7 @@ class TantivyBackend(SearchBackend):
 
 def _payload(searcher: tantivy.Searcher, address: tantivy.DocAddress) -> dict[str, Any]:
     payload = searcher.doc(address).get_first("payload")
-    data: dict[str, Any] = json.loads(bytes(payload or b"{}"))
+    data: dict[str, Any] = orjson.loads(bytes(payload or b"{}"))
     return data
 
 

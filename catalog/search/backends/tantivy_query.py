@@ -31,6 +31,7 @@ class QueryBuilder:
     def __init__(self, schema: tantivy.Schema, analyzers: dict[str, tantivy.TextAnalyzer]) -> None:
         self.schema = schema
         self.analyzers = {"exact": analyzers[EXACT], "stem": analyzers[STEM], "fold": analyzers[FOLD]}
+        self.parser = tantivy.Index(schema)  # in memory, never written: parses filter strings
 
     # --- text -------------------------------------------------------------------------------
     def text(self, parsed: ParsedQuery, searcher: tantivy.Searcher | None = None) -> Query | None:
@@ -108,37 +109,48 @@ class QueryBuilder:
             yield Query.boost_query(query, weight * VARIANT_WEIGHTS[variant] * 1.5)
 
     # --- filters ----------------------------------------------------------------------------
-    def filters(self, request: SearchRequest, exclude: str | None = None) -> list[Query]:
-        """Non-scoring filter queries (AND across facets, OR within one); `exclude` leaves one
-        facet's own filter out so its counts show the alternatives (multi-select facets)."""
-        filters = []
-        for facet in TERM_FACETS:
-            values = request.filters.get(facet)
-            if values and facet != exclude:
-                filters.append(Query.term_set_query(self.schema, facet, list(values)))
+    def filter_text(self, request: SearchRequest, exclude: str | None = None) -> str:
+        """The filters as one tantivy query string (AND across facets, OR within one; "*" when
+        nothing filters); `exclude` leaves one facet's own selection out, so its counts show
+        the alternatives (multi-select facets). The one definition of what filters mean: hits
+        parse it (``filters``) and facet counts use it as filter aggregations."""
+        parts = [
+            _any_of(facet, values)
+            for facet in TERM_FACETS
+            if (values := request.filters.get(facet)) and facet != exclude
+        ]
         if (request.year_from is not None or request.year_to is not None) and exclude != "year":
-            filters.append(
-                Query.range_query(
-                    self.schema, "year", tantivy.FieldType.Integer, request.year_from, request.year_to
-                )
-            )
+            parts.append(f"year:[{_bound(request.year_from)} TO {_bound(request.year_to)}]")
         if request.available:
             libraries = request.available_at_selected(exclude)
-            if libraries:
-                filters.append(Query.term_set_query(self.schema, "available_at", list(libraries)))
-            else:
-                filters.append(Query.term_query(self.schema, "available", 1))
-        return [Query.const_score_query(query, _NO_SCORE) for query in filters]
+            parts.append(_any_of("available_at", libraries) if libraries else "available:1")
+        return " AND ".join(parts) or "*"
+
+    def filters(self, request: SearchRequest, exclude: str | None = None) -> list[Query]:
+        """The filters as non-scoring queries (none when nothing filters)."""
+        text = self.filter_text(request, exclude)
+        return [] if text == "*" else [Query.const_score_query(self.parser.parse_query(text), _NO_SCORE)]
 
     def combine(self, text: Query | None, filters: list[Query]) -> Query:
+        """Text AND every filter. Without text the filters alone (every score equal), which is
+        much cheaper than intersecting them with all documents."""
         if not filters:
             return text or Query.all_query()
         parts = [(Occur.Must, query) for query in filters]
-        parts.append((Occur.Must, text or Query.const_score_query(Query.all_query(), 1.0)))
-        return Query.boolean_query(parts)
+        return Query.boolean_query([*parts, (Occur.Must, text)] if text is not None else parts)
 
 
 def _any(queries: list[Query]) -> Query:
     if len(queries) == 1:
         return queries[0]
     return Query.boolean_query([(Occur.Should, query) for query in queries])
+
+
+def _any_of(field: str, values: tuple[str, ...]) -> str:
+    """field:"a" OR field:"b", each value quoted whole (raw fields keep it one term)."""
+    quoted = (value.replace("\\", "\\\\").replace('"', '\\"') for value in values)
+    return "(" + " OR ".join(f'{field}:"{value}"' for value in quoted) + ")"
+
+
+def _bound(year: int | None) -> str:
+    return "*" if year is None else str(year)

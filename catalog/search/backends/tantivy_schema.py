@@ -6,11 +6,11 @@ hund) and `*_fold` (diacritics folded: Östersund -> ostersund). Notes get a ste
 Facet values are raw fast fields (terms aggregations); the hit itself is one stored JSON blob.
 """
 
-import json
 import math
 from datetime import date
 from typing import Any
 
+import orjson
 import tantivy
 
 from catalog.fields import EXTRA_STORED_FIELDS, FACETS, HIT_FIELDS, SEARCH_FIELDS
@@ -96,7 +96,7 @@ def to_tantivy(document: dict[str, Any]) -> tantivy.Document:
     doc = tantivy.Document()
     doc.add_text("id", document["id"])
     stored = {key: document.get(key) for key in (*HIT_FIELDS, *EXTRA_STORED_FIELDS)}
-    doc.add_bytes("payload", json.dumps(stored, ensure_ascii=False, separators=(",", ":")).encode())
+    doc.add_bytes("payload", orjson.dumps(stored))
     texts = searchable_texts(document)
     for name, variants in TEXT_VARIANTS.items():
         if texts[name]:
