@@ -8,7 +8,8 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+import orjson
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
@@ -29,8 +30,13 @@ CORS_HEADERS = {
 MAX_SUGGEST_CHARS = 100
 
 
-def error(message: str, status: int) -> JsonResponse:
-    return JsonResponse({"error": message}, status=status)
+def json_response(body: dict[str, Any], status: int = 200) -> HttpResponse:
+    # orjson: a search answer is encoded several times faster than by json.
+    return HttpResponse(orjson.dumps(body), status=status, content_type="application/json")
+
+
+def error(message: str, status: int) -> HttpResponse:
+    return json_response({"error": message}, status=status)
 
 
 def json_api(view: View) -> View:
@@ -61,7 +67,7 @@ def json_api(view: View) -> View:
 def search(request: HttpRequest) -> HttpResponse:
     search_request = parse_search_params(request.GET)
     result = get_backend().search(search_request)
-    return JsonResponse(search_json(search_request, result))
+    return json_response(search_json(search_request, result))
 
 
 @json_api
@@ -69,19 +75,19 @@ def record(request: HttpRequest, pk: str) -> HttpResponse:
     body = record_json(int(pk)) if pk.isascii() and pk.isdigit() else None
     if body is None:
         return error(_("No such record; the title may no longer be held by any library."), 404)
-    return JsonResponse(body)
+    return json_response(body)
 
 
 @json_api
 def libraries(request: HttpRequest) -> HttpResponse:
     rows = Library.objects.order_by("name").values("code", "name", "municipality")
-    return JsonResponse({"libraries": list(rows)})
+    return json_response({"libraries": list(rows)})
 
 
 @json_api
 def suggest(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "")[:MAX_SUGGEST_CHARS]
-    return JsonResponse({"q": q, "suggestions": get_backend().suggest(q)})
+    return json_response({"q": q, "suggestions": get_backend().suggest(q)})
 
 
 @json_api
@@ -91,4 +97,4 @@ def not_found(request: HttpRequest, path: str) -> HttpResponse:
 
 @json_api
 def openapi(request: HttpRequest) -> HttpResponse:
-    return JsonResponse(openapi_document(request.build_absolute_uri("/api/v1")))
+    return json_response(openapi_document(request.build_absolute_uri("/api/v1")))

@@ -121,3 +121,23 @@ def test_any_facet_value_filters_as_itself(tmp_path: Path, value: str) -> None:
     assert [hit["id"] for hit in result.hits] == ["1"]
     assert _counts(result, "subject") == {value: 1, "Annat": 1}
     assert _counts(result, "format") == {"book": 1}
+
+
+def test_counts_in_use_stay_cached_while_one_off_searches_come_and_go(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Least recently used goes first: a facet page browsed again and again keeps its counts
+    while a stream of other searches passes through a full cache."""
+    backend = TantivyBackend(tmp_path)
+    backend.index(CORPUS)
+    monkeypatch.setattr("catalog.search.backends.tantivy.FACET_CACHE_SIZE", 3)
+    passes: list[dict[str, Any]] = []
+    real = backend._searcher
+    monkeypatch.setattr(backend, "_searcher", lambda: CountingSearcher(real(), passes))
+    browse = SearchRequest(filters={"format": ("book",)}, facets=("library",))
+    for word in ["pippi", "sjön", "hund", "katt", "björk", "zorro"]:
+        backend.search(browse)
+        backend.search(SearchRequest(q=word, facets=("library",)))
+    assert len(passes) == 1 + 6  # the browse page counted once, each word once
+    backend.search(SearchRequest(q="pippi", facets=("library",)))
+    assert len(passes) == 8  # pushed out by the later words
