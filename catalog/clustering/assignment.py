@@ -6,10 +6,8 @@ theirs; only that connected set is re-decided. Deterministic: the decision for a
 set depends on its records alone (see ``partition``), never on arrival order.
 """
 
-import gc
 from collections import Counter
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +15,7 @@ import orjson
 from django.db import transaction
 from django.db.models import Q
 
+from catalog.bulk_work import no_cyclic_gc
 from catalog.clustering.bulk import (
     chunked,
     clustering_lock,
@@ -288,22 +287,9 @@ def children_of(bib_rows: list[Row]) -> list[int]:
     return ids
 
 
-@contextmanager
-def _no_cyclic_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector: with many decoded records alive it would walk them
-    all again and again (it was a third of the run time); nothing here makes cycles."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def assign(record_ids: Iterable[int]) -> set[int]:
     """See ``catalog.clustering.assign_clusters``."""
-    with _no_cyclic_gc():
+    with no_cyclic_gc():
         return _assign(record_ids)
 
 

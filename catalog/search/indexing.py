@@ -2,6 +2,7 @@
 
 from collections.abc import Iterable
 
+from catalog.bulk_work import no_cyclic_gc
 from catalog.search import get_backend
 from catalog.search.documents import build_documents, iter_all_documents
 
@@ -16,13 +17,15 @@ def index_clusters(cluster_ids: Iterable[int]) -> None:
     """
     ids = sorted({int(pk) for pk in cluster_ids})
     backend = get_backend()
-    for start in range(0, len(ids), BATCH):  # one commit per batch keeps memory bounded
-        batch = ids[start : start + BATCH]
-        documents = build_documents(batch)
-        gone = set(batch) - {int(document["id"]) for document in documents}
-        backend.apply(documents, [str(pk) for pk in sorted(gone)])
+    with no_cyclic_gc():
+        for start in range(0, len(ids), BATCH):  # one commit per batch keeps memory bounded
+            batch = ids[start : start + BATCH]
+            documents = build_documents(batch)
+            gone = set(batch) - {int(document["id"]) for document in documents}
+            backend.apply(documents, [str(pk) for pk in sorted(gone)])
 
 
 def rebuild_index() -> int:
     """Replace the whole index with every cluster's document; readers keep working meanwhile."""
-    return get_backend().rebuild(document for chunk in iter_all_documents() for document in chunk)
+    with no_cyclic_gc():
+        return get_backend().rebuild(document for chunk in iter_all_documents() for document in chunk)

@@ -25,16 +25,19 @@ def sort_key(title: str) -> str:
     after "z" and everything else is folded to its base letter.
     """
     text = _LEADING_ARTICLES.sub("", title.strip().lower())
-    out = []
-    for ch in text:
-        special = _SORT_SPECIAL.get(ch)
-        if special is not None:
-            out.append(special)
-        elif ch.isalnum():
-            out.append(fold(ch))
-        else:
-            out.append(" ")
-    return " ".join("".join(out).split())[:200]
+    return " ".join(text.translate(_SORT_TABLE).split())[:200]
+
+
+class _SortTable(dict[int, str]):
+    """str.translate table for sort_key, learning each character once."""
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        self[code] = _SORT_SPECIAL.get(char) or (fold(char) if char.isalnum() else " ")
+        return self[code]
+
+
+_SORT_TABLE = _SortTable()
 
 
 def words(text: str) -> list[str]:
