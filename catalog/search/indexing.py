@@ -3,10 +3,12 @@
 from collections.abc import Iterable
 
 from catalog.bulk_work import no_cyclic_gc
+from catalog.clustering.bulk import refresh_statistics
 from catalog.search import get_backend
 from catalog.search.documents import build_documents, iter_all_documents
 
 BATCH = 5000
+BULK_RUN = 20_000  # clusters in one run from which the tables' statistics are refreshed first
 
 
 def index_clusters(cluster_ids: Iterable[int]) -> None:
@@ -17,6 +19,8 @@ def index_clusters(cluster_ids: Iterable[int]) -> None:
     """
     ids = sorted({int(pk) for pk in cluster_ids})
     backend = get_backend()
+    if len(ids) >= BULK_RUN:
+        refresh_statistics()
     with no_cyclic_gc():
         for start in range(0, len(ids), BATCH):  # one commit per batch keeps memory bounded
             batch = ids[start : start + BATCH]
@@ -27,5 +31,6 @@ def index_clusters(cluster_ids: Iterable[int]) -> None:
 
 def rebuild_index() -> int:
     """Replace the whole index with every cluster's document; readers keep working meanwhile."""
+    refresh_statistics()
     with no_cyclic_gc():
         return get_backend().rebuild(document for chunk in iter_all_documents() for document in chunk)

@@ -213,4 +213,6 @@ def test_a_bulk_run_analyzes_before_looking_keys_up(monkeypatch: pytest.MonkeyPa
         lookups = [i for i, text in enumerate(sql) if "FROM catalog_matchkey WHERE key" in text]
         assert bool(analyze) == analyzed and lookups
         assert not analyze or analyze[0] < lookups[0]
+        # the holdings the harvest wrote too: the clusters' search documents read them next
+        assert not analyze or "catalog_holding" in sql[analyze[0]]
     assert cluster_of(one) == cluster_of(two)

@@ -10,6 +10,7 @@ from catalog.search import get_backend
 from catalog.search.backends.base import SearchRequest
 from catalog.search.documents import build_documents
 from catalog.search.indexing import index_clusters
+from tests.conftest import needs_postgres
 from tests.search.county import build_county, make_cluster
 
 
@@ -54,6 +55,29 @@ def test_index_clusters_adds_updates_and_deletes() -> None:
     assert [hit["title"] for hit in backend.search(SearchRequest(q="griseknoen")).hits] == [
         "Emil och griseknoen"
     ]
+
+
+@needs_postgres
+@pytest.mark.django_db
+def test_a_bulk_indexing_run_analyzes_before_reading_holdings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Right after a bulk harvest the holdings table has no statistics: each chunk's holdings
+    query would scan it whole. A large run refreshes the statistics first; a small one does not."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from catalog.search import indexing
+
+    county = build_county()
+    for bulk_run, analyzed in ((3, False), (2, True)):
+        monkeypatch.setattr(indexing, "BULK_RUN", bulk_run)
+        with CaptureQueriesContext(connection) as queries:
+            index_clusters([county.pippi.pk, county.emil.pk])
+        sql = [query["sql"] for query in queries.captured_queries]
+        analyze = [i for i, text in enumerate(sql) if text.startswith("ANALYZE") and "holding" in text]
+        holdings = [i for i, text in enumerate(sql) if 'FROM "catalog_holding"' in text]
+        assert bool(analyze) == analyzed and holdings
+        assert not analyze or analyze[0] < holdings[0]
+    assert get_backend().search(SearchRequest(q="lindgren")).total == 2
 
 
 @pytest.mark.django_db
