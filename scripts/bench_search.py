@@ -8,6 +8,7 @@
 3. the API: starts gunicorn on 127.0.0.1 (own data dir, SQLite, this index), calls
    /api/v1/search with the same requests, single client and 16 concurrent clients;
 4. /api/v1/suggest latency. Prints median / p95 / throughput / errors and `uptime`.
+The server runs `gunicorn -w 2 -k gthread --threads 8` (BENCH_GUNICORN sets other worker options).
 Targets (2 cores): build >= 10,000 docs/s; API p95 <= 50 ms single client; >= 300 searches/s at
 16 clients with 0 errors; API overhead <= 2x bare engine; suggest p95 < 30 ms.
 """
