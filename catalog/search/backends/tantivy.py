@@ -261,7 +261,8 @@ class TantivyBackend(SearchBackend):
         One aggregation over the text's matches counts them all: each facet under a filter
         aggregation of every filter but its own selection (as the Elasticsearch body does), and
         facets under the same filters share one. A pass per facet would evaluate the whole query
-        again each time (about 1-3 ms each at a million titles)."""
+        again each time (about 1-3 ms each at a million titles). A filter aggregation reads its
+        filter's postings whole, so a broad one costs too (format=book: about 1.3 ms)."""
         counted: dict[str, list[FacetValue]] = {}
         groups: dict[str, list[str]] = {}
         for name in [name for name in request.facets if name in FACETS_BY_NAME]:
