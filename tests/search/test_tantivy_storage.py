@@ -141,3 +141,24 @@ def test_counts_in_use_stay_cached_while_one_off_searches_come_and_go(
     assert len(passes) == 1 + 6  # the browse page counted once, each word once
     backend.search(SearchRequest(q="pippi", facets=("library",)))
     assert len(passes) == 8  # pushed out by the later words
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"q": "lindgren"},
+        {"filters": {"format": ("film", "ebook")}},
+        {"q": "fågelboken", "filters": {"library": ("Nyks", "Ty"), "language": ("swe",)}},
+        {"year_from": 1900, "year_to": 2000, "available": True},
+        {"filters": {"library": ("Na",)}, "available": True},
+    ],
+)
+def test_the_total_counted_with_the_facets_is_the_hits_own(tmp_path: Path, options: dict[str, Any]) -> None:
+    """With facets the total comes from their aggregation (the hits skip their own count)."""
+    backend = TantivyBackend(tmp_path)
+    backend.index(CORPUS)
+    alone = backend.search(SearchRequest(**options))
+    faceted = backend.search(SearchRequest(**options, facets=("library", "format", "year")))
+    assert faceted.total == alone.total
+    assert [hit["id"] for hit in faceted.hits] == [hit["id"] for hit in alone.hits]
+    assert alone.total > 0

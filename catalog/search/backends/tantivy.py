@@ -50,6 +50,7 @@ AVAILABLE_AT = "available_at"
 # Least recently used entry dropped first; keys include the index version. An entry (five facets)
 # is about 13 KB, so a full cache holds about 27 MB per process.
 FACET_CACHE_SIZE = 2048
+Counted = tuple[int | None, dict[str, list[FacetValue]]]  # (total if counted, facets)
 
 
 class TantivyBackend(SearchBackend):
@@ -66,7 +67,7 @@ class TantivyBackend(SearchBackend):
         self._generation: str | None = None
         self._meta_mtime = 0
         self._lock_depth = 0
-        self._facet_cache: dict[tuple[Any, ...], dict[str, list[FacetValue]]] = {}
+        self._facet_cache: dict[tuple[Any, ...], Counted] = {}
 
     # --- storage ------------------------------------------------------------------------------
     def _open(self, directory: Path) -> tantivy.Index:
@@ -210,18 +211,20 @@ class TantivyBackend(SearchBackend):
         searcher = self._searcher()
         text = self.builder.text(parsed, searcher)
         query = self.builder.combine(text, self.builder.filters(request))
-        total, hits = self._hits(searcher, query, request, scored=text is not None)
-        facets = self._cached_facets(searcher, request, text) if request.facets else {}
+        # The facet aggregation counts the hits too, which spares the hits their own count.
+        total, facets = self._cached_facets(searcher, request, text) if request.facets else (None, {})
+        counted, hits = self._hits(searcher, query, request, scored=text is not None, count=total is None)
+        total = counted if total is None else total
         suggestion = None
         if total == 0 and parsed.terms():
             suggestion = did_you_mean(request.q, parsed, self._spelling_candidates, self._finds_something)
         return SearchResult(total=total, hits=hits, facets=facets, did_you_mean=suggestion)
 
     def _hits(
-        self, searcher: tantivy.Searcher, query: Query, request: SearchRequest, scored: bool
+        self, searcher: tantivy.Searcher, query: Query, request: SearchRequest, scored: bool, count: bool
     ) -> tuple[int, list[dict[str, Any]]]:
         offset = (request.page - 1) * request.page_size
-        options: dict[str, Any] = {"limit": request.page_size, "offset": offset}
+        options: dict[str, Any] = {"limit": request.page_size, "offset": offset, "count": count}
         if request.sort in SORT_FIELDS:
             options["order_by_field"], options["order"] = SORT_FIELDS[request.sort]
         elif scored:
@@ -235,9 +238,10 @@ class TantivyBackend(SearchBackend):
 
     def _cached_facets(
         self, searcher: tantivy.Searcher, request: SearchRequest, text: Query | None
-    ) -> dict[str, list[FacetValue]]:
-        """Facet counts do not change with page or sort, only when the index does: paging through
-        a result, or browsing the same facets without a query, reuses them."""
+    ) -> Counted:
+        """Facet counts (and the total, see _facets) do not change with page or sort, only when
+        the index does: paging through a result, or browsing the same facets without a query,
+        reuses them."""
         scope = (request.q, tuple(sorted(request.filters.items())), request.year_from, request.year_to)
         key = (self._generation, self._meta_mtime, *scope, request.available, request.facets)
         with self._lock:
@@ -252,9 +256,7 @@ class TantivyBackend(SearchBackend):
             self._facet_cache[key] = cached
         return cached
 
-    def _facets(
-        self, searcher: tantivy.Searcher, request: SearchRequest, text: Query | None
-    ) -> dict[str, list[FacetValue]]:
+    def _facets(self, searcher: tantivy.Searcher, request: SearchRequest, text: Query | None) -> Counted:
         """Counts over the filtered result; a facet with a selection of its own is counted
         without that selection, so its other values stay visible (OR within a facet).
 
@@ -262,9 +264,12 @@ class TantivyBackend(SearchBackend):
         aggregation of every filter but its own selection (as the Elasticsearch body does), and
         facets under the same filters share one. A pass per facet would evaluate the whole query
         again each time (about 1-3 ms each at a million titles). A filter aggregation reads its
-        filter's postings whole, so a broad one costs too (format=book: about 1.3 ms)."""
+        filter's postings whole, so a broad one costs too (format=book: about 1.3 ms).
+
+        The total comes with them when a group has every filter (None otherwise)."""
         counted: dict[str, list[FacetValue]] = {}
         groups: dict[str, list[str]] = {}
+        everything, total = self.builder.filter_text(request), None
         for name in [name for name in request.facets if name in FACETS_BY_NAME]:
             if request.facet_field(name) == AVAILABLE_AT:
                 counted[name] = self._available_at(searcher, request, text)
@@ -276,10 +281,12 @@ class TantivyBackend(SearchBackend):
         }
         if aggregations:
             raw = searcher.aggregate(text or Query.all_query(), aggregations)
-            for n, names in enumerate(groups.values()):
+            for n, (scope, names) in enumerate(groups.items()):
                 bucket = raw[f"filter{n}"]
                 counted.update({name: _bucket_values(name, bucket[name]["buckets"]) for name in names})
-        return {name: counted[name] for name in request.facets if name in counted}
+                if scope == everything:
+                    total = int(bucket["doc_count"])
+        return total, {name: counted[name] for name in request.facets if name in counted}
 
     def _available_at(
         self, searcher: tantivy.Searcher, request: SearchRequest, text: Query | None
