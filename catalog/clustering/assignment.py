@@ -15,7 +15,7 @@ import orjson
 from django.db import transaction
 from django.db.models import Q
 
-from catalog.bulk_work import no_cyclic_gc
+from catalog.bulk_work import BULK_RUN, no_cyclic_gc, refresh_statistics
 from catalog.clustering.bulk import (
     chunked,
     clustering_lock,
@@ -23,7 +23,6 @@ from catalog.clustering.bulk import (
     keys_of_records,
     record_rows,
     records_with_keys,
-    refresh_statistics,
     replace_keys,
     update_clusters,
     update_memberships,
@@ -48,7 +47,6 @@ _LIGHT_FIELDS = (
 )
 # Decoded data of this many records is kept between the two passes of one run (memory bound).
 _DATA_CACHE_LIMIT = 2_000_000
-BULK_RUN = 20_000  # records in one run from which the tables' statistics are refreshed first
 _ROW_FIELDS = (
     "id",
     "source_id",

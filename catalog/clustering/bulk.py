@@ -12,7 +12,7 @@ import orjson
 from django.db import connection
 from django.utils import timezone
 
-from catalog.models import Cluster, Holding, MatchKey, SourceRecord
+from catalog.models import Cluster, MatchKey, SourceRecord
 
 T = TypeVar("T")
 # One advisory lock id for "clustering is running": merges of different harvests queue up.
@@ -20,7 +20,6 @@ _LOCK_ID = 0x53414D534F4B  # "SAMSOK"
 _RECORDS = SourceRecord._meta.db_table
 _KEYS = MatchKey._meta.db_table
 _CLUSTERS = Cluster._meta.db_table
-_HOLDINGS = Holding._meta.db_table
 
 
 def postgres() -> bool:
@@ -128,16 +127,6 @@ def create_clusters(rows: Sequence[tuple[dict[str, Any], int | None, str]]) -> l
             for cid, (data, display, key) in zip(ids, rows, strict=True):
                 copy.write_row((cid, orjson.dumps(data).decode(), display, key, now, now))
     return ids
-
-
-def refresh_statistics() -> None:
-    """After a bulk load PostgreSQL has no statistics yet (autovacuum comes later), so it plans
-    whole-table scans: a quarter of a second per key lookup batch at a million keys, 60 ms per
-    1,000 clusters' holdings at 175,000 holdings, instead of a fraction of that. Bulk clustering
-    and bulk indexing call this first; ANALYZE samples each table once (well under a second)."""
-    if postgres():
-        with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {_KEYS}, {_RECORDS}, {_HOLDINGS}")
 
 
 def update_memberships(rows: Sequence[tuple[int, int | None, str]]) -> None:

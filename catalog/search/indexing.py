@@ -2,13 +2,11 @@
 
 from collections.abc import Iterable
 
-from catalog.bulk_work import no_cyclic_gc
-from catalog.clustering.bulk import refresh_statistics
+from catalog.bulk_work import BULK_RUN, no_cyclic_gc, refresh_statistics
 from catalog.search import get_backend
 from catalog.search.documents import build_documents, iter_all_documents
 
 BATCH = 5000
-BULK_RUN = 20_000  # clusters in one run from which the tables' statistics are refreshed first
 
 
 def index_clusters(cluster_ids: Iterable[int]) -> None:
