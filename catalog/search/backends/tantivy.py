@@ -54,6 +54,7 @@ Counted = tuple[int | None, dict[str, list[FacetValue]]]  # (total if counted, f
 # Postings above which a filter is cheaper to intersect in a pass of its own than to read whole
 # in a filter aggregation (measured at a million titles; see _facets).
 BROAD_FILTER = 200_000
+FRESH_NS = 1_000_000_000  # a meta.json this young is read, not only stat-ed (see _follow_commits)
 _TOTAL = {"value_count": {"field": "year_desc"}}  # every document has year_desc (0 = unknown)
 
 
@@ -69,7 +70,8 @@ class TantivyBackend(SearchBackend):
         self._lock = threading.RLock()
         self._index: tantivy.Index | None = None
         self._generation: str | None = None
-        self._meta_mtime = 0
+        self._meta_stamp: tuple[int, int, int] | None = None  # meta.json: inode, size, mtime
+        self._opstamp = -1  # the commit this process reads
         self._lock_depth = 0
         self._facet_cache: dict[tuple[Any, ...], Counted] = {}
 
@@ -108,13 +110,27 @@ class TantivyBackend(SearchBackend):
                     self._publish(name)
         if name != self._generation or self._index is None:
             with self._lock:
-                self._index, self._generation, self._meta_mtime = self._open(self.path / name), name, 0
-        meta = self.path / name / "meta.json"
-        mtime = meta.stat().st_mtime_ns if meta.exists() else 0
-        if mtime != self._meta_mtime:
-            self._index.reload()
-            self._meta_mtime = mtime
+                self._index, self._generation = self._open(self.path / name), name
+                self._meta_stamp, self._opstamp = None, -1
+        self._follow_commits(self.path / name / "meta.json")
         return self._index
+
+    def _follow_commits(self, meta: Path) -> None:
+        """Reload when another writer committed. A stat of meta.json is enough most of the time,
+        but file times are coarse (a few ms): a commit right after another can leave the stat
+        as it was, so a meta.json younger than a second is read for its commit number."""
+        try:
+            stat = meta.stat()
+        except FileNotFoundError:
+            return
+        stamp = (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+        if stamp == self._meta_stamp and time.time_ns() - stat.st_mtime_ns > FRESH_NS:
+            return
+        opstamp = int(orjson.loads(meta.read_bytes()).get("opstamp", 0))
+        if opstamp != self._opstamp:
+            assert self._index is not None
+            self._index.reload()
+        self._meta_stamp, self._opstamp = stamp, opstamp
 
     @contextmanager
     def _write_lock(self) -> Iterator[None]:
@@ -247,7 +263,7 @@ class TantivyBackend(SearchBackend):
         the index does: paging through a result, or browsing the same facets without a query,
         reuses them."""
         scope = (request.q, tuple(sorted(request.filters.items())), request.year_from, request.year_to)
-        key = (self._generation, self._meta_mtime, *scope, request.available, request.facets)
+        key = (self._generation, self._opstamp, *scope, request.available, request.facets)
         with self._lock:
             cached = self._facet_cache.pop(key, None)
             if cached is not None:
