@@ -60,6 +60,8 @@ def celery_worker(transactional_db: None, celery_worker_queue: str) -> Iterator[
 
     app.conf.task_default_queue = celery_worker_queue
     app.conf.task_routes = {}
+    app.amqp.flush_routes()
+    app.amqp.router = app.amqp.Router()  # cached at the first send, maybe by an earlier test
     with start_worker(app, queues=[celery_worker_queue], perform_ping_check=False, pool="solo") as worker:
         yield worker
 
