@@ -30,7 +30,7 @@ def linked_holdings(source: Source, bibs: Iterable[SourceRecord]) -> dict[int, l
     if not by_key:
         return found
     rows = SourceRecord.objects.filter(
-        source=source, kind=SourceRecord.Kind.HOLDINGS, deleted=False, parent_local_id__in=list(by_key)
+        source=source, kind=SourceRecord.Kind.HOLDINGS, deleted=False, parent_local_id__any=list(by_key)
     ).values_list("parent_local_id", "data")
     for parent, data in rows:
         holdings = (data or {}).get("holdings") or []
