@@ -84,19 +84,18 @@ def record_from_element(element: Any) -> Record:
     fields = record.fields  # appended directly: add_field() re-sorts nothing but costs a call
     leader = None
     for child in element.iterchildren(tag=etree.Element):
-        name = _localname(child.tag)
-        get = child.get
+        name = child.tag.rpartition("}")[2]
         if name == "datafield":
             subs = [
                 Subfield(sub.get("code") or " ", sub.text or "")
                 for sub in child.iterchildren(tag=etree.Element)
             ]
-            indicators = Indicators((get("ind1") or " ")[:1], (get("ind2") or " ")[:1])
-            fields.append(
-                Field(tag=(get("tag") or "").strip().zfill(3), indicators=indicators, subfields=subs)
-            )
+            attributes = child.attrib
+            indicators = Indicators((attributes.get("ind1") or " ")[:1], (attributes.get("ind2") or " ")[:1])
+            tag = (attributes.get("tag") or "").strip().zfill(3)
+            fields.append(Field(tag=tag, indicators=indicators, subfields=subs))
         elif name == "controlfield":
-            fields.append(Field(tag=(get("tag") or "").strip().zfill(3), data=child.text or ""))
+            fields.append(Field(tag=(child.get("tag") or "").strip().zfill(3), data=child.text or ""))
         elif name == "leader":
             leader = child.text or ""
     if not leader or not leader.strip():
@@ -122,6 +121,8 @@ def parse_marcxml(raw: bytes, wrapper: tuple[bytes, bytes] = (b"", b"")) -> Pars
     except etree.XMLSyntaxError as exc:
         return ParsedRecord(None, f"XML not well-formed: {exc}")
     element = root if not wrapper[0] else next(iter(root), None)
+    if element is not None and _localname(str(element.tag)) == "collection":  # a one-record collection
+        element = next(element.iterchildren(f"{{{MARC_NS}}}record", "record"), None)
     if element is None:
         return ParsedRecord(None, "no <record> element")
     utf8 = not wrapper[0] or b"encoding" not in wrapper[0] or b"utf-8" in wrapper[0].lower()

@@ -43,7 +43,10 @@ def fields(record: Record, *tags: str) -> list[Field]:
     index = _by_tag(record)
     if len(tags) == 1:
         return list(index.get(tags[0], ()))
-    wanted = set(tags)
+    present = [tag for tag in tags if tag in index]
+    if len(present) <= 1:
+        return list(index[present[0]]) if present else []
+    wanted = set(present)
     return [field for field in record.fields if field.tag in wanted]
 
 
@@ -63,7 +66,7 @@ def joined(field: Field, codes: str, separator: str = " ") -> str:
 
 
 def control(record: Record, tag: str) -> str:
-    found = record.get_fields(tag)
+    found = _by_tag(record).get(tag)
     return (found[0].data or "") if found else ""
 
 

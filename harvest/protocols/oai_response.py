@@ -119,11 +119,13 @@ def _metadata_item(identifier: str, datestamp: datetime | None, metadata: Any) -
     if payload is None:
         return HarvestedItem(identifier, b"", "marcxml", ParsedRecord(None, "empty <metadata>"), datestamp)
     raw = etree.tostring(payload, encoding="utf-8")
-    if etree.QName(payload).localname == "collection":
+    name = etree.QName(payload).localname
+    if name == "collection":
         records = _marc_records(payload)
         payload = records[0] if records else payload
-    if etree.QName(payload).localname != "record":
-        parsed = ParsedRecord(None, f"metadata is not MARCXML (<{etree.QName(payload).localname}>)")
+        name = etree.QName(payload).localname
+    if name != "record":
+        parsed = ParsedRecord(None, f"metadata is not MARCXML (<{name}>)")
         return HarvestedItem(identifier, raw, "marcxml", parsed, datestamp)
     element = payload
     return HarvestedItem(
@@ -143,6 +145,16 @@ def _about_holdings(record: Any, parent: str) -> list[HarvestedItem]:
     return items
 
 
+def _child(element: Any, name: str) -> Any:
+    """The first OAI-PMH child element of that name, or None (quicker than a find() path)."""
+    return next(element.iterchildren(f"{{{OAI_NS}}}{name}"), None)
+
+
+def _text(element: Any, name: str) -> str:
+    found = _child(element, name)
+    return (found.text or "").strip() if found is not None else ""
+
+
 def parse_list_records(body: bytes) -> ListRecordsPage:
     """One ListRecords response → items (records, deletions, <about> holdings) and the token."""
     root = parse_document(body)
@@ -150,25 +162,25 @@ def parse_list_records(body: bytes) -> ListRecordsPage:
     container = root.find("oai:ListRecords", NS)
     if container is None:
         raise HarvestError("ListRecords response without <ListRecords>")
-    for record in container.findall("oai:record", NS):
-        header = record.find("oai:header", NS)
+    for record in container.iterchildren(f"{{{OAI_NS}}}record"):
+        header = _child(record, "header")
         if header is None:
             continue
-        identifier = (header.findtext("oai:identifier", namespaces=NS) or "").strip()
-        datestamp = parse_oai_datetime(header.findtext("oai:datestamp", namespaces=NS))
+        identifier = _text(header, "identifier")
+        datestamp = parse_oai_datetime(_text(header, "datestamp"))
         if header.get("status") == "deleted":
             if identifier:
                 page.items.append(HarvestedItem(identifier, b"", "marcxml", None, datestamp, deleted=True))
             continue
-        metadata = record.find("oai:metadata", NS)
+        metadata = _child(record, "metadata")
         if not identifier or metadata is None:
             continue
         item = _metadata_item(identifier, datestamp, metadata)
-        holdings = _about_holdings(record, identifier)
-        if record.find("oai:about", NS) is not None:
-            item.about_holdings = tuple(holding.local_id for holding in holdings)
         page.items.append(item)
-        page.items.extend(holdings)
+        if _child(record, "about") is not None:
+            holdings = _about_holdings(record, identifier)
+            item.about_holdings = tuple(holding.local_id for holding in holdings)
+            page.items.extend(holdings)
     token = container.find("oai:resumptionToken", NS)
     page.resumption_token = (token.text or "").strip() if token is not None else ""
     return page

@@ -79,3 +79,16 @@ def test_double_encoded_utf8_in_marcxml() -> None:
     parsed = parse_marcxml(raw, (b"<wrap>", b"</wrap>"))
     assert parsed.record is not None and parsed.record["245"]["a"] == "Skärgårdsliv"
     assert parsed.repairs == [encoding.DOUBLE_ENCODED_UTF8]
+
+
+@pytest.mark.parametrize("namespace", ['xmlns="http://www.loc.gov/MARC21/slim"', ""])
+def test_stored_one_record_collection_parses_again(namespace: str) -> None:
+    """OAI metadata may wrap the record in a <collection>: it is stored so, and re-read so."""
+    from harvest.records import parse_by_format
+
+    raw = (
+        f"<collection {namespace}><record><leader>00000nam a2200000 a 4500</leader>"
+        '<controlfield tag="001">42</controlfield></record></collection>'
+    ).encode()
+    parsed = parse_by_format(raw, "marcxml")
+    assert parsed.error == "" and parsed.record is not None and parsed.record["001"].data == "42"
