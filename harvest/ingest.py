@@ -5,7 +5,6 @@ one bulk update, one holdings rebuild), so the database cost grows with pages, n
 A record whose checksum did not change costs nothing beyond that lookup.
 """
 
-import hashlib
 import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -13,17 +12,17 @@ from typing import Any
 
 from django.db.models import Q
 from django.utils import timezone
-from pymarc import Record
 
+from catalog import mapping
 from catalog.models import Holding, ItemStatus, Library, SourceRecord
 from harvest import bulk
 from harvest.holdings_links import linked_holdings, parents_of
 from harvest.models import Source
+from harvest.prepare import checksum, describe
 from harvest.protocols.base import HarvestedItem
-from harvest.records import ParsedRecord, control_number, parse_by_format
+from harvest.records import parse_by_format
 
 logger = logging.getLogger(__name__)
-logging.getLogger("pymarc").setLevel(logging.ERROR)  # it warns per odd indicator; we keep errors
 
 BIB = SourceRecord.Kind.BIB
 HOLDINGS = SourceRecord.Kind.HOLDINGS
@@ -46,17 +45,6 @@ class PageResult:
     failures: list[dict[str, str]] = field(default_factory=list)
 
 
-def checksum(raw: bytes) -> str:
-    return hashlib.sha256(raw).hexdigest()
-
-
-def _mapping() -> Any:
-    """catalog.mapping, imported when first needed (the merging engineer's module)."""
-    import catalog.mapping
-
-    return catalog.mapping
-
-
 class RecordWriter:
     """Writes pages of one source's records for one run."""
 
@@ -65,7 +53,6 @@ class RecordWriter:
         self.touch_unchanged = touch_unchanged  # full runs mark what they saw (harvested_at)
         self.libraries = dict(Library.objects.values_list("code", "id"))
         self.default_library = source.library.code if source.library_id and source.library else None
-        self.mapping = _mapping()
 
     # -- one page --------------------------------------------------------------------------
 
@@ -74,14 +61,14 @@ class RecordWriter:
         now = timezone.now()
         latest: dict[str, tuple[HarvestedItem, str]] = {}
         for item in items:
-            digest = "" if item.deleted else checksum(item.raw)
+            digest = "" if item.deleted else item.checksum or checksum(item.raw)
             local_id = item.local_id or _synthetic_id(item, digest)
             latest[local_id] = (item, digest)
         existing = {
             row[1]: row
-            for row in SourceRecord.objects.filter(source=self.source, local_id__in=list(latest)).values_list(
-                "id", "local_id", "checksum", "deleted", "kind", "parent_local_id"
-            )
+            for row in SourceRecord.objects.filter(
+                source=self.source, local_id__any=list(latest)
+            ).values_list("id", "local_id", "checksum", "deleted", "kind", "parent_local_id")
         }
         creates: list[SourceRecord] = []
         updates: list[SourceRecord] = []
@@ -133,7 +120,7 @@ class RecordWriter:
         if not carried:
             return []
         children = SourceRecord.objects.filter(
-            source=self.source, kind=HOLDINGS, deleted=False, parent_local_id__in=list(carried)
+            source=self.source, kind=HOLDINGS, deleted=False, parent_local_id__any=list(carried)
         ).values_list("id", "local_id", "parent_local_id")
         return [(pk, parent) for pk, local_id, parent in children if local_id not in carried[parent]]
 
@@ -146,7 +133,9 @@ class RecordWriter:
         result: PageResult,
         own_holdings: dict[str, list[dict[str, Any]]],
     ) -> SourceRecord:
-        parsed = item.result() or ParsedRecord(None, "no record")
+        description = item.description or describe(
+            item.result(), item.parent_local_id, self.source.holdings_profile, self.default_library
+        )
         row = SourceRecord(
             source=self.source,
             local_id=local_id[:255],
@@ -155,45 +144,20 @@ class RecordWriter:
             checksum=digest,
             datestamp=item.datestamp,
             deleted=False,
-            repairs=parsed.repairs,
+            repairs=description.repairs,
             harvested_at=now,
-            kind=BIB,
+            kind=description.kind,
+            parent_local_id=description.parent_local_id,
+            data=description.data,
+            error=description.error,
         )
-        row.data = {}
-        error = parsed.error
-        if parsed.record is not None:
-            try:
-                self._describe(row, parsed.record, item, own_holdings)
-            except Exception as exc:  # a mapping bug must not abort the page: keep and explain
-                logger.exception("mapping %s:%s failed", self.source.pk, local_id)
-                error = f"mapping failed: {type(exc).__name__}: {exc}"
-        row.error = error
-        if error:
+        if description.error:
             result.failed += 1
-            result.failures.append({"local_id": local_id, "error": error[:500]})
-            own_holdings.pop(local_id, None)
+            result.failures.append({"local_id": local_id, "error": description.error[:500]})
             row.data = {}
+        elif description.kind == BIB:
+            own_holdings[row.local_id] = description.holdings
         return row
-
-    def _describe(
-        self,
-        row: SourceRecord,
-        record: Record,
-        item: HarvestedItem,
-        own_holdings: dict[str, list[dict[str, Any]]],
-    ) -> None:
-        if item.parent_local_id or self.mapping.is_holdings_record(record):
-            row.kind = HOLDINGS
-            row.parent_local_id = (item.parent_local_id or _field_004(record))[:255]
-            holdings = self.mapping.extract_holdings(
-                record, self.source.holdings_profile, self.default_library
-            )
-            row.data = {"holdings": holdings, "control_number": control_number(record)}
-            return
-        row.data = self.mapping.map_record(record)
-        own_holdings[row.local_id] = self.mapping.extract_holdings(
-            record, self.source.holdings_profile, self.default_library
-        )
 
     def _save(
         self,
@@ -209,7 +173,7 @@ class RecordWriter:
             if any(row.pk is None for row in creates):  # COPY does not hand ids back
                 ids = dict(
                     SourceRecord.objects.filter(
-                        source=self.source, local_id__in=[row.local_id for row in creates]
+                        source=self.source, local_id__any=[row.local_id for row in creates]
                     ).values_list("local_id", "id")
                 )
                 for row in creates:
@@ -227,10 +191,10 @@ class RecordWriter:
             SourceRecord.objects.bulk_update(failed_updates, fields, batch_size=500)
         result.updated += len(updates)
         if deleted_ids:
-            SourceRecord.objects.filter(id__in=deleted_ids).update(deleted=True, harvested_at=now)
-            Holding.objects.filter(record_id__in=deleted_ids).delete()
+            SourceRecord.objects.filter(id__any=deleted_ids).update(deleted=True, harvested_at=now)
+            Holding.objects.filter(record_id__any=deleted_ids).delete()
         if unchanged_ids and self.touch_unchanged:
-            SourceRecord.objects.filter(id__in=unchanged_ids).update(harvested_at=now)
+            SourceRecord.objects.filter(id__any=unchanged_ids).update(harvested_at=now)
         result.changed_ids.update(
             row.pk for row in creates + good_updates if row.kind == BIB and not row.error
         )
@@ -256,7 +220,7 @@ class RecordWriter:
         if not bibs:
             return
         linked = linked_holdings(self.source, bibs.values())
-        rows: list[Holding] = []
+        rows: list[dict[str, Any]] = []
         for pk, bib in bibs.items():
             own = own_holdings.get(bib.local_id)
             if own is None:
@@ -265,15 +229,15 @@ class RecordWriter:
                 holding = self._holding_row(pk, entry, now, result)
                 if holding is not None:
                     rows.append(holding)
-        Holding.objects.filter(record_id__in=list(bibs)).delete()
-        bulk.insert(Holding, rows)
+        Holding.objects.filter(record_id__any=list(bibs)).delete()
+        bulk.insert_values(Holding, rows)
         result.changed_ids.update(bibs)
 
     def refresh_holdings(self, removed: list[int]) -> set[int]:
         """After records were marked deleted outside a page (a full run's convergence): rebuild the
         holdings of the bibs that withdrawn holdings records pointed to; returns those bibs' ids."""
         parents = set(
-            SourceRecord.objects.filter(id__in=removed, kind=HOLDINGS)
+            SourceRecord.objects.filter(id__any=removed, kind=HOLDINGS)
             .exclude(parent_local_id="")
             .values_list("parent_local_id", flat=True)
         )
@@ -285,34 +249,35 @@ class RecordWriter:
         parsed = parse_by_format(bytes(bib.raw), bib.raw_format)
         if parsed.record is None:
             return []
-        holdings: list[dict[str, Any]] = self.mapping.extract_holdings(
+        holdings: list[dict[str, Any]] = mapping.extract_holdings(
             parsed.record, self.source.holdings_profile, self.default_library
         )
         return holdings
 
     def _holding_row(
         self, record_id: int, entry: dict[str, Any], now: datetime, result: PageResult
-    ) -> Holding | None:
+    ) -> dict[str, Any] | None:
+        """The Holding row (``bulk.insert_values``) for one holdings entry of the mapping."""
         code = str(entry.get("library") or "")
         library_id = self.libraries.get(code)
         if library_id is None:
             result.unknown_sigels[code] = result.unknown_sigels.get(code, 0) + 1
             return None
         status = str(entry.get("status") or "unknown")
-        return Holding(
-            record_id=record_id,
-            library_id=library_id,
-            branch=str(entry.get("branch") or "")[:200],
-            shelf=str(entry.get("shelf") or "")[:200],
-            call_number=str(entry.get("call_number") or "")[:200],
-            item_id=str(entry.get("item_id") or "")[:100],
-            summary=str(entry.get("summary") or "")[:500],
-            item_count=max(int(entry.get("item_count") or 1), 0),
-            status=status if status in _STATUSES else ItemStatus.UNKNOWN,
-            due_date=_date(entry.get("due_date")),
-            queue_length=entry.get("queue_length"),
-            checked_at=now,
-        )
+        return {
+            "record_id": record_id,
+            "library_id": library_id,
+            "branch": str(entry.get("branch") or "")[:200],
+            "shelf": str(entry.get("shelf") or "")[:200],
+            "call_number": str(entry.get("call_number") or "")[:200],
+            "item_id": str(entry.get("item_id") or "")[:100],
+            "summary": str(entry.get("summary") or "")[:500],
+            "item_count": max(int(entry.get("item_count") or 1), 0),
+            "status": status if status in _STATUSES else ItemStatus.UNKNOWN.value,
+            "due_date": _date(entry.get("due_date")),
+            "queue_length": entry.get("queue_length"),
+            "checked_at": now,
+        }
 
 
 def _synthetic_id(item: HarvestedItem, digest: str) -> str:
@@ -320,11 +285,6 @@ def _synthetic_id(item: HarvestedItem, digest: str) -> str:
     if item.parent_local_id:
         return f"{item.parent_local_id}#h{digest[:16]}"
     return f"sha256:{digest[:32]}"
-
-
-def _field_004(record: Record) -> str:
-    found = record.get_fields("004")
-    return (found[0].data or "").strip() if found else ""
 
 
 def _date(value: object) -> date | None:

@@ -9,8 +9,10 @@ holdings, clustering (catalog.clustering when present) and the indexing hand-off
   * pymarc's bare parse of the same bytes (one MARCXML collection, pymarc.parse_xml_to_array)
   * an incremental re-run (nothing changed: one empty window) and a --full re-run (all unchanged)
 
-Stage times are printed for the first harvest. Fetching and parsing run one page ahead in a
-thread (harvest.prefetch), so stages overlap and the sum can exceed the wall time.
+Stage times are printed for the first harvest. Fetching, parsing and mapping run in the page
+reader's process (harvest.reader), a page or two ahead of the writer: the writer's stages are
+timed, the reader's CPU time is reported. BENCH_IN_PROCESS=1 reads and prepares pages in this
+process instead (a thread fetches one page ahead), with every stage timed.
 Target: the whole pipeline at no less than half of pymarc's bare parse rate.
 Run: DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python scripts/bench_harvest.py [N]
 (creates and drops a database named samsok_bench_harvest on that server; prints `uptime`).
@@ -141,6 +143,50 @@ def serve(repository: object, urls: "multiprocessing.Queue[str]") -> None:
         server.thread.join()
 
 
+def cpu_seconds(pids: "list[int] | None" = None, command: str = "") -> float:
+    """CPU time used so far by processes (by pid, or all whose command name is ``command``)."""
+    total = 0.0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit() or (pids is not None and int(entry) not in pids):
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue
+        name, rest = stat[stat.index("(") + 1 : stat.rindex(")")], stat[stat.rindex(")") + 2 :].split()
+        if command and name != command:
+            continue
+        total += (int(rest[11]) + int(rest[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def cpu_now(provider_pid: int) -> tuple[float, float, float, float]:
+    """(this process, its ended children: the page reader, PostgreSQL, the OAI provider) CPU seconds."""
+    times = os.times()
+    return (
+        cpu_seconds([os.getpid()]),
+        times.children_user + times.children_system,
+        cpu_seconds(command="postgres"),
+        cpu_seconds([provider_pid]),
+    )
+
+
+def wal_position() -> str:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_current_wal_lsn()")
+        return str(cursor.fetchone()[0])
+
+
+def wal_since(position: str) -> int:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), %s)", [position])
+        return int(cursor.fetchone()[0])
+
+
 def bare_parse_rate(records: list[bytes]) -> float:
     import pymarc
 
@@ -183,10 +229,10 @@ def main() -> None:
     for n, xml in enumerate(records):
         repository.put(f"oai:bench:{n}", xml)
     del records
-    if os.environ.get("BENCH_NO_READ_AHEAD"):
-        from harvest import services
+    if os.environ.get("BENCH_IN_PROCESS"):
+        from django.conf import settings
 
-        services.read_ahead = lambda pages: pages  # type: ignore[assignment]
+        settings.HARVEST_READER_PROCESS = False
     timer, queued = instrument()
     # The provider runs in its own (forked) process, as a real one would: not competing for our GIL.
     urls: multiprocessing.Queue[str] = multiprocessing.get_context("fork").Queue()
@@ -203,7 +249,7 @@ def main() -> None:
             ("incremental, nothing new", False),
             ("--full, all unchanged", True),
         ):
-            started = time.perf_counter()
+            started, cpu_before, wal_before = time.perf_counter(), cpu_now(provider.pid or 0), wal_position()
             if os.environ.get("BENCH_PROFILE") and label == "first harvest":
                 import cProfile
 
@@ -221,6 +267,15 @@ def main() -> None:
             )
             if label == "first harvest":
                 pipeline, first_elapsed = rate, elapsed
+                cpu = [
+                    after - before
+                    for after, before in zip(cpu_now(provider.pid or 0), cpu_before, strict=True)
+                ]
+                print(
+                    f"    CPU: writer {cpu[0]:.1f}s, page reader {cpu[1]:.1f}s, PostgreSQL {cpu[2]:.1f}s, "
+                    f"OAI provider {cpu[3]:.1f}s (wall {elapsed:.1f}s, 2 cores); "
+                    f"WAL {wal_since(wal_before) / max(seen, 1):,.0f} bytes/record"
+                )
                 for stage, seconds in sorted(timer.totals.items(), key=lambda item: -item[1]):
                     print(f"    {stage:<42} {seconds:7.1f}s  {1000 * seconds / max(seen, 1):.2f} ms/record")
                 other = elapsed - sum(timer.totals.values())

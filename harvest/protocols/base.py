@@ -11,10 +11,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from harvest.records import ParsedRecord
+from harvest.records import ParsedRecord, parse_by_format
 
 if TYPE_CHECKING:
     from harvest.models import HarvestRun, Source
+    from harvest.prepare import Description
 
 
 class HarvestError(Exception):
@@ -38,11 +39,17 @@ class HarvestedItem:
     about_holdings: tuple[str, ...] | None = None
     # Parses on first use, so a record whose checksum is unchanged is never parsed at all.
     parser: Callable[[], ParsedRecord] | None = None
+    # Filled in by the page reader (harvest.reader) ahead of the writer: the raw bytes' checksum,
+    # and the description of a record whose stored checksum differed (harvest.prepare).
+    checksum: str = ""
+    description: "Description | None" = None
 
     def result(self) -> ParsedRecord | None:
         if self.parsed is None and self.parser is not None:
             self.parsed = self.parser()
             self.parser = None
+        elif self.parsed is None and self.raw and not self.deleted:  # sent on without its parser
+            self.parsed = parse_by_format(self.raw, self.raw_format)
         return self.parsed
 
 

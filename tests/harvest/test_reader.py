@@ -1,0 +1,183 @@
+"""The page reader process (harvest.reader): what it prepares, what it leaves alone, how it fails."""
+
+import multiprocessing
+import os
+from typing import Any
+
+import pytest
+from django.db import connection
+
+from catalog.models import Holding, SourceRecord
+from harvest import reader, services
+from harvest.local_oai import LocalOaiServer
+from harvest.models import HarvestRun, Source
+from harvest.protocols import HarvestError
+from harvest.protocols.oai_pmh import OaiPmhProtocol
+from harvest.services import harvest_source
+from tests.harvest.conftest import marcxml
+
+pytestmark = pytest.mark.django_db
+
+
+def fill(server: LocalOaiServer, count: int) -> None:
+    for number in range(1, count + 1):
+        server.repository.put(f"oai:test:{number}", marcxml(str(number), f"Titel {number}"))
+
+
+@pytest.fixture
+def jobs_in_process(settings: Any) -> None:
+    """Committing tests: indexing runs here after each commit, not queued on the real broker."""
+    settings.CELERY_BROKER_URL = None
+
+
+def count_calls(monkeypatch: pytest.MonkeyPatch, module: Any, name: str) -> Any:
+    """Count calls of module.name in this process and in forked children (a shared counter)."""
+    calls = multiprocessing.get_context("fork").Value("i", 0)
+    original = getattr(module, name)
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        with calls.get_lock():
+            calls.value += 1
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, counted)
+    return calls
+
+
+@pytest.mark.sqlite  # the embedded default reads pages in a child process too
+@pytest.mark.django_db(transaction=True)  # the reader's own connection sees committed pages only
+def test_the_reader_process_describes_changed_records_and_the_writer_none(
+    oai_server: LocalOaiServer, oai_source: Source, monkeypatch: pytest.MonkeyPatch, jobs_in_process: None
+) -> None:
+    from harvest import ingest
+
+    in_reader = count_calls(monkeypatch, reader, "describe")
+    in_writer = count_calls(monkeypatch, ingest, "describe")
+    preparer = multiprocessing.get_context("fork").Value("i", 0)
+    original = reader.prepare_page
+
+    def prepare_page(*args: Any) -> Any:
+        preparer.value = os.getpid()
+        return original(*args)
+
+    monkeypatch.setattr(reader, "prepare_page", prepare_page)
+    fill(oai_server, 7)
+    first = harvest_source(oai_source.pk)
+    assert (first.status, first.added, in_reader.value, in_writer.value) == ("complete", 7, 7, 0)
+    assert preparer.value not in (0, os.getpid())  # prepared in another process
+    assert Holding.objects.filter(record__source=oai_source).count() == 7
+
+    oai_server.repository.put("oai:test:3", marcxml("3", "Titel 3, ny upplaga"))
+    again = harvest_source(oai_source.pk, full=True)
+    # Only the changed record is parsed again; the six unchanged ones cost a checksum each.
+    assert (again.updated, again.unchanged, in_reader.value, in_writer.value) == (1, 6, 8, 0)
+    assert (
+        SourceRecord.objects.get(source=oai_source, local_id="oai:test:3")
+        .data["title"]
+        .endswith("ny upplaga")
+    )
+
+
+def test_in_process_reading_stores_the_same(
+    oai_server: LocalOaiServer, oai_source: Source, settings: Any
+) -> None:
+    fill(oai_server, 5)
+    settings.HARVEST_READER_PROCESS = False
+    run = harvest_source(oai_source.pk)
+    assert (run.status, run.added) == ("complete", 5)
+    stored = SourceRecord.objects.filter(source=oai_source).order_by("local_id")
+    assert [record.data["title"] for record in stored] == [f"Titel {n}" for n in range(1, 6)]
+
+
+def test_an_error_in_the_reader_fails_the_run_with_its_message(
+    oai_server: LocalOaiServer, oai_source: Source, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    class Unpicklable(Exception):
+        def __init__(self, message: str, handle: object) -> None:
+            super().__init__(message)
+            self.handle = handle
+
+        def __reduce__(self) -> Any:
+            raise TypeError("cannot pickle")
+
+    def broken(self: OaiPmhProtocol, run: HarvestRun) -> Any:
+        raise Unpicklable("the provider spoke Klingon", object())
+        yield
+
+    monkeypatch.setattr(OaiPmhProtocol, "pages", broken)
+    run = harvest_source(oai_source.pk)
+    assert run.status == HarvestRun.Status.FAILED
+    assert "Unpicklable: the provider spoke Klingon" in run.errors[-1]["message"]
+    assert Source.objects.get(pk=oai_source.pk).state == Source.State.FAILING
+
+
+@pytest.mark.sqlite
+def test_a_reader_that_dies_fails_the_run_and_the_next_run_resumes(
+    oai_server: LocalOaiServer, oai_source: Source, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fill(oai_server, 8)  # pages of 3
+    original = reader.prepare_page
+    pages = {"n": 0}
+
+    def die_on_second_page(*args: Any) -> Any:
+        pages["n"] += 1  # counted in the child
+        if pages["n"] == 2:
+            os._exit(3)  # killed: no message, no clean-up
+        return original(*args)
+
+    monkeypatch.setattr(reader, "prepare_page", die_on_second_page)
+    died = harvest_source(oai_source.pk)
+    assert (died.status, died.added) == (HarvestRun.Status.FAILED, 3)
+    assert "page reader ended unexpectedly (exit code 3)" in died.errors[-1]["message"]
+    with connection.cursor() as cursor:  # our own session was not touched by the child
+        cursor.execute("SELECT 1")
+    monkeypatch.setattr(reader, "prepare_page", original)
+    resumed = harvest_source(oai_source.pk)
+    assert (resumed.status, resumed.added, resumed.unchanged) == (HarvestRun.Status.COMPLETE, 8, 0)
+    assert SourceRecord.objects.filter(source=oai_source).count() == 8
+
+
+def test_portable_keeps_a_harvest_error_and_wraps_what_cannot_travel() -> None:
+    error = HarvestError("HTTP 500 from http://example.org")
+    assert reader._portable(error) is error
+    wrapped = reader._portable(ValueError(lambda: None))
+    assert isinstance(wrapped, HarvestError) and str(wrapped).startswith("ValueError: <function")
+
+
+@pytest.mark.skipif(
+    not os.environ.get("DATABASE_URL", "").startswith("postgres"), reason="a PostgreSQL setting"
+)
+@pytest.mark.django_db(transaction=True)
+def test_pages_commit_without_waiting_for_the_disk(
+    oai_server: LocalOaiServer, oai_source: Source, monkeypatch: pytest.MonkeyPatch, jobs_in_process: None
+) -> None:
+    from harvest.ingest import RecordWriter
+
+    seen: list[str] = []
+    original = RecordWriter.write
+
+    def write(self: RecordWriter, items: list) -> Any:
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            seen.append(cursor.fetchone()[0])
+        return original(self, items)
+
+    monkeypatch.setattr(RecordWriter, "write", write)
+    fill(oai_server, 4)
+    harvest_source(oai_source.pk)
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        after = cursor.fetchone()[0]
+    assert (seen, after) == (["off", "off"], "on")  # only inside each page's transaction
+
+
+def test_a_growing_run_refreshes_table_statistics_as_it_doubles(
+    oai_server: LocalOaiServer, oai_source: Source, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls = count_calls(monkeypatch, services, "refresh_statistics")
+    monkeypatch.setattr(services, "FIRST_ANALYSIS", 2)
+    fill(oai_server, 20)  # pages of 3: written 3, 6, 9, ... 18, 20
+    harvest_source(oai_source.pk)
+    assert calls.value == 3  # at 3 (>= 2), 6 (>= 6), 12 (>= 12); the next would be at 24
+    harvest_source(oai_source.pk, full=True)  # nothing written: no analysis
+    assert calls.value == 3
