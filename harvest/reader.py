@@ -13,13 +13,14 @@ read ahead but not stored is read again by the next run. Without ``fork`` (or wi
 
 import gc
 import logging
-import multiprocessing
+import os
 import pickle
 import queue
 import signal
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+import billiard
 from asgiref.local import Local
 from django.conf import settings
 from django.db import DatabaseError, connections
@@ -41,12 +42,13 @@ _inherited: list[Any] = []  # the parent's database connections, in the child: k
 
 def prepared_pages(protocol: HarvestProtocol, run: "HarvestRun") -> Iterator[Page]:
     """The run's pages, in order, each item with its checksum (and description, if it changed)."""
-    use_process = getattr(settings, "HARVEST_READER_PROCESS", True)
-    if not use_process or "fork" not in multiprocessing.get_all_start_methods():
+    if not settings.HARVEST_READER_PROCESS or "fork" not in billiard.get_all_start_methods():
         yield from read_ahead(protocol.pages(run))
         return
-    context = multiprocessing.get_context("fork")
-    pages: multiprocessing.Queue[tuple[str, Any]] = context.Queue(maxsize=DEPTH)
+    # billiard (Celery's fork of multiprocessing): a task of Celery's prefork pool runs in a daemonic
+    # process, and multiprocessing refuses to start a child from one.
+    context: Any = billiard.get_context("fork")
+    pages = context.Queue(maxsize=DEPTH)
     stored = SourceRecord.objects.filter(source=protocol.source, deleted=False).exists()
     child = context.Process(
         target=_read,
@@ -71,29 +73,29 @@ def prepared_pages(protocol: HarvestProtocol, run: "HarvestRun") -> Iterator[Pag
         pages.close()
 
 
-def _next(pages: "multiprocessing.Queue[tuple[str, Any]]", child: Any) -> tuple[str, Any]:
+def _next(pages: Any, child: Any) -> tuple[str, Any]:
     while True:
         try:
-            return pages.get(timeout=1)
+            return pages.get(timeout=1)  # type: ignore[no-any-return]
         except queue.Empty:
             if child.is_alive():
                 continue
         try:  # it may have sent its last message just before it ended
-            return pages.get(timeout=1)
+            return pages.get(timeout=1)  # type: ignore[no-any-return]
         except queue.Empty:
             raise HarvestError(f"the page reader ended unexpectedly (exit code {child.exitcode})") from None
 
 
-def _read(
-    protocol: HarvestProtocol,
-    run: "HarvestRun",
-    pages: "multiprocessing.Queue[tuple[str, Any]]",
-    stored: bool,
-) -> None:
+class _WriterGone(Exception):
+    """The process we read for has ended (killed before it could end us)."""
+
+
+def _read(protocol: HarvestProtocol, run: "HarvestRun", pages: Any, stored: bool) -> None:
     """The child: read, prepare and send every page, then ``done`` (or the error that stopped it).
     ``stored``: whether the source had records when the run began (else none can be unchanged)."""
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the parent ends us; its own handlers are not ours
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the parent, which ends us
+    writer = os.getppid()
     _own_connections()
     # What we inherited is never garbage; what a page makes is freed with it (no cycles), so the
     # collector only runs now and then instead of walking new records over and over.
@@ -101,16 +103,29 @@ def _read(
     gc.disable()
     try:
         for number, page in enumerate(protocol.pages(run), start=1):
-            pages.put(("page", prepare_page(page, protocol, stored)))
+            _send(pages, ("page", prepare_page(page, protocol, stored)), writer)
             if number % 20 == 0:
                 gc.collect()
-        pages.put((_DONE, None))
+        _send(pages, (_DONE, None), writer)
+    except _WriterGone:
+        pages.cancel_join_thread()  # nobody will read what is still queued
     except BaseException as exc:
         if not isinstance(exc, HarvestError):
             logger.exception("reading the pages of source %s failed", protocol.source.pk)
-        pages.put(("error", _portable(exc)))
+        _send(pages, ("error", _portable(exc)), writer)
     finally:
         connections.close_all()
+
+
+def _send(pages: Any, message: tuple[str, Any], writer: int) -> None:
+    """Queue a message, waiting while the writer is behind, but not for a writer that is gone."""
+    while True:
+        try:
+            pages.put(message, timeout=1)
+            return
+        except queue.Full:
+            if os.getppid() != writer:
+                raise _WriterGone from None
 
 
 def _own_connections() -> None:

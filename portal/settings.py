@@ -121,6 +121,9 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
 # Harvest: a run that would delete more than this share of a source's records stops before
 # deleting and waits for staff to confirm (Source.mass_deletion_confirmed).
 HARVEST_MASS_DELETE_SHARE = env_int("HARVEST_MASS_DELETE_PERCENT", 20, minimum=0) / 100
+# Harvest: pages are fetched, parsed and mapped in a forked reader process beside the writer
+# (harvest.reader); off, the run does all of it in one process (a thread fetches one page ahead).
+HARVEST_READER_PROCESS = env_bool("HARVEST_READER_PROCESS", default=True)
 CELERY_TIMEZONE = "Europe/Stockholm"
 
 # --- search ----------------------------------------------------------------------------------

@@ -2,8 +2,11 @@
 
 import multiprocessing
 import os
+import signal
+import time
 from typing import Any
 
+import billiard
 import pytest
 from django.db import connection
 
@@ -181,3 +184,74 @@ def test_a_growing_run_refreshes_table_statistics_as_it_doubles(
     assert calls.value == 3  # at 3 (>= 2), 6 (>= 6), 12 (>= 12); the next would be at 24
     harvest_source(oai_source.pk, full=True)  # nothing written: no analysis
     assert calls.value == 3
+
+
+def _harvest_in_pool_worker(source_id: int) -> None:
+    harvest_source(source_id)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_reader_starts_inside_a_celery_prefork_worker(
+    oai_server: LocalOaiServer, oai_source: Source, jobs_in_process: None
+) -> None:
+    """Celery's prefork pool runs tasks in daemonic billiard processes; the reader still forks."""
+    fill(oai_server, 4)
+    connection.close()  # the worker must not share our database socket
+    worker = billiard.Process(target=_harvest_in_pool_worker, args=(oai_source.pk,), daemon=True)
+    worker.start()
+    worker.join(timeout=60)
+    assert worker.exitcode == 0
+    run = HarvestRun.objects.get(source=oai_source)
+    assert (run.status, run.added) == (HarvestRun.Status.COMPLETE, 4)
+
+
+def _children_of(pid: int) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        try:
+            stat = open(f"/proc/{entry}/stat").read()  # noqa: SIM115
+        except (OSError, ValueError):
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()
+        if entry.isdigit() and int(fields[1]) == pid:
+            found.append(int(entry))
+    return found
+
+
+def _running(pid: int) -> bool:
+    try:
+        stat = open(f"/proc/{pid}/stat").read()  # noqa: SIM115
+    except OSError:
+        return False
+    return stat[stat.rindex(")") + 2] != "Z"
+
+
+def _slow_harvest(source_id: int) -> None:
+    from harvest.ingest import RecordWriter
+
+    original = RecordWriter.write
+    RecordWriter.write = lambda self, items: (time.sleep(0.5), original(self, items))[1]  # type: ignore[method-assign]
+    harvest_source(source_id)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_reader_whose_writer_is_killed_ends_too(
+    oai_server: LocalOaiServer, oai_source: Source, jobs_in_process: None
+) -> None:
+    fill(oai_server, 60)  # 20 pages of 3: the reader is soon two pages ahead, waiting
+    connection.close()
+    writer = billiard.Process(target=_slow_harvest, args=(oai_source.pk,))
+    writer.start()
+    deadline = time.monotonic() + 20
+    while not (readers := _children_of(writer.pid)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert readers, "no reader process started"
+    time.sleep(1)
+    os.kill(writer.pid, signal.SIGKILL)  # no clean-up of its own: the reader must notice
+    writer.join(timeout=10)
+    while any(map(_running, readers)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    left = [pid for pid in readers if _running(pid)]
+    for pid in left:  # so that a failure here does not leave it behind, holding the test database
+        os.kill(pid, signal.SIGKILL)
+    assert not left
