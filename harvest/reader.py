@@ -1,8 +1,8 @@
 """Read and prepare a source's next pages in a child process while this one stores the current page.
 
 Fetching, XML, MARC decoding, encoding repair and mapping (``harvest.prepare``) write nothing to
-the database, so a forked child does them up to ``DEPTH`` pages ahead while the writer stores a
-page and clusters it: a run uses two cores. The child reads each page's stored checksums over a
+the database, so a forked child does them for the next page while the writer stores a page and
+clusters it: a run uses two cores. The child reads each page's stored checksums over a
 connection of its own and leaves unchanged records unparsed, as the writer would. The writer
 still compares checksums itself, and parses whatever arrives without a description.
 
@@ -11,16 +11,18 @@ read ahead but not stored is read again by the next run. Without ``fork`` (or wi
 ``HARVEST_READER_PROCESS`` off) pages are read one ahead in a thread and prepared by the writer.
 """
 
+import contextlib
 import gc
 import logging
 import os
 import pickle
 import queue
 import signal
+import threading
 from collections.abc import Iterator
+from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any
 
-import billiard
 from asgiref.local import Local
 from django.conf import settings
 from django.db import DatabaseError, connections
@@ -35,97 +37,120 @@ if TYPE_CHECKING:
     from harvest.models import HarvestRun
 
 logger = logging.getLogger(__name__)
-DEPTH = 2  # pages waiting for the writer
 _DONE = "done"
 _inherited: list[Any] = []  # the parent's database connections, in the child: kept, never used
 
 
 def prepared_pages(protocol: HarvestProtocol, run: "HarvestRun") -> Iterator[Page]:
     """The run's pages, in order, each item with its checksum (and description, if it changed)."""
-    if not settings.HARVEST_READER_PROCESS or "fork" not in billiard.get_all_start_methods():
+    if not settings.HARVEST_READER_PROCESS or not hasattr(os, "fork"):
         yield from read_ahead(protocol.pages(run))
         return
-    # billiard (Celery's fork of multiprocessing): a task of Celery's prefork pool runs in a daemonic
-    # process, and multiprocessing refuses to start a child from one.
-    context: Any = billiard.get_context("fork")
-    pages = context.Queue(maxsize=DEPTH)
     stored = SourceRecord.objects.filter(source=protocol.source, deleted=False).exists()
-    child = context.Process(
-        target=_read,
-        args=(protocol, run, pages, stored),
-        name=f"harvest-reader-{protocol.source.pk}",
-        daemon=True,
-    )
-    child.start()
+    # A bare fork and a pipe, not multiprocessing: Celery's prefork pool runs tasks in daemonic
+    # processes, which multiprocessing will not let have children, and a multiprocessing child
+    # ends by cleaning up after processes of its parent's that it inherited.
+    read_end, write_end = os.pipe()
+    child = os.fork()
+    if child == 0:
+        os.close(read_end)
+        code = 1
+        try:
+            _read(protocol, run, Connection(write_end, readable=False), stored)
+            code = 0
+        finally:
+            os._exit(code)  # no exit handlers: they are the parent's
+    os.close(write_end)
+    pages = Connection(read_end, writable=False)
     try:
         while True:
-            kind, payload = _next(pages, child)
+            try:
+                kind, payload = pages.recv()
+            except EOFError:
+                code, child = _reap(child), 0
+                raise HarvestError(f"the page reader ended unexpectedly (exit code {code})") from None
             if kind == _DONE:
                 return
             if kind == "error":
                 raise payload
             yield payload
     finally:
-        if child.is_alive():
-            child.terminate()
-        child.join(timeout=5)
-        pages.cancel_join_thread()
-        pages.close()
+        pages.close()  # a reader still sending gets a broken pipe
+        if child:  # not reaped yet, so the pid is still its own
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(child, signal.SIGTERM)
+            _reap(child)
 
 
-def _next(pages: Any, child: Any) -> tuple[str, Any]:
-    while True:
-        try:
-            return pages.get(timeout=1)  # type: ignore[no-any-return]
-        except queue.Empty:
-            if child.is_alive():
-                continue
-        try:  # it may have sent its last message just before it ended
-            return pages.get(timeout=1)  # type: ignore[no-any-return]
-        except queue.Empty:
-            raise HarvestError(f"the page reader ended unexpectedly (exit code {child.exitcode})") from None
+def _reap(child: int) -> int:
+    """Wait for the reader to end; its exit code (negative: the signal that ended it)."""
+    return os.waitstatus_to_exitcode(os.waitpid(child, 0)[1])
 
 
-class _WriterGone(Exception):
-    """The process we read for has ended (killed before it could end us)."""
-
-
-def _read(protocol: HarvestProtocol, run: "HarvestRun", pages: Any, stored: bool) -> None:
+def _read(protocol: HarvestProtocol, run: "HarvestRun", pages: Connection, stored: bool) -> None:
     """The child: read, prepare and send every page, then ``done`` (or the error that stopped it).
-    ``stored``: whether the source had records when the run began (else none can be unchanged)."""
+    ``stored``: whether the source had records when the run began (else none can be unchanged).
+    Sending waits while the writer is behind; if the writer is gone, it fails and we end."""
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the parent ends us; its own handlers are not ours
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the parent, which ends us
-    writer = os.getppid()
     _own_connections()
     # What we inherited is never garbage; what a page makes is freed with it (no cycles), so the
     # collector only runs now and then instead of walking new records over and over.
     gc.freeze()
     gc.disable()
+    sender = _Sender(pages)
     try:
         for number, page in enumerate(protocol.pages(run), start=1):
-            _send(pages, ("page", prepare_page(page, protocol, stored)), writer)
+            sender.send(("page", prepare_page(page, protocol, stored)))
             if number % 20 == 0:
                 gc.collect()
-        _send(pages, (_DONE, None), writer)
-    except _WriterGone:
-        pages.cancel_join_thread()  # nobody will read what is still queued
+        sender.send((_DONE, None))
+    except BrokenPipeError:
+        return  # the writer stopped reading (its run ended or failed, or it was killed)
     except BaseException as exc:
         if not isinstance(exc, HarvestError):
             logger.exception("reading the pages of source %s failed", protocol.source.pk)
-        _send(pages, ("error", _portable(exc)), writer)
+        with contextlib.suppress(BrokenPipeError):
+            sender.send(("error", _portable(exc)))
     finally:
+        sender.close()
         connections.close_all()
 
 
-def _send(pages: Any, message: tuple[str, Any], writer: int) -> None:
-    """Queue a message, waiting while the writer is behind, but not for a writer that is gone."""
-    while True:
-        try:
-            pages.put(message, timeout=1)
-            return
-        except queue.Full:
-            if os.getppid() != writer:
-                raise _WriterGone from None
+class _Sender:
+    """Sends the child's messages from a thread, so that the next page is prepared while the
+    writer is still busy with the one before (one page may wait here, one in the pipe)."""
+
+    def __init__(self, pages: Connection) -> None:
+        self.pages = pages
+        self.outbox: queue.Queue[tuple[str, Any] | None] = queue.Queue(maxsize=1)
+        self.broken = threading.Event()
+        self.thread = threading.Thread(target=self._run, name="harvest-reader-send", daemon=True)
+        self.thread.start()
+
+    def send(self, message: tuple[str, Any] | None) -> None:
+        """Queue a message; BrokenPipeError once the writer is gone."""
+        while not self.broken.is_set():
+            try:
+                self.outbox.put(message, timeout=0.5)
+                return
+            except queue.Full:
+                continue
+        raise BrokenPipeError("the writer stopped reading")
+
+    def close(self) -> None:
+        """Wait until all that was queued is sent, or the writer is gone."""
+        with contextlib.suppress(BrokenPipeError):
+            self.send(None)
+        self.thread.join()
+
+    def _run(self) -> None:
+        while (message := self.outbox.get()) is not None:
+            try:
+                self.pages.send(message)
+            except OSError:  # a broken pipe: the writer is gone
+                self.broken.set()
+                return
 
 
 def _own_connections() -> None:
