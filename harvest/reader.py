@@ -66,7 +66,7 @@ def prepared_pages(protocol: HarvestProtocol, run: "HarvestRun") -> Iterator[Pag
         while True:
             try:
                 kind, payload = pages.recv()
-            except EOFError:
+            except (EOFError, OSError):  # it ended between messages, or in the middle of one
                 code, child = _reap(child), 0
                 raise HarvestError(f"the page reader ended unexpectedly (exit code {code})") from None
             if kind == _DONE:

@@ -2,7 +2,9 @@
 
 import multiprocessing
 import os
+import pickle
 import signal
+import struct
 import time
 from typing import Any
 
@@ -138,6 +140,29 @@ def test_a_reader_that_dies_fails_the_run_and_the_next_run_resumes(
     resumed = harvest_source(oai_source.pk)
     assert (resumed.status, resumed.added, resumed.unchanged) == (HarvestRun.Status.COMPLETE, 8, 0)
     assert SourceRecord.objects.filter(source=oai_source).count() == 8
+
+
+def test_a_reader_that_dies_in_the_middle_of_a_page_fails_the_run(
+    oai_server: LocalOaiServer, oai_source: Source, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from multiprocessing.connection import Connection
+
+    fill(oai_server, 8)
+    original = Connection.send
+    sent = {"n": 0}
+
+    def half_a_page_then_die(self: Connection, message: object) -> None:
+        sent["n"] += 1  # only the reader sends
+        if sent["n"] == 2:
+            data = pickle.dumps(message)
+            self._send(struct.pack("!i", len(data)) + data[: len(data) // 2])  # type: ignore[attr-defined]
+            os._exit(5)
+        original(self, message)
+
+    monkeypatch.setattr(Connection, "send", half_a_page_then_die)
+    run = harvest_source(oai_source.pk)
+    assert (run.status, run.added) == (HarvestRun.Status.FAILED, 3)
+    assert "page reader ended unexpectedly (exit code 5)" in run.errors[-1]["message"]
 
 
 def test_portable_keeps_a_harvest_error_and_wraps_what_cannot_travel() -> None:
