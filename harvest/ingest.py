@@ -41,6 +41,7 @@ class PageResult:
     deleted: int = 0
     failed: int = 0
     changed_ids: set[int] = field(default_factory=set)
+    changed_data: dict[int, dict[str, Any]] = field(default_factory=dict)  # of those just written
     unknown_sigels: dict[str, int] = field(default_factory=dict)
     failures: list[dict[str, str]] = field(default_factory=list)
 
@@ -195,9 +196,9 @@ class RecordWriter:
             Holding.objects.filter(record_id__any=deleted_ids).delete()
         if unchanged_ids and self.touch_unchanged:
             SourceRecord.objects.filter(id__any=unchanged_ids).update(harvested_at=now)
-        result.changed_ids.update(
-            row.pk for row in creates + good_updates if row.kind == BIB and not row.error
-        )
+        written = {row.pk: row.data for row in creates + good_updates if row.kind == BIB and not row.error}
+        result.changed_ids.update(written)
+        result.changed_data.update(written)
         result.changed_ids.update(deleted_ids)
 
     # -- holdings --------------------------------------------------------------------------

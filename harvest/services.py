@@ -166,7 +166,7 @@ class Harvester:
             _append_error(run, "record", failure["error"], local_id=failure["local_id"])
         for sigel, count in result.unknown_sigels.items():
             _count_unknown_sigel(run, sigel, count)
-        recluster(result.changed_ids)
+        recluster(result.changed_ids, result.changed_data)
 
     # -- end of run ------------------------------------------------------------------------
 
@@ -246,8 +246,9 @@ def _commit_without_waiting_for_disk() -> None:
             cursor.execute("SET LOCAL synchronous_commit TO OFF")
 
 
-def recluster(record_ids: set[int]) -> set[int]:
-    """Re-cluster changed records and queue their clusters for indexing (after commit)."""
+def recluster(record_ids: set[int], known_data: dict[int, dict[str, Any]] | None = None) -> set[int]:
+    """Re-cluster changed records and queue their clusters for indexing (after commit);
+    ``known_data``: the stored data of some of them, so that clustering need not read it back."""
     if not record_ids:
         return set()
     try:
@@ -255,7 +256,7 @@ def recluster(record_ids: set[int]) -> set[int]:
     except ImportError:  # the merging engineer's module has not landed yet
         logger.debug("catalog.clustering not available; %d records not clustered", len(record_ids))
         return set()
-    cluster_ids = set(assign_clusters(record_ids))
+    cluster_ids = set(assign_clusters(record_ids, known_data))
     if cluster_ids:
         enqueue_indexing(cluster_ids)
     return cluster_ids

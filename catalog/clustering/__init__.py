@@ -18,13 +18,17 @@ Rules (details in the modules):
 """
 
 from collections.abc import Iterable
+from typing import Any
 
 from catalog.clustering.assignment import assign
 
 
-def assign_clusters(record_ids: Iterable[int]) -> set[int]:
-    """(Re)assign these records to clusters; returns every affected cluster id (incl. deleted)."""
-    return assign(record_ids)
+def assign_clusters(
+    record_ids: Iterable[int], known_data: dict[int, dict[str, Any]] | None = None
+) -> set[int]:
+    """(Re)assign these records to clusters; returns every affected cluster id (incl. deleted).
+    ``known_data``: the stored ``data`` of some of them, at hand already (not read back)."""
+    return assign(record_ids, known_data)
 
 
 __all__ = ["assign_clusters"]

@@ -285,13 +285,13 @@ def children_of(bib_rows: list[Row]) -> list[int]:
     return ids
 
 
-def assign(record_ids: Iterable[int]) -> set[int]:
+def assign(record_ids: Iterable[int], known_data: dict[int, dict[str, Any]] | None = None) -> set[int]:
     """See ``catalog.clustering.assign_clusters``."""
     with no_cyclic_gc():
-        return _assign(record_ids)
+        return _assign(record_ids, known_data or {})
 
 
-def _assign(record_ids: Iterable[int]) -> set[int]:
+def _assign(record_ids: Iterable[int], given_data: dict[int, dict[str, Any]]) -> set[int]:
     ids = sorted({int(i) for i in record_ids})
     with_overrides = MergeOverride.objects.exists()
     has_children = SourceRecord.objects.filter(kind=HOLDINGS).exists()
@@ -299,11 +299,11 @@ def _assign(record_ids: Iterable[int]) -> set[int]:
     with clustering_lock():
         removed: dict[int, set[str]] = {}
         old_clusters: dict[int, int] = {}
-        known_data: dict[int, dict[str, Any]] = {}
+        known_data: dict[int, dict[str, Any]] = dict(given_data)
         known_keys: dict[int, list[str]] = {}
         for batch in chunked(ids):
             with transaction.atomic():
-                rows = list(load_rows(batch).values())
+                rows = list(load_rows(batch, known_data).values())
                 if len(ids) <= _DATA_CACHE_LIMIT:
                     known_data.update({r.id: r.data for r in rows})
                 removed.update(refresh_keys(rows, with_overrides, known_keys))

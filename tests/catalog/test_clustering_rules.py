@@ -56,6 +56,24 @@ def test_same_isbn_merges_and_says_why() -> None:
     assert two.merge_reason == "same ISBN 9789127108509"
 
 
+@pytest.mark.sqlite
+def test_data_the_caller_has_at_hand_is_not_read_back() -> None:
+    """A harvest passes the data it has just stored: clustering reads only the light columns."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    a, b = source("Sods"), source("Nyks")
+    one = bib(a, "1", record_data(isbns=[ISBN]))
+    two = bib(b, "2", record_data("Muminpappans memoarer (ny utg.)", isbns=[ISBN]))
+    with CaptureQueriesContext(connection) as queries:
+        assign_clusters([one.pk, two.pk], known_data={one.pk: one.data, two.pk: two.data})
+    assert cluster_of(one) == cluster_of(two)
+    table = SourceRecord._meta.db_table
+    sql = [query["sql"] for query in queries.captured_queries]
+    reads = [text for text in sql if text.startswith("SELECT") and table in text]
+    assert reads and not [sql for sql in reads if '"data"' in sql or ", data" in sql or "data," in sql]
+
+
 def test_title_author_year_merge_but_not_across_formats() -> None:
     a, b, c = source("a"), source("b"), source("c")
     book = bib(a, "1", record_data(isbns=[ISBN]))
