@@ -103,7 +103,7 @@ class Harvester:
                         self._store_page(page)
                         self._keep_statistics_fresh()
                         if number % 20 == 0:
-                            gc.collect()
+                            gc.collect(1)  # what the pages made: the old heap is not walked
                 run.phase = HarvestRun.Phase.LISTED
                 run.save(update_fields=["phase"])
             if run.full:
