@@ -30,6 +30,12 @@ def marcxml(control: str, title: str, sigel: str = "Sods", year: str = "2017", l
     ).encode()
 
 
+def fill(server: LocalOaiServer, count: int, prefix: str = "oai:test:") -> None:
+    """Put records 1..count (titles "Titel N") into the server's repository."""
+    for number in range(1, count + 1):
+        server.repository.put(f"{prefix}{number}", marcxml(str(number), f"Titel {number}"))
+
+
 @pytest.fixture
 def libraries(db: None) -> dict[str, Library]:
     codes = ["Sods", "Nyks", "Li", "G", "La", "BULB", "Gcz"]

@@ -11,14 +11,9 @@ from harvest.local_oai import LocalOaiServer
 from harvest.models import HarvestRun, Source
 from harvest.protocols.oai_response import ERROR_CODES
 from harvest.services import harvest_source
-from tests.harvest.conftest import marcxml
+from tests.harvest.conftest import fill, marcxml
 
 pytestmark = pytest.mark.django_db
-
-
-def fill(server: LocalOaiServer, count: int, prefix: str = "oai:test:") -> None:
-    for number in range(1, count + 1):
-        server.repository.put(f"{prefix}{number}", marcxml(str(number), f"Titel {number}"))
 
 
 def live_ids(source: Source) -> set[str]:

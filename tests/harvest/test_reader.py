@@ -19,14 +19,9 @@ from harvest.models import HarvestRun, Source
 from harvest.protocols import HarvestError
 from harvest.protocols.oai_pmh import OaiPmhProtocol
 from harvest.services import harvest_source
-from tests.harvest.conftest import marcxml
+from tests.harvest.conftest import fill, marcxml
 
 pytestmark = pytest.mark.django_db
-
-
-def fill(server: LocalOaiServer, count: int) -> None:
-    for number in range(1, count + 1):
-        server.repository.put(f"oai:test:{number}", marcxml(str(number), f"Titel {number}"))
 
 
 @pytest.fixture
