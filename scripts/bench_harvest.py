@@ -7,11 +7,14 @@ database with the real pipeline: HTTP, XML, encoding checks, mapping, checksums,
 holdings, clustering (catalog.clustering when present) and the indexing hand-off. Then:
 
   * pymarc's bare parse of the same bytes (one MARCXML collection, pymarc.parse_xml_to_array)
-  * an incremental re-run (nothing changed: one empty window) and a --full re-run (all unchanged)
+  * an incremental re-run (nothing changed; but OAI-PMH's `from` is inclusive and datestamps have
+    whole seconds, so records stamped in the second the first run began are listed again, as
+    unchanged) and a --full re-run (all unchanged)
 
 Stage times are printed for the first harvest. Fetching, parsing and mapping run in the page
 reader's process (harvest.reader), a page or two ahead of the writer: the writer's stages are
-timed, the reader's CPU time is reported. BENCH_IN_PROCESS=1 reads and prepares pages in this
+timed; CPU time is reported per process (writer, reader, PostgreSQL, provider), and the WAL
+PostgreSQL wrote per record. BENCH_IN_PROCESS=1 reads and prepares pages in this
 process instead (a thread fetches one page ahead), with every stage timed.
 Target: the whole pipeline at no less than half of pymarc's bare parse rate.
 Run: DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python scripts/bench_harvest.py [N]
