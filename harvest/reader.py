@@ -19,7 +19,7 @@ import pickle
 import queue
 import signal
 import threading
-from collections.abc import Iterator
+from collections.abc import Generator
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any
 
@@ -41,7 +41,7 @@ _DONE = "done"
 _inherited: list[Any] = []  # the parent's database connections, in the child: kept, never used
 
 
-def prepared_pages(protocol: HarvestProtocol, run: "HarvestRun") -> Iterator[Page]:
+def prepared_pages(protocol: HarvestProtocol, run: "HarvestRun") -> Generator[Page, None, None]:
     """The run's pages, in order, each item with its checksum (and description, if it changed)."""
     if not settings.HARVEST_READER_PROCESS or not hasattr(os, "fork"):
         yield from read_ahead(protocol.pages(run))

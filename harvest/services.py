@@ -7,6 +7,7 @@ transaction; a crash therefore resumes after the last stored page, never duplica
 
 import gc
 import logging
+from contextlib import closing
 from datetime import datetime
 from typing import Any
 
@@ -98,8 +99,9 @@ class Harvester:
         run = self.run_row
         try:
             if run.phase == HarvestRun.Phase.LISTING:
-                with no_cyclic_gc():
-                    for number, page in enumerate(prepared_pages(self.protocol, run), start=1):
+                # closing(): the reader process is stopped and reaped however the loop ends.
+                with no_cyclic_gc(), closing(prepared_pages(self.protocol, run)) as pages:
+                    for number, page in enumerate(pages, start=1):
                         self._store_page(page)
                         self._keep_statistics_fresh()
                         if number % 20 == 0:

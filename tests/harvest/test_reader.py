@@ -160,6 +160,19 @@ def test_a_reader_that_dies_in_the_middle_of_a_page_fails_the_run(
     assert "page reader ended unexpectedly (exit code 5)" in run.errors[-1]["message"]
 
 
+def test_a_run_that_fails_while_storing_leaves_no_reader_behind(
+    oai_server: LocalOaiServer, oai_source: Source, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from harvest.ingest import RecordWriter
+
+    fill(oai_server, 30)  # ten pages: the reader is still busy when the writer fails
+    monkeypatch.setattr(RecordWriter, "write", lambda self, items: 1 / 0)
+    run = harvest_source(oai_source.pk)
+    assert run.status == HarvestRun.Status.FAILED
+    assert "ZeroDivisionError" in run.errors[-1]["message"]
+    assert _children_of(os.getpid()) == []  # stopped and reaped, no zombie either
+
+
 def test_portable_keeps_a_harvest_error_and_wraps_what_cannot_travel() -> None:
     error = HarvestError("HTTP 500 from http://example.org")
     assert reader._portable(error) is error
