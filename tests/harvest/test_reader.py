@@ -127,7 +127,8 @@ def test_a_reader_that_dies_fails_the_run_and_the_next_run_resumes(
 
     monkeypatch.setattr(reader, "prepare_page", die_on_second_page)
     died = harvest_source(oai_source.pk)
-    assert (died.status, died.added) == (HarvestRun.Status.FAILED, 3)
+    # The first page is stored unless it was still waiting in the reader's sender when it died.
+    assert died.status == HarvestRun.Status.FAILED and died.added in (0, 3)
     assert "page reader ended unexpectedly (exit code 3)" in died.errors[-1]["message"]
     with connection.cursor() as cursor:  # our own session was not touched by the child
         cursor.execute("SELECT 1")
