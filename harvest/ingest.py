@@ -5,7 +5,6 @@ one bulk update, one holdings rebuild), so the database cost grows with pages, n
 A record whose checksum did not change costs nothing beyond that lookup.
 """
 
-import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -21,8 +20,6 @@ from harvest.models import Source
 from harvest.prepare import checksum, describe
 from harvest.protocols.base import HarvestedItem
 from harvest.records import parse_by_format
-
-logger = logging.getLogger(__name__)
 
 BIB = SourceRecord.Kind.BIB
 HOLDINGS = SourceRecord.Kind.HOLDINGS
@@ -53,7 +50,7 @@ class RecordWriter:
         self.source = source
         self.touch_unchanged = touch_unchanged  # full runs mark what they saw (harvested_at)
         self.libraries = dict(Library.objects.values_list("code", "id"))
-        self.default_library = source.library.code if source.library_id and source.library else None
+        self.default_library = source.library_code
 
     # -- one page --------------------------------------------------------------------------
 
@@ -155,7 +152,6 @@ class RecordWriter:
         if description.error:
             result.failed += 1
             result.failures.append({"local_id": local_id, "error": description.error[:500]})
-            row.data = {}
         elif description.kind == BIB:
             own_holdings[row.local_id] = description.holdings
         return row

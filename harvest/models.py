@@ -55,6 +55,11 @@ class Source(models.Model):
     def __str__(self) -> str:
         return self.name or f"{self.get_protocol_display()} {self.url}"
 
+    @property
+    def library_code(self) -> str | None:
+        """The sigel holdings fall back to when a record names no library (None: no library)."""
+        return self.library.code if self.library_id and self.library else None
+
 
 class HarvestRun(models.Model):
     """One harvest of one source; its saved state lets a crashed run resume."""

@@ -173,7 +173,7 @@ def prepare_page(page: Page, protocol: HarvestProtocol, stored: bool = True) -> 
     """Checksums for every record, descriptions for those whose stored checksum differs; the
     parsed MARC and lazy parsers are dropped (they do not cross processes)."""
     source = protocol.source
-    library = source.library.code if source.library_id and source.library else None
+    library = source.library_code
     for item in page.items:
         if not item.deleted:
             item.checksum = checksum(item.raw)
