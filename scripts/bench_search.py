@@ -249,6 +249,9 @@ def bare(index_dir: Path, reqs: list[dict[str, Any]], seconds: float) -> dict[st
         f"bare engine CPU per search: {cpu_ms:.2f} ms (≈ {2000 / cpu_ms:.0f}/s on 2 idle cores)", flush=True
     )
     show("bare engine, 16 threads", run_clients(call, reqs[half:], 16, seconds))
+    for label, kept in (("result pages", backend._pages), ("facet groups", backend._counts)):
+        share = kept.found / max(1, kept.found + kept.missed)
+        print(f"bare engine {label} found in memory: {share:.0%} of {kept.found + kept.missed}", flush=True)
     return single
 
 

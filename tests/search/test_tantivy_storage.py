@@ -128,9 +128,9 @@ def test_counts_in_use_stay_cached_while_one_off_searches_come_and_go(
 ) -> None:
     """Least recently used goes first: a facet page browsed again and again keeps its counts
     while a stream of other searches passes through a full cache."""
+    monkeypatch.setattr("catalog.search.backends.tantivy.FACET_CACHE_SIZE", 3)
     backend = TantivyBackend(tmp_path)
     backend.index(CORPUS)
-    monkeypatch.setattr("catalog.search.backends.tantivy.FACET_CACHE_SIZE", 3)
     passes: list[dict[str, Any]] = []
     real = backend._searcher
     monkeypatch.setattr(backend, "_searcher", lambda: CountingSearcher(real(), passes))
@@ -141,6 +141,50 @@ def test_counts_in_use_stay_cached_while_one_off_searches_come_and_go(
     assert len(passes) == 1 + 6  # the browse page counted once, each word once
     backend.search(SearchRequest(q="pippi", facets=("library",)))
     assert len(passes) == 8  # pushed out by the later words
+
+
+def test_a_facet_group_counted_once_serves_every_search_that_shares_its_filters(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Browsing by one library after another: the library facet (counted without the library
+    selection) is the same every time and counted once; the rest follows each selection."""
+    backend = TantivyBackend(tmp_path)
+    backend.index(CORPUS)
+    passes: list[dict[str, Any]] = []
+    real = backend._searcher
+    monkeypatch.setattr(backend, "_searcher", lambda: CountingSearcher(real(), passes))
+    libraries = sorted({code for d in CORPUS for code in d["libraries"]})
+    results = {}
+    for code in libraries:
+        request = SearchRequest(filters={"library": (code,)}, facets=("library", "format"))
+        results[code] = backend.search(request)
+    library_groups = [p for p in passes if any("library" in agg.get("aggs", {}) for agg in p.values())]
+    assert len(library_groups) == 1 and len(passes) == len(libraries)  # one pass per library
+    everywhere = Counter(code for d in CORPUS for code in d["libraries"])
+    for code, result in results.items():
+        assert _counts(result, "library") == everywhere
+        held = [d for d in CORPUS if code in d["libraries"]]
+        assert _counts(result, "format") == Counter(f for d in held for f in d["formats"])
+        assert result.total == len(held)
+
+
+def test_a_page_of_hits_is_kept_until_the_index_changes(tmp_path: Path) -> None:
+    """Back to the result list: the same page comes from memory, not from a second search; a
+    commit makes every kept page stale at once."""
+    backend = TantivyBackend(tmp_path)
+    backend.index(CORPUS)
+    request = SearchRequest(q="lindgren", page_size=2)
+    first = backend.search(request)
+    searches: list[Any] = []
+    real = backend._page
+    backend._page = lambda *args: searches.append(args) or real(*args)  # type: ignore[method-assign]
+    again = backend.search(request)
+    assert again.hits == first.hits and again.total == first.total and searches == []
+    assert backend.search(SearchRequest(q="lindgren", page_size=2, page=2)).hits != first.hits
+    assert len(searches) == 1
+    backend.index([doc(998, "Lindgren", ("Lindgren, Astrid",), libraries=("Nyks", "Ty", "Na"))])
+    after = backend.search(request)
+    assert len(searches) == 2 and "998" in [hit["id"] for hit in after.hits]
 
 
 @pytest.mark.parametrize(

@@ -13,10 +13,10 @@ import os
 import shutil
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Hashable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import orjson
 import tantivy
@@ -47,10 +47,14 @@ SORT_FIELDS = {"year_desc": ("year_desc", Order.Desc), "year_asc": ("year_asc", 
 SORT_FIELDS["title"] = ("title_sort", Order.Asc)
 WRITER_HEAP = 256_000_000
 AVAILABLE_AT = "available_at"
-# Least recently used entry dropped first; keys include the index version. An entry (five facets)
-# is about 13 KB, so a full cache holds about 27 MB per process.
-FACET_CACHE_SIZE = 2048
+# Kept until the index changes, least recently used dropped first: facet counts per group of facets
+# under the same filters (see TantivyBackend._facets; at most about 13 KB each, so at most about
+# 50 MB per process), and result pages (stored bytes, about 10 KB each at 20 hits: 20 MB).
+FACET_CACHE_SIZE = 4096
+PAGE_CACHE_SIZE = 2048
 Counted = tuple[int | None, dict[str, list[FacetValue]]]  # (total if counted, facets)
+Version = tuple[str | None, int]  # (index generation, commit) that a search read
+T = TypeVar("T")
 # Postings above which a filter is cheaper to intersect in a pass of its own than to read whole
 # in a filter aggregation (measured at a million titles; see _facets).
 BROAD_FILTER = 200_000
@@ -73,7 +77,8 @@ class TantivyBackend(SearchBackend):
         self._meta_stamp: tuple[int, int, int] | None = None  # meta.json: inode, size, mtime
         self._opstamp = -1  # the commit this process reads
         self._lock_depth = 0
-        self._facet_cache: dict[tuple[Any, ...], Counted] = {}
+        self._counts: Recent[Counted] = Recent(FACET_CACHE_SIZE)
+        self._pages: Recent[tuple[int, tuple[bytes, ...]]] = Recent(PAGE_CACHE_SIZE)
 
     # --- storage ------------------------------------------------------------------------------
     def _open(self, directory: Path) -> tantivy.Index:
@@ -228,12 +233,16 @@ class TantivyBackend(SearchBackend):
         parsed = parse_query(request.q)
         if parsed.matches_nothing:
             return SearchResult(total=0, hits=[], facets={name: [] for name in request.facets})
+        # Counts and pages are kept under the index version read before the searcher: never
+        # under a version newer than the one they were counted on.
+        version = (self._generation, self._opstamp)
         searcher = self._searcher()
         text = self.builder.text(parsed, searcher)
         query = self.builder.combine(text, self.builder.filters(request))
         # The facet aggregation counts the hits too, which spares the hits their own count.
-        total, facets = self._cached_facets(searcher, request, text, query) if request.facets else (None, {})
-        counted, hits = self._hits(searcher, query, request, scored=text is not None, count=total is None)
+        total, facets = self._facets(searcher, request, text, query, version)
+        scored = text is not None
+        counted, hits = self._hits(searcher, query, request, version, scored=scored, count=total is None)
         total = counted if total is None else total
         suggestion = None
         if total == 0 and parsed.terms():
@@ -241,8 +250,27 @@ class TantivyBackend(SearchBackend):
         return SearchResult(total=total, hits=hits, facets=facets, did_you_mean=suggestion)
 
     def _hits(
-        self, searcher: tantivy.Searcher, query: Query, request: SearchRequest, scored: bool, count: bool
+        self,
+        searcher: tantivy.Searcher,
+        query: Query,
+        request: SearchRequest,
+        version: Version,
+        scored: bool,
+        count: bool,
     ) -> tuple[int, list[dict[str, Any]]]:
+        """One page of hits (and their count if asked), kept until the index changes: going back
+        to a result list, or browsing a facet without words, finds the page ready. Kept as the
+        stored bytes, so every caller gets hits of its own."""
+        scope = (request.q, self.builder.filter_text(request), request.sort, request.page, request.page_size)
+        key = (*version, *scope, count)
+        page = self._pages.get(key)
+        if page is None:
+            page = self._pages.put(key, self._page(searcher, query, request, scored, count))
+        return page[0], [orjson.loads(payload) for payload in page[1]]
+
+    def _page(
+        self, searcher: tantivy.Searcher, query: Query, request: SearchRequest, scored: bool, count: bool
+    ) -> tuple[int, tuple[bytes, ...]]:
         offset = (request.page - 1) * request.page_size
         options: dict[str, Any] = {"limit": request.page_size, "offset": offset, "count": count}
         if request.sort in SORT_FIELDS:
@@ -252,32 +280,16 @@ class TantivyBackend(SearchBackend):
         else:  # browsing without words: every score is equal, so popularity alone orders
             options["order_by_field"], options["order"] = "boost", Order.Desc
         result = searcher.search(query, **options)
-        return int(getattr(result, "count", 0) or 0), [
-            _payload(searcher, address) for _, address in result.hits
-        ]
-
-    def _cached_facets(
-        self, searcher: tantivy.Searcher, request: SearchRequest, text: Query | None, query: Query
-    ) -> Counted:
-        """Facet counts (and the total, see _facets) do not change with page or sort, only when
-        the index does: paging through a result, or browsing the same facets without a query,
-        reuses them."""
-        scope = (request.q, tuple(sorted(request.filters.items())), request.year_from, request.year_to)
-        key = (self._generation, self._opstamp, *scope, request.available, request.facets)
-        with self._lock:
-            cached = self._facet_cache.pop(key, None)
-            if cached is not None:
-                self._facet_cache[key] = cached  # used now: last in line to be dropped
-                return cached
-        cached = self._facets(searcher, request, text, query)
-        with self._lock:
-            if len(self._facet_cache) >= FACET_CACHE_SIZE:
-                self._facet_cache.pop(next(iter(self._facet_cache)))
-            self._facet_cache[key] = cached
-        return cached
+        payloads = tuple(_stored(searcher, address) for _, address in result.hits)
+        return int(getattr(result, "count", 0) or 0), payloads
 
     def _facets(
-        self, searcher: tantivy.Searcher, request: SearchRequest, text: Query | None, query: Query
+        self,
+        searcher: tantivy.Searcher,
+        request: SearchRequest,
+        text: Query | None,
+        query: Query,
+        version: Version,
     ) -> Counted:
         """Counts over the filtered result; a facet with a selection of its own is counted
         without that selection, so its other values stay visible (OR within a facet).
@@ -290,31 +302,42 @@ class TantivyBackend(SearchBackend):
         still matches many documents, the facets under all of them are counted in a second pass
         over the search itself, where the filters are an intersection (about 0.5 ms).
 
+        Each group's counts are kept until the index changes: paging, another sort, or a
+        selection that leaves a group's filters as they were reuses them (the library facet of a
+        browse by library is the same whichever library is chosen).
+
         The total comes with them when a group has every filter (None otherwise)."""
         counted: dict[str, list[FacetValue]] = {}
         groups: dict[str, list[str]] = {}
         everything, total = self.builder.filter_text(request), None
         for name in [name for name in request.facets if name in FACETS_BY_NAME]:
             if request.facet_field(name) == AVAILABLE_AT:
-                counted[name] = self._available_at(searcher, request, text)
+                counted[name] = self._available_at(searcher, request, text, version)
             else:
                 groups.setdefault(self.builder.filter_text(request, exclude=name), []).append(name)
+        for scope, names in list(groups.items()):
+            if known := self._counts.get((*version, request.q, scope, tuple(sorted(names)))):
+                counted.update(known[1])
+                total = known[0] if scope == everything else total
+                del groups[scope]
+        found: dict[str, Counted] = {}  # scope -> counts of its group
         if everything in groups and everything != "*" and self._broad(searcher, request):
             names = groups.pop(everything)
             raw = searcher.aggregate(query, {"total": _TOTAL} | {name: _aggregation(name) for name in names})
-            counted.update({name: _bucket_values(name, raw[name]["buckets"]) for name in names})
-            total = int(raw["total"]["value"])
+            found[everything] = int(raw["total"]["value"]), _counts(names, raw)
         aggregations = {
             f"filter{n}": {"filter": scope, "aggs": {name: _aggregation(name) for name in names}}
             for n, (scope, names) in enumerate(groups.items())
         }
         if aggregations:
             raw = searcher.aggregate(text or Query.all_query(), aggregations)
-            for n, (scope, names) in enumerate(groups.items()):
+            for n, scope in enumerate(groups):
                 bucket = raw[f"filter{n}"]
-                counted.update({name: _bucket_values(name, bucket[name]["buckets"]) for name in names})
-                if scope == everything:
-                    total = int(bucket["doc_count"])
+                found[scope] = int(bucket["doc_count"]), _counts(groups[scope], bucket)
+        for scope, (count, facets) in found.items():
+            self._counts.put((*version, request.q, scope, tuple(sorted(facets))), (count, facets))
+            counted.update(facets)
+            total = count if scope == everything else total
         return total, {name: counted[name] for name in request.facets if name in counted}
 
     def _broad(self, searcher: tantivy.Searcher, request: SearchRequest) -> bool:
@@ -324,14 +347,19 @@ class TantivyBackend(SearchBackend):
         return min(sizes, default=searcher.num_docs) > BROAD_FILTER
 
     def _available_at(
-        self, searcher: tantivy.Searcher, request: SearchRequest, text: Query | None
+        self, searcher: tantivy.Searcher, request: SearchRequest, text: Query | None, version: Version
     ) -> list[FacetValue]:
         """Libraries with a copy in (available=1): an indexed field, not a fast one, so its term
         dictionary is walked under the rest of the search instead."""
+        key = (*version, request.q, self.builder.filter_text(request, exclude="library"), AVAILABLE_AT)
+        if known := self._counts.get(key):
+            return known[1][AVAILABLE_AT]
         scope = self.builder.combine(text, self.builder.filters(request, exclude="library"))
         terms = searcher.terms_with_prefix(AVAILABLE_AT, "", filter_query=scope, limit=10_000)
         values = _sorted([FacetValue(term, int(count), term) for term, count in terms if count])
-        return values[: FACETS_BY_NAME["library"].size]
+        values = values[: FACETS_BY_NAME["library"].size]
+        self._counts.put(key, (None, {AVAILABLE_AT: values}))
+        return values
 
     def suggest(self, prefix: str, limit: int = 8) -> list[str]:
         """Titles and names starting with `prefix` (diacritics folded), most-held titles first:
@@ -365,9 +393,42 @@ class TantivyBackend(SearchBackend):
         return text is not None and searcher.search(text, 1, count=False).hits != []
 
 
+class Recent(Generic[T]):
+    """A small thread-safe cache that drops the least recently used entry when full."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._entries: dict[Hashable, T] = {}
+        self._lock = threading.Lock()
+        self.found = self.missed = 0  # how often get() found its key, and did not
+
+    def get(self, key: Hashable) -> T | None:
+        with self._lock:
+            found = self._entries.pop(key, None)
+            if found is None:
+                self.missed += 1
+            else:
+                self.found += 1
+                self._entries[key] = found  # used now: last in line to be dropped
+        return found
+
+    def put(self, key: Hashable, value: T) -> T:
+        with self._lock:
+            if len(self._entries) >= self.size:
+                self._entries.pop(next(iter(self._entries)))
+            self._entries[key] = value
+        return value
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+def _stored(searcher: tantivy.Searcher, address: tantivy.DocAddress) -> bytes:
+    return bytes(searcher.doc(address).get_first("payload") or b"{}")
+
+
 def _payload(searcher: tantivy.Searcher, address: tantivy.DocAddress) -> dict[str, Any]:
-    payload = searcher.doc(address).get_first("payload")
-    data: dict[str, Any] = orjson.loads(bytes(payload or b"{}"))
+    data: dict[str, Any] = orjson.loads(_stored(searcher, address))
     return data
 
 
@@ -375,6 +436,10 @@ def _aggregation(name: str) -> dict[str, Any]:
     if FACETS_BY_NAME[name].ranged:
         return _year_ranges()
     return {"terms": {"field": name, "size": FACETS_BY_NAME[name].size}}
+
+
+def _counts(names: list[str], raw: dict[str, Any]) -> dict[str, list[FacetValue]]:
+    return {name: _bucket_values(name, raw[name]["buckets"]) for name in names}
 
 
 def _bucket_values(name: str, buckets: list[dict[str, Any]]) -> list[FacetValue]:
