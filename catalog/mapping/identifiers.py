@@ -1,6 +1,8 @@
 """Identifiers: ISBN (020), ISSN (022), EAN/UPC (024), LIBRIS id and system numbers (001/003/035)."""
 
 import re
+from functools import lru_cache
+from operator import mul
 
 from pymarc import Record
 
@@ -8,28 +10,31 @@ from catalog.mapping.marc import control, fields, unique
 
 # The number at the start of a subfield: "91-0-056322-6 (inb.) ;" → "91-0-056322-6".
 _ISBN_TOKEN = re.compile(r"^\s*([0-9Xx][0-9Xx\s-]{8,20})")
+_ISBN_SEPARATORS = re.compile(r"[\s-]")
+_ISBN10_WEIGHTS = range(10, 1, -1)
 _ISSN_TOKEN = re.compile(r"(\d{4})\s*-?\s*(\d{3}[\dXx])")
 LIBRIS_ORGS = ("SE-LIBR", "LIBRIS")
 _LIBRIS_035 = re.compile(r"^\((?:SE-LIBR|LIBRIS)\)\s*(\S+)$", re.IGNORECASE)
 
 
 def _isbn10_check(digits: str) -> str:
-    total = sum((10 - i) * int(d) for i, d in enumerate(digits[:9]))
+    total = sum(map(mul, _ISBN10_WEIGHTS, map(int, digits[:9])))
     check = (11 - total % 11) % 11
     return "X" if check == 10 else str(check)
 
 
 def _ean13_check(digits: str) -> str:
-    total = sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(digits[:12]))
+    total = sum(map(int, digits[0:12:2])) + 3 * sum(map(int, digits[1:12:2]))
     return str((10 - total % 10) % 10)
 
 
 def isbn_digits(value: str) -> str:
     """The bare ISBN characters at the start of a subfield, upper-cased, '' if none."""
     match = _ISBN_TOKEN.match(value or "")
-    return re.sub(r"[\s-]", "", match.group(1)).upper() if match else ""
+    return _ISBN_SEPARATORS.sub("", match.group(1)).upper() if match else ""
 
 
+@lru_cache(maxsize=1024)  # each 020 $a is asked twice (isbns, invalid_isbns)
 def normalize_isbn(value: str) -> str | None:
     """A valid ISBN-10 or ISBN-13 as ISBN-13 digits; None when the check digit is wrong."""
     digits = isbn_digits(value)
