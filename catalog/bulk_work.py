@@ -1,9 +1,11 @@
 """Helpers for work over many records at once (clustering, building search documents)."""
 
 import gc
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from typing import Any
 
+import orjson
 from django.db import connection
 
 from catalog.models import Holding, MatchKey, SourceRecord
@@ -34,3 +36,39 @@ def refresh_statistics() -> None:
         tables = ", ".join(model._meta.db_table for model in (MatchKey, SourceRecord, Holding))
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {tables}")
+
+
+# PostgreSQL column type -> the type psycopg writes for it in binary COPY; jsonb values are
+# written by ``jsonb`` below and travel as bytes.
+BINARY_COPY_TYPES = {
+    "bigint": "int8",
+    "integer": "int4",
+    "smallint": "int2",
+    "boolean": "bool",
+    "bytea": "bytea",
+    "jsonb": "bytea",
+    "text": "text",
+    "varchar": "text",
+    "date": "date",
+    "timestamp with time zone": "timestamptz",
+    "double precision": "float8",
+}
+
+
+def jsonb(value: Any) -> bytes | None:
+    """A jsonb value in its binary COPY form: a version byte (1), then the JSON text."""
+    return None if value is None else b"\x01" + orjson.dumps(value)
+
+
+def copy_binary(
+    table: str, columns: Sequence[str], types: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> None:
+    """PostgreSQL binary COPY of many rows: nothing is spelled out as text for the server to
+    parse again (a record's raw bytes would travel as hex, twice their size). `types` are
+    BINARY_COPY_TYPES values, one per column."""
+    with connection.cursor() as cursor:
+        raw_cursor = cursor.cursor  # the psycopg cursor under Django's wrapper
+        with raw_cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT BINARY)") as copy:
+            copy.set_types(list(types))
+            for row in rows:
+                copy.write_row(row)

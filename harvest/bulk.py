@@ -1,10 +1,11 @@
 """Fast bulk inserts: PostgreSQL COPY (no per-value SQL building), ``bulk_create`` elsewhere."""
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-import orjson
 from django.db import connection, models
+
+from catalog.bulk_work import BINARY_COPY_TYPES, copy_binary, jsonb
 
 
 def _fields(model: type[models.Model]) -> list["models.Field[Any, Any]"]:
@@ -38,12 +39,13 @@ def _copy(
     model: type[models.Model], fields: list["models.Field[Any, Any]"], rows: Iterable[list[Any]]
 ) -> None:
     json_columns = [n for n, field in enumerate(fields) if isinstance(field, models.JSONField)]
-    columns = ", ".join(connection.ops.quote_name(str(field.column)) for field in fields)
-    table = connection.ops.quote_name(model._meta.db_table)
-    with connection.cursor() as cursor:
-        raw_cursor = cursor.cursor  # the psycopg cursor under Django's wrapper
-        with raw_cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-            for values in rows:
-                for n in json_columns:
-                    values[n] = None if values[n] is None else orjson.dumps(values[n]).decode()
-                copy.write_row(values)
+    columns = [connection.ops.quote_name(str(field.column)) for field in fields]
+    types = [BINARY_COPY_TYPES[str(field.db_type(connection)).split("(")[0]] for field in fields]
+
+    def encoded(rows: Iterable[list[Any]]) -> Iterator[list[Any]]:
+        for values in rows:
+            for n in json_columns:
+                values[n] = jsonb(values[n])
+            yield values
+
+    copy_binary(connection.ops.quote_name(model._meta.db_table), columns, types, encoded(rows))

@@ -12,6 +12,7 @@ import orjson
 from django.db import connection
 from django.utils import timezone
 
+from catalog.bulk_work import copy_binary, jsonb
 from catalog.models import Cluster, MatchKey, SourceRecord
 
 T = TypeVar("T")
@@ -97,10 +98,9 @@ def replace_keys(keys: dict[int, list[str]]) -> None:
         return
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {_KEYS} WHERE record_id = ANY(%s)", [ids])  # noqa: S608
-        with cursor.cursor.copy(f"COPY {_KEYS} (record_id, key) FROM STDIN") as copy:
-            for rid in ids:
-                for key in keys[rid]:
-                    copy.write_row((rid, key))
+    copy_binary(
+        _KEYS, ["record_id", "key"], ["int8", "text"], ((rid, key) for rid in ids for key in keys[rid])
+    )
 
 
 def create_clusters(rows: Sequence[tuple[dict[str, Any], int | None, str]]) -> list[int]:
@@ -121,11 +121,13 @@ def create_clusters(rows: Sequence[tuple[dict[str, Any], int | None, str]]) -> l
         )
     ]
     now = timezone.now()
-    with connection.cursor() as cursor:
-        columns = "(id, data, display_record_id, work_key, created_at, updated_at)"
-        with cursor.cursor.copy(f"COPY {_CLUSTERS} {columns} FROM STDIN") as copy:
-            for cid, (data, display, key) in zip(ids, rows, strict=True):
-                copy.write_row((cid, orjson.dumps(data).decode(), display, key, now, now))
+    columns = ["id", "data", "display_record_id", "work_key", "created_at", "updated_at"]
+    types = ["int8", "bytea", "int8", "text", "timestamptz", "timestamptz"]  # data: jsonb()
+    values = (
+        (cid, jsonb(data), display, key, now, now)
+        for cid, (data, display, key) in zip(ids, rows, strict=True)
+    )
+    copy_binary(_CLUSTERS, columns, types, values)
     return ids
 
 
