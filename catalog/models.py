@@ -66,11 +66,20 @@ class StaffMember(models.Model):
         return str(self.user)
 
 
+# What clustering writes (memberships, display records, match keys) has no database constraint:
+# clustering writes them in bulk, and PostgreSQL's deferred check of every row cost a tenth of a
+# harvest (scripts/bench_harvest.py). Every deletion goes through the ORM, which applies
+# on_delete itself, and tests/catalog/test_derived_links.py proves nothing is left dangling.
 class Cluster(models.Model):
     """One title (manifestation) across libraries: the merged hit patrons see."""
 
     display_record = models.ForeignKey(
-        "SourceRecord", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "SourceRecord",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
     )
     # Denormalized display fields (title, authors, year, formats, ...) of the display record
     # merged with the union of identifiers; what the search document is built from.
@@ -109,7 +118,7 @@ class SourceRecord(models.Model):
     repairs = models.JSONField(default=list, blank=True)
     data = models.JSONField(default=dict, blank=True)
     cluster = models.ForeignKey(
-        Cluster, null=True, blank=True, on_delete=models.SET_NULL, related_name="members"
+        Cluster, null=True, blank=True, on_delete=models.SET_NULL, related_name="members", db_constraint=False
     )
     merge_reason = models.CharField(max_length=300, blank=True)
     harvested_at = models.DateTimeField(auto_now=True)
@@ -164,7 +173,9 @@ class MatchKey(models.Model):
     """One merge key of a bibliographic record ("isbn:book:978…", "title:book:…"), indexed so
     a changed record finds its merge candidates without scanning the catalogue."""
 
-    record = models.ForeignKey(SourceRecord, on_delete=models.CASCADE, related_name="match_keys")
+    record = models.ForeignKey(
+        SourceRecord, on_delete=models.CASCADE, related_name="match_keys", db_constraint=False
+    )
     key = models.CharField(max_length=400)
 
     class Meta:
