@@ -15,4 +15,6 @@ RUN SECRET_KEY=build-only python manage.py compilemessages -v0 --ignore=.venv \
     && SECRET_KEY=build-only python manage.py collectstatic --no-input -v0
 USER samsok
 EXPOSE 8000
-CMD ["gunicorn", "portal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# As docker-compose.yml's `web` (measured there); no access log: it would keep patrons' searches.
+CMD ["gunicorn", "portal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "2", \
+     "--worker-class", "gthread", "--threads", "8", "--timeout", "30"]
