@@ -8,6 +8,8 @@
 3. the API: starts gunicorn on 127.0.0.1 (own data dir, SQLite, this index), calls
    /api/v1/search with the same requests, single client and 16 concurrent clients;
 4. /api/v1/suggest latency. Prints median / p95 / throughput / errors and `uptime`.
+Every phase starts empty (a new backend, or a freshly started server) and has requests of its
+own: the facet counts and result pages it finds kept in memory come from its own repeats only.
 The server runs `gunicorn -w 2 -k gthread --threads 8` (BENCH_GUNICORN sets other worker options).
 Targets (2 cores): build >= 10,000 docs/s; API p95 <= 50 ms single client; >= 300 searches/s at
 16 clients with 0 errors; API overhead <= 2x bare engine; suggest p95 < 30 ms.
@@ -25,6 +27,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -225,7 +228,6 @@ def bare(index_dir: Path, reqs: list[dict[str, Any]], seconds: float) -> dict[st
     from catalog.search.backends.tantivy import TantivyBackend
     from catalog.search.query import parse_search_params
 
-    backend = TantivyBackend(index_dir)
     parsed = []
     for r in reqs:
         qd = QueryDict(mutable=True)
@@ -234,28 +236,34 @@ def bare(index_dir: Path, reqs: list[dict[str, Any]], seconds: float) -> dict[st
         parsed.append(parse_search_params(qd))
     by_id = {id(r): p for r, p in zip(reqs, parsed, strict=True)}
 
-    def call(r: dict[str, Any]) -> bool:
-        backend.search(by_id[id(r)])
-        return True
+    def phase(label: str, part: list[dict[str, Any]], clients: int) -> dict[str, float]:
+        """A fresh backend per phase: nothing counted or kept in one phase serves the next; the
+        share of result pages and facet counts found in memory is the phase's own repeats."""
+        backend = TantivyBackend(index_dir)
+        cpu = time.process_time()
+        stats = run_clients(lambda r: backend.search(by_id[id(r)]) is not None, part, clients, seconds)
+        stats["cpu_ms"] = (time.process_time() - cpu) / stats["n"] * 1000
+        show(label, stats)
+        kept = [
+            (name, c.found / max(1, c.found + c.missed))
+            for name, c in (("pages", backend._pages), ("facet groups", backend._counts))
+        ]
+        print("    found in memory: " + ", ".join(f"{name} {share:.0%}" for name, share in kept), flush=True)
+        return stats
 
-    half = len(reqs) // 2  # each phase its own requests: no phase profits from another's caches
-    cpu = time.process_time()
-    single = run_clients(call, reqs[:half], 1, seconds)
-    cpu_ms = (time.process_time() - cpu) / single["n"] * 1000
-    show("bare engine, 1 client", single)
+    half = len(reqs) // 2  # each phase its own requests
+    single = phase("bare engine, 1 client", reqs[:half], 1)
     # CPU time per search does not depend on how busy the machine is: 2 idle cores could serve
     # about 2000 / cpu_ms searches per second.
-    print(
-        f"bare engine CPU per search: {cpu_ms:.2f} ms (≈ {2000 / cpu_ms:.0f}/s on 2 idle cores)", flush=True
-    )
-    show("bare engine, 16 threads", run_clients(call, reqs[half:], 16, seconds))
-    for label, kept in (("result pages", backend._pages), ("facet groups", backend._counts)):
-        share = kept.found / max(1, kept.found + kept.missed)
-        print(f"bare engine {label} found in memory: {share:.0%} of {kept.found + kept.missed}", flush=True)
+    cpu_ms = single["cpu_ms"]
+    print(f"    CPU per search: {cpu_ms:.2f} ms (≈ {2000 / cpu_ms:.0f}/s on 2 idle cores)", flush=True)
+    phase("bare engine, 16 threads", reqs[half:], 16)
     return single
 
 
-def start_server(data_dir: Path, index_dir: Path, port: int) -> subprocess.Popen[bytes]:
+@contextmanager
+def serving(data_dir: Path, index_dir: Path, port: int) -> Iterator[None]:
+    """gunicorn on 127.0.0.1:port, started fresh (nothing counted or kept yet) and stopped after."""
     env = {
         **os.environ,
         "SAMSOK_DATA_DIR": str(data_dir),
@@ -281,19 +289,25 @@ def start_server(data_dir: Path, index_dir: Path, port: int) -> subprocess.Popen
     workers = os.environ.get("BENCH_GUNICORN", "-w 2 -k gthread --threads 8").split()
     cmd = [str(gunicorn), "portal.wsgi", "-b", f"127.0.0.1:{port}", *workers]
     server = subprocess.Popen([*cmd, "--log-level", "warning"], cwd=ROOT, env=env)
-    for _ in range(100):
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/api/v1/libraries")
-            if conn.getresponse().status == 200:
-                return server
-        except OSError:
-            time.sleep(0.2)
-    server.kill()
-    raise SystemExit("gunicorn did not answer")
+    try:
+        for _ in range(100):
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+                conn.request("GET", "/api/v1/libraries")
+                if conn.getresponse().status == 200:
+                    break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            raise SystemExit("gunicorn did not answer")
+        yield
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
 
 
-def api(port: int, reqs: list[dict[str, Any]], seconds: float) -> dict[str, float]:
+def client(port: int) -> Callable[[str], bool]:
+    """GET a path over one keep-alive connection per thread; True for a 200."""
     local = threading.local()
 
     def get(path: str) -> bool:
@@ -310,18 +324,27 @@ def api(port: int, reqs: list[dict[str, Any]], seconds: float) -> dict[str, floa
             return False
         return response.status == 200
 
-    def call(r: dict[str, Any]) -> bool:
+    return get
+
+
+def api(
+    data_dir: Path, index_dir: Path, port: int, reqs: list[dict[str, Any]], seconds: float
+) -> dict[str, float]:
+    """Each phase against a freshly started server: no phase finds counts another one made."""
+    get = client(port)
+
+    def search(r: dict[str, Any]) -> bool:
         return get("/api/v1/search?" + urlencode(r, doseq=True))
 
     half = len(reqs) // 2
-    single = run_clients(call, reqs[:half], 1, seconds)
-    show("API /api/v1/search, 1 client", single)
-    show("API /api/v1/search, 16 clients", run_clients(call, reqs[half:], 16, seconds))
-    prefixes = [{"q": r["q"][:3]} for r in reqs if len(r["q"]) >= 3]
-    show(
-        "API /api/v1/suggest, 1 client",
-        run_clients(lambda r: get("/api/v1/suggest?" + urlencode(r)), prefixes, 1, seconds / 2),
-    )
+    with serving(data_dir, index_dir, port):
+        single = run_clients(search, reqs[:half], 1, seconds)
+        show("API /api/v1/search, 1 client", single)
+    with serving(data_dir, index_dir, port):
+        show("API /api/v1/search, 16 clients", run_clients(search, reqs[half:], 16, seconds))
+        prefixes = [{"q": r["q"][:3]} for r in reqs if len(r["q"]) >= 3]
+        suggest = run_clients(lambda r: get("/api/v1/suggest?" + urlencode(r)), prefixes, 1, seconds / 2)
+        show("API /api/v1/suggest, 1 client", suggest)
     return single
 
 
@@ -346,14 +369,9 @@ def main() -> None:
         build(index_dir, args.docs)
     # Separate request sets for the bare engine and the API (seeded, so runs are comparable), each
     # longer than a phase gets through: no request comes round a second time to find its counts
-    # cached (only the mix's own repeats, such as browsing a facet without words, may).
+    # kept (only the mix's own repeats, such as browsing a facet without words, may).
     bare_single = bare(index_dir, requests(REQUESTS, seed=2), args.seconds)
-    server = start_server(args.dir / "data", index_dir, args.port)
-    try:
-        api_single = api(args.port, requests(REQUESTS, seed=3), args.seconds)
-    finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
+    api_single = api(args.dir / "data", index_dir, args.port, requests(REQUESTS, seed=3), args.seconds)
     ratio = api_single["median_ms"] / bare_single["median_ms"]
     print(f"API overhead (median, 1 client): {ratio:.2f}x the bare engine")
     print("load:", subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip())
