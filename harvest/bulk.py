@@ -42,10 +42,10 @@ def _copy(
     columns = [connection.ops.quote_name(str(field.column)) for field in fields]
     types = [BINARY_COPY_TYPES[str(field.db_type(connection)).split("(")[0]] for field in fields]
 
-    def encoded(rows: Iterable[list[Any]]) -> Iterator[list[Any]]:
+    def encoded() -> Iterator[list[Any]]:
         for values in rows:
             for n in json_columns:
                 values[n] = jsonb(values[n])
             yield values
 
-    copy_binary(connection.ops.quote_name(model._meta.db_table), columns, types, encoded(rows))
+    copy_binary(connection.ops.quote_name(model._meta.db_table), columns, types, encoded())
