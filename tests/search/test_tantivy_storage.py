@@ -180,6 +180,8 @@ def test_a_page_of_hits_is_kept_until_the_index_changes(tmp_path: Path) -> None:
     backend._page = lambda *args: searches.append(args) or real(*args)  # type: ignore[method-assign]
     again = backend.search(request)
     assert again.hits == first.hits and again.total == first.total and searches == []
+    assert backend.search(SearchRequest(q="  lindgren", page_size=2)).hits == first.hits  # same query
+    assert searches == []
     assert backend.search(SearchRequest(q="lindgren", page_size=2, page=2)).hits != first.hits
     assert len(searches) == 1
     backend.index([doc(998, "Lindgren", ("Lindgren, Astrid",), libraries=("Nyks", "Ty", "Na"))])

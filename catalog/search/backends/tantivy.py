@@ -53,7 +53,7 @@ AVAILABLE_AT = "available_at"
 FACET_CACHE_SIZE = 4096
 PAGE_CACHE_SIZE = 2048
 Counted = tuple[int | None, dict[str, list[FacetValue]]]  # (total if counted, facets)
-Version = tuple[str | None, int]  # (index generation, commit) that a search read
+Version = tuple[str | None, int, str]  # (index generation, commit) a search read, its parsed words
 T = TypeVar("T")
 # Postings above which a filter is cheaper to intersect in a pass of its own than to read whole
 # in a filter aggregation (measured at a million titles; see _facets).
@@ -233,9 +233,10 @@ class TantivyBackend(SearchBackend):
         parsed = parse_query(request.q)
         if parsed.matches_nothing:
             return SearchResult(total=0, hits=[], facets={name: [] for name in request.facets})
-        # Counts and pages are kept under the index version read before the searcher: never
-        # under a version newer than the one they were counted on.
-        version = (self._generation, self._opstamp)
+        # Counts and pages are kept under the parsed query (spacing and AND/&& spellings share
+        # them) and the index version read before the searcher: never under a version newer
+        # than the one they were counted on.
+        version = (self._generation, self._opstamp, repr(parsed))
         searcher = self._searcher()
         text = self.builder.text(parsed, searcher)
         query = self.builder.combine(text, self.builder.filters(request))
@@ -261,7 +262,7 @@ class TantivyBackend(SearchBackend):
         """One page of hits (and their count if asked), kept until the index changes: going back
         to a result list, or browsing a facet without words, finds the page ready. Kept as the
         stored bytes, so every caller gets hits of its own."""
-        scope = (request.q, self.builder.filter_text(request), request.sort, request.page, request.page_size)
+        scope = (self.builder.filter_text(request), request.sort, request.page, request.page_size)
         key = (*version, *scope, count)
         page = self._pages.get(key)
         if page is None:
@@ -316,7 +317,7 @@ class TantivyBackend(SearchBackend):
             else:
                 groups.setdefault(self.builder.filter_text(request, exclude=name), []).append(name)
         for scope, names in list(groups.items()):
-            if known := self._counts.get((*version, request.q, scope, tuple(sorted(names)))):
+            if known := self._counts.get((*version, scope, tuple(sorted(names)))):
                 counted.update(known[1])
                 total = known[0] if scope == everything else total
                 del groups[scope]
@@ -335,7 +336,7 @@ class TantivyBackend(SearchBackend):
                 bucket = raw[f"filter{n}"]
                 found[scope] = int(bucket["doc_count"]), _counts(groups[scope], bucket)
         for scope, (count, facets) in found.items():
-            self._counts.put((*version, request.q, scope, tuple(sorted(facets))), (count, facets))
+            self._counts.put((*version, scope, tuple(sorted(facets))), (count, facets))
             counted.update(facets)
             total = count if scope == everything else total
         return total, {name: counted[name] for name in request.facets if name in counted}
@@ -351,7 +352,7 @@ class TantivyBackend(SearchBackend):
     ) -> list[FacetValue]:
         """Libraries with a copy in (available=1): an indexed field, not a fast one, so its term
         dictionary is walked under the rest of the search instead."""
-        key = (*version, request.q, self.builder.filter_text(request, exclude="library"), AVAILABLE_AT)
+        key = (*version, self.builder.filter_text(request, exclude="library"), AVAILABLE_AT)
         if known := self._counts.get(key):
             return known[1][AVAILABLE_AT]
         scope = self.builder.combine(text, self.builder.filters(request, exclude="library"))
