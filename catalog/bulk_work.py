@@ -1,4 +1,4 @@
-"""Helpers for work over many records at once (clustering, building search documents)."""
+"""Helpers for work over many records at once (clustering, search documents, bulk COPY writes)."""
 
 import gc
 from collections.abc import Iterable, Iterator, Sequence

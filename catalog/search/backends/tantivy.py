@@ -53,7 +53,7 @@ AVAILABLE_AT = "available_at"
 FACET_CACHE_SIZE = 4096
 PAGE_CACHE_SIZE = 2048
 Counted = tuple[int | None, dict[str, list[FacetValue]]]  # (total if counted, facets)
-Version = tuple[str | None, int, str]  # (index generation, commit) a search read, its parsed words
+Basis = tuple[str | None, int, str]  # what kept results rest on: index generation, commit, parsed query
 T = TypeVar("T")
 # Postings above which a filter is cheaper to intersect in a pass of its own than to read whole
 # in a filter aggregation (measured at a million titles; see _facets).
@@ -236,14 +236,14 @@ class TantivyBackend(SearchBackend):
         # Counts and pages are kept under the parsed query (spacing and AND/&& spellings share
         # them) and the index version read before the searcher: never under a version newer
         # than the one they were counted on.
-        version = (self._generation, self._opstamp, repr(parsed))
+        basis = (self._generation, self._opstamp, repr(parsed))
         searcher = self._searcher()
         text = self.builder.text(parsed, searcher)
         query = self.builder.combine(text, self.builder.filters(request))
         # The facet aggregation counts the hits too, which spares the hits their own count.
-        total, facets = self._facets(searcher, request, text, query, version)
+        total, facets = self._facets(searcher, request, text, query, basis)
         scored = text is not None
-        counted, hits = self._hits(searcher, query, request, version, scored=scored, count=total is None)
+        counted, hits = self._hits(searcher, query, request, basis, scored=scored, count=total is None)
         total = counted if total is None else total
         suggestion = None
         if total == 0 and parsed.terms():
@@ -255,7 +255,7 @@ class TantivyBackend(SearchBackend):
         searcher: tantivy.Searcher,
         query: Query,
         request: SearchRequest,
-        version: Version,
+        basis: Basis,
         scored: bool,
         count: bool,
     ) -> tuple[int, list[dict[str, Any]]]:
@@ -263,7 +263,7 @@ class TantivyBackend(SearchBackend):
         to a result list, or browsing a facet without words, finds the page ready. Kept as the
         stored bytes, so every caller gets hits of its own."""
         scope = (self.builder.filter_text(request), request.sort, request.page, request.page_size)
-        key = (*version, *scope, count)
+        key = (*basis, *scope, count)
         page = self._pages.get(key)
         if page is None:
             page = self._pages.put(key, self._page(searcher, query, request, scored, count))
@@ -290,7 +290,7 @@ class TantivyBackend(SearchBackend):
         request: SearchRequest,
         text: Query | None,
         query: Query,
-        version: Version,
+        basis: Basis,
     ) -> Counted:
         """Counts over the filtered result; a facet with a selection of its own is counted
         without that selection, so its other values stay visible (OR within a facet).
@@ -313,11 +313,11 @@ class TantivyBackend(SearchBackend):
         everything, total = self.builder.filter_text(request), None
         for name in [name for name in request.facets if name in FACETS_BY_NAME]:
             if request.facet_field(name) == AVAILABLE_AT:
-                counted[name] = self._available_at(searcher, request, text, version)
+                counted[name] = self._available_at(searcher, request, text, basis)
             else:
                 groups.setdefault(self.builder.filter_text(request, exclude=name), []).append(name)
         for scope, names in list(groups.items()):
-            if known := self._counts.get((*version, scope, tuple(sorted(names)))):
+            if known := self._counts.get((*basis, scope, tuple(sorted(names)))):
                 counted.update(known[1])
                 total = known[0] if scope == everything else total
                 del groups[scope]
@@ -325,7 +325,7 @@ class TantivyBackend(SearchBackend):
         if everything in groups and everything != "*" and self._broad(searcher, request):
             names = groups.pop(everything)
             raw = searcher.aggregate(query, {"total": _TOTAL} | {name: _aggregation(name) for name in names})
-            found[everything] = int(raw["total"]["value"]), _counts(names, raw)
+            found[everything] = int(raw["total"]["value"]), _facet_values(names, raw)
         aggregations = {
             f"filter{n}": {"filter": scope, "aggs": {name: _aggregation(name) for name in names}}
             for n, (scope, names) in enumerate(groups.items())
@@ -334,9 +334,9 @@ class TantivyBackend(SearchBackend):
             raw = searcher.aggregate(text or Query.all_query(), aggregations)
             for n, scope in enumerate(groups):
                 bucket = raw[f"filter{n}"]
-                found[scope] = int(bucket["doc_count"]), _counts(groups[scope], bucket)
+                found[scope] = int(bucket["doc_count"]), _facet_values(groups[scope], bucket)
         for scope, (count, facets) in found.items():
-            self._counts.put((*version, scope, tuple(sorted(facets))), (count, facets))
+            self._counts.put((*basis, scope, tuple(sorted(facets))), (count, facets))
             counted.update(facets)
             total = count if scope == everything else total
         return total, {name: counted[name] for name in request.facets if name in counted}
@@ -348,11 +348,11 @@ class TantivyBackend(SearchBackend):
         return min(sizes, default=searcher.num_docs) > BROAD_FILTER
 
     def _available_at(
-        self, searcher: tantivy.Searcher, request: SearchRequest, text: Query | None, version: Version
+        self, searcher: tantivy.Searcher, request: SearchRequest, text: Query | None, basis: Basis
     ) -> list[FacetValue]:
         """Libraries with a copy in (available=1): an indexed field, not a fast one, so its term
         dictionary is walked under the rest of the search instead."""
-        key = (*version, self.builder.filter_text(request, exclude="library"), AVAILABLE_AT)
+        key = (*basis, self.builder.filter_text(request, exclude="library"), AVAILABLE_AT)
         if known := self._counts.get(key):
             return known[1][AVAILABLE_AT]
         scope = self.builder.combine(text, self.builder.filters(request, exclude="library"))
@@ -420,9 +420,6 @@ class Recent(Generic[T]):
             self._entries[key] = value
         return value
 
-    def __len__(self) -> int:
-        return len(self._entries)
-
 
 def _stored(searcher: tantivy.Searcher, address: tantivy.DocAddress) -> bytes:
     return bytes(searcher.doc(address).get_first("payload") or b"{}")
@@ -439,7 +436,7 @@ def _aggregation(name: str) -> dict[str, Any]:
     return {"terms": {"field": name, "size": FACETS_BY_NAME[name].size}}
 
 
-def _counts(names: list[str], raw: dict[str, Any]) -> dict[str, list[FacetValue]]:
+def _facet_values(names: list[str], raw: dict[str, Any]) -> dict[str, list[FacetValue]]:
     return {name: _bucket_values(name, raw[name]["buckets"]) for name in names}
 
 
