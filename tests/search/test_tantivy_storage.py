@@ -1,6 +1,7 @@
 """tantivy storage rules: one writer at a time across instances, readers see commits at once,
 rebuild swaps generations without readers noticing, an index from an older schema is replaced."""
 
+import gc
 import threading
 from collections import Counter
 from pathlib import Path
@@ -166,6 +167,21 @@ def test_a_facet_group_counted_once_serves_every_search_that_shares_its_filters(
         held = [d for d in CORPUS if code in d["libraries"]]
         assert _counts(result, "format") == Counter(f for d in held for f in d["formats"])
         assert result.total == len(held)
+
+
+def test_kept_counts_are_out_of_the_garbage_collectors_sight(tmp_path: Path) -> None:
+    """Thousands of kept counts must not lengthen every full collection (which holds the
+    interpreter lock): they are kept as plain tuples, which the collector stops tracking, and
+    come back as the same facet values."""
+    backend = TantivyBackend(tmp_path)
+    backend.index(CORPUS)
+    request = SearchRequest(q="lindgren", filters={"library": ("Nyks",)}, facets=("library", "format"))
+    first = backend.search(request)
+    for _ in range(5):  # a collection stops tracking one more level of the nested tuples
+        gc.collect()
+    kept = list(backend._counts._entries.values())
+    assert kept and not any(gc.is_tracked(entry) for entry in kept)
+    assert backend.search(request).facets == first.facets and first.facets["library"]
 
 
 def test_a_page_of_hits_is_kept_until_the_index_changes(tmp_path: Path) -> None:

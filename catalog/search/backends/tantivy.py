@@ -53,6 +53,10 @@ AVAILABLE_AT = "available_at"
 FACET_CACHE_SIZE = 4096
 PAGE_CACHE_SIZE = 2048
 Counted = tuple[int | None, dict[str, list[FacetValue]]]  # (total if counted, facets)
+# Counts are kept as plain tuples of strings and numbers, which the garbage collector stops
+# tracking: kept as FacetValues, lists and dicts, a full cache made each full collection walk
+# about half a million objects (about 90 ms with the interpreter lock held).
+Kept = tuple[int | None, tuple[tuple[str, tuple[tuple[str, int, str], ...]], ...]]
 Basis = tuple[str | None, int, str]  # what kept results rest on: index generation, commit, parsed query
 T = TypeVar("T")
 # Postings above which a filter is cheaper to intersect in a pass of its own than to read whole
@@ -77,7 +81,7 @@ class TantivyBackend(SearchBackend):
         self._meta_stamp: tuple[int, int, int] | None = None  # meta.json: inode, size, mtime
         self._opstamp = -1  # the commit this process reads
         self._lock_depth = 0
-        self._counts: Recent[Counted] = Recent(FACET_CACHE_SIZE)
+        self._counts: Recent[Kept] = Recent(FACET_CACHE_SIZE)
         self._pages: Recent[tuple[int, tuple[bytes, ...]]] = Recent(PAGE_CACHE_SIZE)
 
     # --- storage ------------------------------------------------------------------------------
@@ -317,9 +321,10 @@ class TantivyBackend(SearchBackend):
             else:
                 groups.setdefault(self.builder.filter_text(request, exclude=name), []).append(name)
         for scope, names in list(groups.items()):
-            if known := self._counts.get((*basis, scope, tuple(sorted(names)))):
-                counted.update(known[1])
-                total = known[0] if scope == everything else total
+            if kept := self._counts.get((*basis, scope, tuple(sorted(names)))):
+                known, facets = _unkeep(kept)
+                counted.update(facets)
+                total = known if scope == everything else total
                 del groups[scope]
         found: dict[str, Counted] = {}  # scope -> counts of its group
         if everything in groups and everything != "*" and self._broad(searcher, request):
@@ -336,7 +341,7 @@ class TantivyBackend(SearchBackend):
                 bucket = raw[f"filter{n}"]
                 found[scope] = int(bucket["doc_count"]), _facet_values(groups[scope], bucket)
         for scope, (count, facets) in found.items():
-            self._counts.put((*basis, scope, tuple(sorted(facets))), (count, facets))
+            self._counts.put((*basis, scope, tuple(sorted(facets))), _keep(count, facets))
             counted.update(facets)
             total = count if scope == everything else total
         return total, {name: counted[name] for name in request.facets if name in counted}
@@ -353,13 +358,13 @@ class TantivyBackend(SearchBackend):
         """Libraries with a copy in (available=1): an indexed field, not a fast one, so its term
         dictionary is walked under the rest of the search instead."""
         key = (*basis, self.builder.filter_text(request, exclude="library"), AVAILABLE_AT)
-        if known := self._counts.get(key):
-            return known[1][AVAILABLE_AT]
+        if kept := self._counts.get(key):
+            return _unkeep(kept)[1][AVAILABLE_AT]
         scope = self.builder.combine(text, self.builder.filters(request, exclude="library"))
         terms = searcher.terms_with_prefix(AVAILABLE_AT, "", filter_query=scope, limit=10_000)
         values = _sorted([FacetValue(term, int(count), term) for term, count in terms if count])
         values = values[: FACETS_BY_NAME["library"].size]
-        self._counts.put(key, (None, {AVAILABLE_AT: values}))
+        self._counts.put(key, _keep(None, {AVAILABLE_AT: values}))
         return values
 
     def suggest(self, prefix: str, limit: int = 8) -> list[str]:
@@ -428,6 +433,16 @@ def _stored(searcher: tantivy.Searcher, address: tantivy.DocAddress) -> bytes:
 def _payload(searcher: tantivy.Searcher, address: tantivy.DocAddress) -> dict[str, Any]:
     data: dict[str, Any] = orjson.loads(_stored(searcher, address))
     return data
+
+
+def _keep(total: int | None, facets: dict[str, list[FacetValue]]) -> Kept:
+    kept = ((name, tuple((v.value, v.count, v.label) for v in values)) for name, values in facets.items())
+    return total, tuple(kept)
+
+
+def _unkeep(kept: Kept) -> Counted:
+    total, facets = kept
+    return total, {name: [FacetValue(*value) for value in values] for name, values in facets}
 
 
 def _aggregation(name: str) -> dict[str, Any]:
