@@ -133,6 +133,8 @@ SEARCH_BACKENDS = {
     "tantivy": {
         "BACKEND": "catalog.search.backends.tantivy.TantivyBackend",
         "PATH": env_path("SEARCH_INDEX_DIR", DATA_DIR / "index"),
+        # tantivy takes at most 4 GB per writer thread.
+        "REBUILD_MEMORY_MB": env_int("SEARCH_REBUILD_MEMORY_MB", 2000, minimum=50, maximum=4000),
     },
     "elasticsearch": {
         "BACKEND": "catalog.search.backends.elasticsearch.ElasticsearchBackend",

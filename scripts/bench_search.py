@@ -199,7 +199,7 @@ def show(label: str, stats: dict[str, float]) -> None:
 def build(index_dir: Path, docs: int) -> None:
     from catalog.search.backends.tantivy import TantivyBackend
 
-    backend = TantivyBackend(index_dir, writer_threads=2)
+    backend = TantivyBackend(index_dir)
     generating = [0.0]
 
     def timed(source: Iterator[dict[str, Any]]) -> Iterator[dict[str, Any]]:
@@ -217,7 +217,8 @@ def build(index_dir: Path, docs: int) -> None:
     indexing = seconds - generating[0]
     print(
         f"build: {written} docs in {seconds:.1f} s = {written / seconds:,.0f} docs/s with generation; "
-        f"indexing alone {indexing:.1f} s = {written / indexing:,.0f} docs/s",
+        f"indexing alone {indexing:.1f} s = {written / indexing:,.0f} docs/s; "
+        f"{backend._searcher().num_segments} segment(s)",
         flush=True,
     )
 

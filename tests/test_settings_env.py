@@ -22,6 +22,9 @@ def test_bad_values_name_the_variable(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SAMSOK_NUMBER", "-3")
     with pytest.raises(ImproperlyConfigured, match="at least 0"):
         env.env_int("SAMSOK_NUMBER", 1, minimum=0)
+    monkeypatch.setenv("SAMSOK_NUMBER", "5000")
+    with pytest.raises(ImproperlyConfigured, match="at most 4000"):
+        env.env_int("SAMSOK_NUMBER", 1, maximum=4000)
     monkeypatch.setenv("SEARCH_BACKEND", "solr")
     with pytest.raises(ImproperlyConfigured, match="tantivy, elasticsearch"):
         env.env_choice("SEARCH_BACKEND", ["tantivy", "elasticsearch"], "tantivy")
