@@ -4,6 +4,7 @@ rebuild swaps generations without readers noticing, an index from an older schem
 import gc
 import threading
 from collections import Counter
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ import pytest
 
 from catalog.search.backends.base import SearchRequest
 from catalog.search.backends.tantivy import TantivyBackend
+from catalog.search.backends.tantivy_schema import BOOST_GRID, popularity_weight
 from tests.search.corpus import CORPUS, doc
 
 pytestmark = pytest.mark.sqlite
@@ -256,3 +258,14 @@ def test_a_rebuild_within_its_memory_budget_writes_one_segment(tmp_path: Path) -
     assert roomy._searcher().num_segments == 1 < tight._searcher().num_segments
     request = SearchRequest(q="sjön", facets=("library",))
     assert roomy.search(request).total == tight.search(request).total == 30_000
+
+
+def test_popularity_weights_lie_on_a_grid_and_keep_their_order() -> None:
+    """The boost fast field holds multiples of 1/BOOST_GRID (compact, quick to read for every
+    match), yet every library more and every year newer (within recency's 50 years) still
+    weighs more."""
+    today = date(2026, 11, 30)
+    weights = {(n, y): popularity_weight(n, y, today) for n in range(0, 27) for y in range(1976, 2027)}
+    assert all((w * BOOST_GRID).is_integer() for w in weights.values())
+    assert all(weights[n, y] < weights[n, y + 1] for n in range(27) for y in range(1977, 2026))
+    assert all(weights[n, y] < weights[n + 1, y] for n in range(26) for y in range(1976, 2027))
