@@ -29,8 +29,8 @@ demo-data: venv
 
 serve: venv
 	@echo "Samsök is at http://127.0.0.1:8000/  (staff: http://127.0.0.1:8000/staff/, Ctrl-C stops)"
-	@# The scheduled jobs (due harvests, fjärrlån deadlines, mail, anonymization) run beside it.
-	mkdir -p $${SAMSOK_DATA_DIR:-var}; $(DEMO_ENV) $(BIN)/python manage.py run_scheduled --every 60 \
+	@# The scheduled and background jobs (harvests, fjärrlån deadlines, mail, anonymization) run beside it.
+	mkdir -p $${SAMSOK_DATA_DIR:-var}; $(DEMO_ENV) $(BIN)/python manage.py run_scheduled --every 2 \
 	  > $${SAMSOK_DATA_DIR:-var}/scheduler.log 2>&1 & \
 	  trap 'kill $$!' EXIT; $(DEMO_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 

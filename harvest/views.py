@@ -33,7 +33,7 @@ def source_detail(request: HttpRequest, source_id: int) -> HttpResponse:
 def run_now(request: HttpRequest, source_id: int) -> HttpResponse:
     source = get_object_or_404(visible_sources(request.user), pk=source_id)
     enqueue(harvest_source_task, source.pk, False)
-    messages.success(request, _("A harvest of %(source)s has been started.") % {"source": source})
+    messages.success(request, _("A harvest of %(source)s is queued and starts shortly.") % {"source": source})
     return redirect("harvest:detail", source_id=source.pk)
 
 

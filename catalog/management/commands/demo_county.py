@@ -16,6 +16,7 @@ from django.db.models import Count
 
 from catalog.models import Cluster, SourceRecord
 from catalog.sample import demo
+from portal import jobs
 
 
 class Command(BaseCommand):
@@ -39,7 +40,8 @@ class Command(BaseCommand):
         sources = [demo.register_library(entry, out_dir, generated) for entry in demo.load_libraries(out_dir)]
         self.stdout.write(f"registered {len(sources)} libraries, one marc-file source each")
         step = time.monotonic()
-        totals = demo.harvest_all(sources)
+        with jobs.in_this_process():
+            totals = demo.harvest_all(sources)
         harvest_seconds = time.monotonic() - step
         self.stdout.write(
             f"harvested {totals.sources} sources in {harvest_seconds:.1f} s: {totals.added} added, "

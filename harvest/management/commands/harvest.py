@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from harvest.locking import SourceBusy
 from harvest.models import HarvestRun, Source
 from harvest.services import harvest_source
+from portal import jobs
 
 
 def describe(run: HarvestRun) -> str:
@@ -32,7 +33,8 @@ class Command(BaseCommand):
         totals = {"added": 0, "updated": 0, "unchanged": 0, "deleted": 0, "failed": 0}
         for source_id in ids:
             try:
-                run = harvest_source(source_id, full=options["full"])
+                with jobs.in_this_process():  # re-indexing too, before the summary line
+                    run = harvest_source(source_id, full=options["full"])
             except SourceBusy as exc:
                 problems.append(str(exc))
                 continue

@@ -5,15 +5,17 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from ill import outbox, retention, workflow
+from portal import jobs
 
 
 class Command(BaseCommand):
     help = "Move overdue requests to the next lender, send due patron e-mail, anonymize old requests."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        moved = workflow.advance_overdue()
-        sent, failed = outbox.send_due()
-        anonymized = retention.anonymize_closed()
+        with jobs.in_this_process():
+            moved = workflow.advance_overdue()
+            sent, failed = outbox.send_due()
+            anonymized = retention.anonymize_closed()
         self.stdout.write(
             f"fjärrlån: {len(moved)} moved to the next lender, {sent} e-mails sent, {failed} failed "
             f"(kept for retry), {anonymized} anonymized"

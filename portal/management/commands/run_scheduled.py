@@ -1,8 +1,10 @@
 """Run the periodic work in-process: the embedded default's scheduler (no Celery beat there).
 
 The work is exactly CELERY_BEAT_SCHEDULE (harvests that are due, fjärrlån deadlines, the mail
-outbox, anonymization), each task called in this process. Once for cron, or `--every N` to keep
-going (make serve runs it beside the web server).
+outbox, anonymization), each task called in this process, plus the background jobs that web
+requests recorded (`portal.jobs`: "run now" harvests, patron e-mail, re-indexing). Once for cron,
+or `--every N` to keep going and look for new jobs every N seconds (make serve runs it beside the
+web server).
 """
 
 import logging
@@ -12,6 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from portal import jobs
 from portal.celery import app
 
 logger = logging.getLogger(__name__)
@@ -36,19 +39,33 @@ def run_due(last_run: dict[str, float], now: float) -> tuple[list[str], list[str
 
 
 class Command(BaseCommand):
-    help = "Run the scheduled jobs (CELERY_BEAT_SCHEDULE) in this process, once or every N seconds."
+    help = (
+        "Run the scheduled jobs (CELERY_BEAT_SCHEDULE) and the waiting background jobs in this "
+        "process, once or every N seconds."
+    )
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--every", type=int, default=0, help="check every N seconds (default: once)")
+        parser.add_argument(
+            "--every",
+            type=int,
+            default=0,
+            help="keep going, looking for work every N seconds (default: once)",
+        )
 
     def handle(self, *args: Any, every: int, **options: Any) -> None:
         last_run: dict[str, float] = {}
-        while True:
-            ran, failed = run_due(last_run, time.monotonic())
-            summary = f"run_scheduled: ran {', '.join(ran) or 'nothing'}"
-            self.stdout.write(summary + (f"; failed {', '.join(failed)}" if failed else ""))
-            if not every:
-                break
-            time.sleep(every)
+        with jobs.in_this_process():
+            while True:
+                done, jobs_failed = jobs.run_pending()  # asked for by someone: before the routine
+                ran, failed = run_due(last_run, time.monotonic())
+                summary = f"run_scheduled: ran {', '.join(ran) or 'nothing'}"
+                summary += (
+                    f"; background jobs: {done} done, {jobs_failed} failed" if done or jobs_failed else ""
+                )
+                if not every or ran or done or jobs_failed:  # a quiet loop writes nothing
+                    self.stdout.write(summary + (f"; failed {', '.join(failed)}" if failed else ""))
+                if not every:
+                    break
+                time.sleep(every)
         if failed:
             raise CommandError(f"scheduled jobs failed: {', '.join(failed)} (see the log)")
