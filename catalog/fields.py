@@ -62,7 +62,6 @@ DEFAULT_SORT = "relevance"
 # Searchable text: field prefix in the query syntax -> relative weight. Title and author rank
 # above subject, subject above notes (summary, contents, series, publisher).
 SEARCH_FIELDS: dict[str, float] = {"title": 4.0, "author": 4.0, "subject": 2.0, "notes": 1.0}
-FIELD_PREFIXES: tuple[str, ...] = ("title", "author", "subject", "isbn")
 
 # Every hit (API, result list) carries exactly these keys.
 HIT_FIELDS: tuple[str, ...] = (

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from catalog.access import staff_libraries
 from catalog.models import Library
-from ill.access import ASKED_STATUSES, visible_requests
+from ill.access import visible_requests
 from ill.models import Request, RotaEntry
 from ill.states import FINAL_STATES, State
 
@@ -68,7 +68,3 @@ def counts_per_state(qs: QuerySet[Request]) -> dict[str, int]:
 def queue_counts(user: AbstractBaseUser | AnonymousUser) -> dict[str, int]:
     """Open requests in each queue, for the dashboard."""
     return {direction: queue(user, QueueFilter(direction)).count() for direction in (INCOMING, OUTGOING)}
-
-
-def previous_lender_ids(request: Request) -> set[int]:
-    return set(request.rota.filter(status__in=ASKED_STATUSES).values_list("library_id", flat=True))

@@ -10,7 +10,6 @@ from django.conf import settings
 from django.db import connections
 
 SHARED_TESTDATA = Path(__file__).resolve().parent.parent.parent / "shared" / "testdata"
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
 CHROMIUM = Path("/usr/bin/chromium")
 
 needs_postgres = pytest.mark.skipif(

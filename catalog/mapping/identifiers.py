@@ -46,6 +46,13 @@ def normalize_isbn(value: str) -> str | None:
     return None
 
 
+def isbn13(text: str) -> str | None:
+    """The ISBN-13 of a typed ISBN-10 or ISBN-13 (hyphens or spaces allowed) when the whole text is
+    one with a valid check digit; None otherwise."""
+    digits = _ISBN_SEPARATORS.sub("", text).upper()
+    return normalize_isbn(digits) if len(digits) in (10, 13) else None
+
+
 def isbns(record: Record) -> list[str]:
     """Valid ISBNs from 020 $a, normalized to ISBN-13."""
     found = (normalize_isbn(sf.value) for f in fields(record, "020") for sf in f.subfields if sf.code == "a")

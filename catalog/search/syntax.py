@@ -11,7 +11,8 @@ the tree into their own queries; user text never reaches an engine's own query p
 import re
 from dataclasses import dataclass, field
 
-from catalog.search.text import isbn13, words
+from catalog.mapping.identifiers import isbn13
+from catalog.search.text import words
 
 MAX_QUERY_CHARS = 2000
 MAX_CLAUSES = 24

@@ -1,4 +1,4 @@
-"""Text rules shared by every backend: diacritic folding, Swedish sort keys, ISBN normalization."""
+"""Text rules shared by every backend: diacritic folding, Swedish sort keys, word tokens."""
 
 import re
 import unicodedata
@@ -43,20 +43,3 @@ _SORT_TABLE = _SortTable()
 def words(text: str) -> list[str]:
     """Word tokens (letters and digits) as the engines' simple tokenizer sees them."""
     return [word for word in _NON_WORD.split(text) if word and word != "_"]
-
-
-def isbn13(text: str) -> str | None:
-    """The ISBN-13 for an ISBN-10 or ISBN-13 typed with or without hyphens; None if it is not one."""
-    digits = re.sub(r"[\s\-]", "", text).upper()
-    if re.fullmatch(r"97[89]\d{10}", digits):
-        return digits
-    if not re.fullmatch(r"\d{9}[\dX]", digits):
-        return None
-    body = "978" + digits[:9]
-    check = (10 - sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(body)) % 10) % 10
-    return body + str(check)
-
-
-def looks_like_isbn(text: str) -> bool:
-    """True for a token that is an ISBN-10/13 (hyphens allowed); the check digit is not verified."""
-    return isbn13(text) is not None

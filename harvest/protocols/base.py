@@ -77,7 +77,3 @@ class HarvestProtocol(ABC):
     @abstractmethod
     def pages(self, run: "HarvestRun") -> Iterator[Page]:
         """Pages of records from where ``run`` stopped (its saved state) to the end of the window."""
-
-    def window_start(self, run: "HarvestRun") -> datetime | None:
-        """Where an incremental run starts; None for protocols without windows."""
-        return None

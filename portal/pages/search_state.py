@@ -52,9 +52,6 @@ class SearchState:
         values = tuple(v for v in current if v != value) if value in current else (*current, value)
         return self.url(self.with_filters(name, values))
 
-    def only_url(self, name: str, values: tuple[str, ...]) -> str:
-        return self.url(self.with_filters(name, values))
-
     def years_url(self, year_from: int | None, year_to: int | None) -> str:
         return self.url(replace(self.request, year_from=year_from, year_to=year_to, page=1))
 

@@ -3,9 +3,10 @@
 import pytest
 from django.http import QueryDict
 
+from catalog.mapping.identifiers import isbn13
 from catalog.search.query import InvalidSearch, parse_search_params
 from catalog.search.syntax import Isbn, Phrase, Term, parse_query
-from catalog.search.text import isbn13, sort_key
+from catalog.search.text import sort_key
 
 pytestmark = pytest.mark.sqlite
 
