@@ -55,12 +55,17 @@ class SearchBackend(ABC):
     """Index, query and maintain one search index of cluster documents."""
 
     @abstractmethod
+    def apply(self, documents: Iterable[dict[str, object]], delete_ids: Iterable[str]) -> int:
+        """Add or replace documents (by "id") and remove gone ones (unknown ids are ignored) in one
+        write; returns how many documents were written. Every other write is built on this one."""
+
     def index(self, documents: Iterable[dict[str, object]]) -> int:
         """Add or replace documents (by "id"); returns how many were written."""
+        return self.apply(documents, ())
 
-    @abstractmethod
     def delete(self, ids: Iterable[str]) -> None:
         """Remove documents by id; unknown ids are ignored."""
+        self.apply((), ids)
 
     @abstractmethod
     def search(self, request: SearchRequest) -> SearchResult:
@@ -81,12 +86,6 @@ class SearchBackend(ABC):
     @abstractmethod
     def rebuild(self, documents: Iterable[dict[str, object]]) -> int:
         """Replace the whole index with these documents, without downtime for readers."""
-
-    def apply(self, documents: Iterable[dict[str, object]], delete_ids: Iterable[str]) -> int:
-        """Write changed documents and remove gone ones in one go (backends may batch this)."""
-        written = self.index(documents)
-        self.delete(delete_ids)
-        return written
 
     def count(self) -> int:
         """How many documents the index holds (0 when unknown)."""

@@ -100,12 +100,6 @@ class ElasticsearchBackend(SearchBackend):
                 raise SearchUnavailable(f"{len(failed)} bulk operations failed, first: {failed[0]}")
         return len(batch)
 
-    def index(self, documents: Iterable[dict[str, Any]]) -> int:
-        return self.apply(documents, ())
-
-    def delete(self, ids: Iterable[str]) -> None:
-        self.apply((), ids)
-
     def apply(self, documents: Iterable[dict[str, Any]], delete_ids: Iterable[str]) -> int:
         self._ensure()
         written = self._bulk(self.alias, documents, delete_ids)

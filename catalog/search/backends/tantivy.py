@@ -163,12 +163,6 @@ class TantivyBackend(SearchBackend):
                     fcntl.flock(handle, fcntl.LOCK_UN)
 
     # --- writing ------------------------------------------------------------------------------
-    def index(self, documents: Iterable[dict[str, Any]]) -> int:
-        return self.apply(documents, ())
-
-    def delete(self, ids: Iterable[str]) -> None:
-        self.apply((), ids)
-
     def apply(self, documents: Iterable[dict[str, Any]], delete_ids: Iterable[str]) -> int:
         with self._write_lock():
             index = self._live_index()
