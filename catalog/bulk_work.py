@@ -65,8 +65,9 @@ def copy_binary(
 ) -> None:
     """PostgreSQL binary COPY of many rows: nothing is spelled out as text for the server to
     parse again (a record's raw bytes would travel as hex, twice their size). `types` are
-    BINARY_COPY_TYPES values, one per column."""
-    with connection.cursor() as cursor:
+    BINARY_COPY_TYPES values, one per column. A refused row raises Django's DatabaseError (the
+    copy runs on psycopg's own cursor, whose errors Django would not translate)."""
+    with connection.wrap_database_errors, connection.cursor() as cursor:
         raw_cursor = cursor.cursor  # the psycopg cursor under Django's wrapper
         with raw_cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT BINARY)") as copy:
             copy.set_types(list(types))

@@ -8,6 +8,10 @@ What we meet in Swedish feeds (see ../shared/testdata/swedish-marc and marc-edge
 - double-encoded UTF-8: "Ã¥" for "å" (UTF-8 read as Windows-1252/Latin-1 and encoded again) and
   "√•" for "å" (UTF-8 read as Mac Roman).
 
+And characters PostgreSQL cannot store (U+0000 in text and jsonb; a lone surrogate is not even
+UTF-8): one such character in one record made every run of its source fail, so they are removed or
+replaced before anything is written.
+
 Every repair is named (the constants below) so the record can say what was done to it.
 """
 
@@ -20,6 +24,8 @@ INVALID_UTF8_AS_WINDOWS_1252 = "invalid-utf8-bytes-as-windows-1252"
 INVALID_UTF8_REPLACED = "invalid-utf8-bytes-replaced"
 DOUBLE_ENCODED_UTF8 = "double-encoded-utf8"
 MAC_ROMAN_MOJIBAKE = "mac-roman-mojibake"
+NUL_REMOVED = "nul-characters-removed"
+SURROGATES_REPLACED = "unpaired-surrogates-replaced"
 
 # Letters a Swedish catalogue needs; a lone legacy byte that decodes to one of these in Mac Roman
 # is taken as Mac Roman (Windows-1252 would give typographic symbols such as "Š" or "Œ" instead).
@@ -35,8 +41,9 @@ _MAC_CONTINUATION = "".join(sorted({bytes([b]).decode("mac_roman") for b in rang
 _DOUBLE_CP1252 = re.compile("[ÂÃ][" + re.escape(_CP1252_CONTINUATION) + "]")
 _DOUBLE_MAC = re.compile("√[" + re.escape(_MAC_CONTINUATION) + "]")
 _SURROGATE = re.compile("[\udc80-\udcff]+")
+_ANY_SURROGATE = re.compile("[\ud800-\udfff]")
 # Anything a repair could apply to; most strings are checked with this one search only.
-SUSPECT = re.compile("[ÂÃ√\udc80-\udcff]")
+SUSPECT = re.compile("[\x00ÂÃ√\ud800-\udfff]")
 # The same in UTF-8 bytes (Â, Ã, √), for checking a whole ISO 2709 record at once.
 SUSPECT_BYTES = re.compile(rb"\xc3[\x82\x83]|\xe2\x88\x9a")
 
@@ -99,7 +106,25 @@ def repair_text(text: str, repairs: set[str]) -> str:
     if fixed is not None:
         text = fixed
         repairs.add(MAC_ROMAN_MOJIBAKE)
+    return _storable(text, repairs)
+
+
+def _storable(text: str, repairs: set[str]) -> str:
+    if "\x00" in text:
+        text = text.replace("\x00", "")
+        repairs.add(NUL_REMOVED)
+    if _ANY_SURROGATE.search(text):  # e.g. "\ud800" escaped in JSON: no byte it could have been
+        text = _ANY_SURROGATE.sub("\ufffd", text)
+        repairs.add(SURROGATES_REPLACED)
     return text
+
+
+def storable(text: str) -> str:
+    """``text`` as PostgreSQL can store it (for messages and ids that are not MARC data);
+    the same string when nothing needed doing."""
+    if "\x00" not in text and not _ANY_SURROGATE.search(text):
+        return text
+    return _storable(text, set())
 
 
 def is_utf8(data: bytes) -> bool:

@@ -5,16 +5,20 @@ one bulk update, one holdings rebuild), so the database cost grows with pages, n
 A record whose checksum did not change costs nothing beyond that lookup.
 """
 
+import logging
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
+from django.db import DatabaseError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from catalog import mapping
 from catalog.models import Holding, ItemStatus, Library, SourceRecord
 from harvest import bulk
+from harvest.encoding import storable
 from harvest.holdings_links import linked_holdings, parents_of
 from harvest.models import Source
 from harvest.prepare import checksum, describe
@@ -26,6 +30,9 @@ HOLDINGS = SourceRecord.Kind.HOLDINGS
 RECORD_FIELDS = ["kind", "parent_local_id", "raw", "raw_format", "checksum", "datestamp", "deleted"]
 RECORD_FIELDS += ["error", "repairs", "data", "harvested_at"]
 _STATUSES = set(ItemStatus.values)
+_INT4_MAX = 2**31 - 1  # Holding.item_count is a PostgreSQL integer
+logger = logging.getLogger(__name__)
+Row = TypeVar("Row")
 
 
 @dataclass
@@ -166,7 +173,17 @@ class RecordWriter:
         result: PageResult,
     ) -> None:
         if creates:
-            bulk.insert(SourceRecord, creates)
+
+            def keep_refused(row: SourceRecord, exc: DatabaseError) -> None:
+                self._refuse(row, exc, result)
+                row.save(force_insert=True)
+
+            _in_batch_or_each(
+                creates,
+                lambda rows: bulk.insert(SourceRecord, rows),
+                lambda row: row.save(force_insert=True),
+                keep_refused,
+            )
             if any(row.pk is None for row in creates):  # COPY does not hand ids back
                 ids = dict(
                     SourceRecord.objects.filter(
@@ -181,10 +198,17 @@ class RecordWriter:
                 row.data = None  # type: ignore[assignment]  # keep the last good description
         good_updates = [row for row in updates if not row.error]
         failed_updates = [row for row in updates if row.error]
+        fields = [name for name in RECORD_FIELDS if name not in ("data", "kind", "parent_local_id")]
         if good_updates:
-            SourceRecord.objects.bulk_update(good_updates, RECORD_FIELDS, batch_size=500)
+            _in_batch_or_each(
+                good_updates,
+                lambda rows: SourceRecord.objects.bulk_update(rows, RECORD_FIELDS, batch_size=500),
+                lambda row: row.save(update_fields=RECORD_FIELDS),
+                lambda row, exc: self._refuse(row, exc, result),
+            )
+            failed_updates += [row for row in good_updates if row.error]  # refused: stored below
+            good_updates = [row for row in good_updates if not row.error]
         if failed_updates:
-            fields = [name for name in RECORD_FIELDS if name not in ("data", "kind", "parent_local_id")]
             SourceRecord.objects.bulk_update(failed_updates, fields, batch_size=500)
         result.updated += len(updates)
         if deleted_ids:
@@ -196,6 +220,14 @@ class RecordWriter:
         result.changed_ids.update(written)
         result.changed_data.update(written)
         result.changed_ids.update(deleted_ids)
+
+    def _refuse(self, row: SourceRecord, exc: DatabaseError, result: PageResult) -> None:
+        """The database refused this record as described: it is to be kept with its raw bytes and
+        the error (an update keeps the last good description), and counts as failed."""
+        row.error = storable(f"not stored as described: {exc}")[:2000]
+        row.data = {}
+        result.failed += 1
+        result.failures.append({"local_id": row.local_id, "error": row.error[:500]})
 
     # -- holdings --------------------------------------------------------------------------
 
@@ -227,7 +259,19 @@ class RecordWriter:
                 if holding is not None:
                     rows.append(holding)
         Holding.objects.filter(record_id__any=list(bibs)).delete()
-        bulk.insert_values(Holding, rows)
+
+        def refused(row: dict[str, Any], exc: DatabaseError) -> None:
+            local_id = bibs[row["record_id"]].local_id
+            result.failures.append(
+                {"local_id": local_id, "error": storable(f"holding not stored: {exc}")[:500]}
+            )
+
+        _in_batch_or_each(
+            rows,
+            lambda batch: bulk.insert_values(Holding, batch),
+            lambda row: bulk.insert_values(Holding, [row]),
+            refused,
+        )
         result.changed_ids.update(bibs)
 
     def refresh_holdings(self, removed: list[int]) -> set[int]:
@@ -269,12 +313,37 @@ class RecordWriter:
             "call_number": str(entry.get("call_number") or "")[:200],
             "item_id": str(entry.get("item_id") or "")[:100],
             "summary": str(entry.get("summary") or "")[:500],
-            "item_count": max(int(entry.get("item_count") or 1), 0),
+            "item_count": min(max(int(entry.get("item_count") or 1), 0), _INT4_MAX),
             "status": status if status in _STATUSES else ItemStatus.UNKNOWN.value,
             "due_date": _date(entry.get("due_date")),
             "queue_length": entry.get("queue_length"),
             "checked_at": now,
         }
+
+
+def _in_batch_or_each(
+    rows: Sequence[Row],
+    write_batch: Callable[[Sequence[Row]], object],
+    write_one: Callable[[Row], object],
+    refused: Callable[[Row, DatabaseError], None],
+) -> None:
+    """Write rows in one batch; if the database refuses the batch, write them one at a time, each
+    in a savepoint of its own, and hand every row it still refuses to ``refused``. So one bad row
+    costs the page that row, never the page (nor every later run of the source)."""
+    if not rows:
+        return
+    try:
+        with transaction.atomic():
+            write_batch(rows)
+        return
+    except DatabaseError as exc:
+        logger.warning("a batch of %d rows was refused (%s); writing them one at a time", len(rows), exc)
+    for row in rows:
+        try:
+            with transaction.atomic():
+                write_one(row)
+        except DatabaseError as exc:
+            refused(row, exc)
 
 
 def _synthetic_id(item: HarvestedItem, digest: str) -> str:

@@ -13,6 +13,7 @@ from pymarc import Record
 
 from catalog import mapping
 from catalog.models import SourceRecord
+from harvest.encoding import storable
 from harvest.records import ParsedRecord, control_number
 
 logger = logging.getLogger(__name__)
@@ -45,14 +46,15 @@ def describe(
     """Map a parsed record (``parent_local_id``: its bib, if the delivery said so). Never raises:
     a mapping bug is kept as the record's error, so the page is stored with it."""
     parsed = parsed or ParsedRecord(None, "no record")
-    description = Description(error=parsed.error, repairs=parsed.repairs)
+    # A parser's message may quote the bytes it choked on, NULs included.
+    description = Description(error=storable(parsed.error), repairs=parsed.repairs)
     if parsed.record is None:
         return description
     try:
         _describe_record(description, parsed.record, parent_local_id, profile, library)
     except Exception as exc:
         logger.exception("mapping record %s failed", control_number(parsed.record))
-        description.error = f"mapping failed: {type(exc).__name__}: {exc}"
+        description.error = storable(f"mapping failed: {type(exc).__name__}: {exc}")
         description.data, description.holdings = {}, []
     return description
 

@@ -69,8 +69,8 @@ def parse_iso2709(raw: bytes) -> ParsedRecord:
         return ParsedRecord(None, f"{type(exc).__name__}: {exc}".rstrip(": "))
     repairs = set(implied)
     record.leader = _unicode_leader(str(record.leader))
-    # Valid UTF-8 without the byte patterns of mojibake needs no per-field look.
-    needs_check = not as_utf8 or not is_utf8(raw) or bool(SUSPECT_BYTES.search(raw))
+    # Valid UTF-8 without the byte patterns of mojibake (or a NUL) needs no per-field look.
+    needs_check = not as_utf8 or not is_utf8(raw) or bool(SUSPECT_BYTES.search(raw)) or b"\x00" in raw
     return _finish(record, repairs, needs_check)
 
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from catalog.bulk_work import no_cyclic_gc, refresh_statistics
 from catalog.models import Holding, SourceRecord
+from harvest.encoding import storable
 from harvest.ingest import PageResult, RecordWriter, missing_records
 from harvest.locking import SourceBusy, source_lock
 from harvest.models import HarvestRun, Source
@@ -68,7 +69,11 @@ def _resume_or_start(source: Source, full: bool) -> HarvestRun:
 
 def _append_error(run: HarvestRun, kind: str, message: str, **extra: Any) -> None:
     errors = list(run.errors or [])
-    errors.append({"kind": kind, "message": message[:1000], "at": timezone.now().isoformat(), **extra})
+    # Messages and ids may quote harvested text; jsonb cannot hold every character it may carry.
+    extra = {key: storable(value) if isinstance(value, str) else value for key, value in extra.items()}
+    errors.append(
+        {"kind": kind, "message": storable(message[:1000]), "at": timezone.now().isoformat(), **extra}
+    )
     run.errors = errors[-MAX_ERRORS_KEPT:]
 
 

@@ -183,9 +183,18 @@ def json_records(raw_file: bytes) -> Iterator[tuple[bytes, ParsedRecord]]:
         return
     if isinstance(whole, list):
         for obj in whole:
-            yield json.dumps(obj, ensure_ascii=False).encode("utf-8", "surrogateescape"), parse_marc_json(obj)
+            yield _json_bytes(obj), parse_marc_json(obj)
     else:
         yield raw_file, parse_marc_json(whole)
+
+
+def _json_bytes(obj: object) -> bytes:
+    """One record of a JSON array as its own raw bytes; with \\u escapes if it holds a lone
+    surrogate (escaped in the file, no byte it could have been), which UTF-8 cannot carry."""
+    try:
+        return json.dumps(obj, ensure_ascii=False).encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        return json.dumps(obj).encode("ascii")
 
 
 def _is_holdings(record: Record) -> bool:
