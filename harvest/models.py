@@ -1,5 +1,6 @@
 """Where records come from (Source) and what each harvest did (HarvestRun)."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -54,6 +55,15 @@ class Source(models.Model):
 
     def __str__(self) -> str:
         return self.name or f"{self.get_protocol_display()} {self.url}"
+
+    def clean(self) -> None:
+        """Refuse a location a source may not read (harvest.locations; checked again on every run)."""
+        from harvest.locations import LocationRefused, check_source_location
+
+        try:
+            check_source_location(self.protocol, self.url)
+        except LocationRefused as exc:
+            raise ValidationError({"url": str(exc)}) from exc
 
     @property
     def library_code(self) -> str | None:

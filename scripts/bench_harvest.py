@@ -51,6 +51,7 @@ os.environ.setdefault("SAMSOK_DATA_DIR", tempfile.mkdtemp(prefix="samsok-bench-h
 os.environ.setdefault("SECRET_KEY", "bench-only-not-secret")
 os.environ.setdefault("DEBUG", "1")
 os.environ.setdefault("LOG_LEVEL", "ERROR")
+os.environ.setdefault("HARVEST_ALLOW_PRIVATE_URLS", "1")  # the provider runs on 127.0.0.1
 os.environ.pop("REDIS_URL", None)  # no broker: indexing would run in-process, see below
 os.environ["DJANGO_SETTINGS_MODULE"] = "portal.settings"
 

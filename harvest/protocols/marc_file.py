@@ -8,7 +8,6 @@ record for ISO 2709 and MARCXML, the record number for JSON (JSON is read whole)
 
 import json
 import re
-import urllib.request
 from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
@@ -16,6 +15,7 @@ from typing import IO, TYPE_CHECKING
 
 from pymarc import Record
 
+from harvest.locations import allowed_file, open_url
 from harvest.protocols.base import HarvestedItem, HarvestError, HarvestProtocol, Page
 from harvest.records import (
     ParsedRecord,
@@ -43,14 +43,18 @@ Chunk = tuple[bytes, int]  # raw record bytes, offset after it
 
 
 def open_stream(location: str) -> IO[bytes]:
-    """A local path or an http(s)/file URL, opened for streaming reads."""
-    if re.match(r"^(https?|file)://", location):
+    """A local path or file URL under the harvest file root, or an http(s) URL of a public host,
+    opened for streaming reads (``harvest.locations`` says what is allowed; checked on every read,
+    so a source stored before the rules, or a symlink changed since, gets no further)."""
+    if re.match(r"^https?://", location):
         try:
-            return urllib.request.urlopen(location, timeout=60)  # noqa: S310 (scheme checked)
+            stream: IO[bytes] = open_url(location, timeout=60)
+            return stream
         except OSError as exc:
             raise HarvestError(f"cannot fetch {location}: {exc}") from exc
+    path = allowed_file(location)
     try:
-        return Path(location).open("rb")
+        return path.open("rb")
     except OSError as exc:
         raise HarvestError(f"cannot open {location}: {exc}") from exc
 

@@ -14,6 +14,7 @@ from email.utils import parsedate_to_datetime
 
 from django.utils import timezone
 
+from harvest.locations import check_url, open_url
 from harvest.protocols.base import HarvestError
 
 logger = logging.getLogger(__name__)
@@ -32,8 +33,7 @@ class OaiHttpClient:
         max_retry_after: float = 600.0,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
-        if not base_url.startswith(("http://", "https://")):
-            raise HarvestError(f"not an http(s) URL: {base_url!r}")
+        check_url(base_url)  # an http(s) URL to a public host (harvest.locations)
         self.base_url = base_url
         self.timeout = timeout
         self.retries = retries
@@ -69,7 +69,7 @@ class OaiHttpClient:
         request = urllib.request.Request(  # noqa: S310 (scheme checked in __init__)
             url, headers={"Accept-Encoding": "gzip, deflate", "User-Agent": USER_AGENT}
         )
-        with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
+        with open_url(request, timeout=self.timeout) as response:
             body: bytes = response.read()
             encoding = (response.headers.get("Content-Encoding") or "").lower()
         try:

@@ -36,6 +36,14 @@ def fill(server: LocalOaiServer, count: int, prefix: str = "oai:test:") -> None:
         server.repository.put(f"{prefix}{number}", marcxml(str(number), f"Titel {number}"))
 
 
+@pytest.fixture(autouse=True)
+def _local_sources_allowed(tmp_path: Path, settings: pytest.FixtureRequest) -> None:
+    """This suite's providers run on 127.0.0.1 and its files are written under tmp_path: allow
+    both (the checks of harvest.locations stay on; tests of the refusals turn these off)."""
+    settings.HARVEST_ALLOW_PRIVATE_URLS = True  # type: ignore[attr-defined]
+    settings.HARVEST_FILE_ROOT = tmp_path  # type: ignore[attr-defined]
+
+
 @pytest.fixture
 def libraries(db: None) -> dict[str, Library]:
     codes = ["Sods", "Nyks", "Li", "G", "La", "BULB", "Gcz"]

@@ -265,7 +265,8 @@ def harvest_file(path: Path) -> tuple[int, int, HarvestRun]:
 
 
 @pytest.mark.django_db
-def test_every_shared_file_has_exact_counts(shared_testdata: Path) -> None:
+def test_every_shared_file_has_exact_counts(shared_testdata: Path, settings: pytest.FixtureRequest) -> None:
+    settings.HARVEST_FILE_ROOT = shared_testdata  # type: ignore[attr-defined]  # read in place
     for code in ("Sods", "Nyks", "Li", "G"):
         Library.objects.create(code=code, name=code)
     seen = {}

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from catalog.models import Library
+from harvest.locations import LocationRefused, check_source_location
 from harvest.models import Source
 
 
@@ -33,6 +34,10 @@ class Command(BaseCommand):
                 raise CommandError(f"unknown library {code!r}: add it first with add_library")
         if options["schedule_minutes"] < 0:
             raise CommandError("--schedule-minutes must be 0 or more")
+        try:
+            check_source_location(options["protocol"], options["url"])
+        except LocationRefused as exc:
+            raise CommandError(str(exc)) from exc
         source = Source.objects.create(
             library=library,
             name=options["name"],
