@@ -5,6 +5,7 @@ from datetime import date
 from typing import Any
 
 from django import forms
+from django.core.validators import RegexValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -35,7 +36,18 @@ class RequestForm(forms.Form):
         label=_("Library card number"), max_length=40, help_text=_("The number on your library card.")
     )
     email = forms.EmailField(label=_("E-mail"), required=False)
-    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    phone = forms.CharField(
+        label=_("Phone"),
+        max_length=40,
+        required=False,
+        validators=[
+            RegexValidator(
+                r"^[0-9 +()-]*[0-9][0-9 +()-]*$",
+                _("Write the phone number with digits; spaces, +, - and parentheses are allowed."),
+                code="phone",
+            )
+        ],
+    )
     needed_before = forms.DateField(
         label=_("Needed before"),
         required=False,
@@ -49,7 +61,8 @@ class RequestForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    # Honeypot: hidden from people (and assistive technology); bots tend to fill every field.
+    # Honeypot: hidden from people (and assistive technology); bots tend to fill every field. The view
+    # answers a filled one like a success and stores nothing, so a bot learns nothing from it.
     website = forms.CharField(label=_("Leave this field empty"), required=False)
     # Set after we told the patron their own library has a copy and they still want fjärrlån.
     own_copy_ack = forms.BooleanField(required=False, widget=forms.HiddenInput)
@@ -58,6 +71,9 @@ class RequestForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.needs_title = needs_title
         self.fields["title"].required = needs_title
+
+    def filled_honeypot(self) -> bool:
+        return bool(self.cleaned_data.get("website"))
 
     def clean_card_number(self) -> str:
         return re.sub(r"\s+", "", self.cleaned_data["card_number"])
@@ -70,8 +86,6 @@ class RequestForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("website"):
-            raise forms.ValidationError(_("The request could not be sent."), code="honeypot")
         if not data.get("email") and not data.get("phone") and "email" not in self.errors:
             self.add_error(
                 "email", forms.ValidationError(_("Give an e-mail address or a phone number."), code="contact")

@@ -9,12 +9,17 @@ from django.db import transaction
 from catalog.models import Cluster, Holding, ItemStatus, Library
 from ill import outbox
 from ill.models import Event, OutboxMessage, Request
+from ill.ratelimit import over_limit
 from ill.rota import build_rota, current_statuses
 from ill.states import OPEN_STATES, State
 
-# Abuse limits for the public form: per client address per hour, per card per day.
+# Abuse limits for the public form, counted on valid submissions only: per client address
+# (portal.proxy) per hour, per card and per e-mail address per day.
 LIMIT_PER_ADDRESS = 20
 LIMIT_PER_CARD = 5
+LIMIT_PER_EMAIL = 5
+# A duplicate re-sends the existing request's link (to the address on file) at most this often a day.
+LIMIT_RESENDS_PER_REQUEST = 1
 
 
 @dataclass(frozen=True)
@@ -48,6 +53,21 @@ def own_library_has_copy(cluster: Cluster | None, library: Library) -> bool:
     own = Holding.objects.filter(record__cluster=cluster, record__deleted=False, library=library)
     own = own.select_related("record", "library")
     return ItemStatus.AVAILABLE in current_statuses(list(own)).values()
+
+
+def over_submission_limits(address: str, card_number: str, email: str) -> bool:
+    """Count one valid submission; True when its address, card or e-mail has sent too many."""
+    limits = [(f"ill-form:address:{address}", LIMIT_PER_ADDRESS, 3600)]
+    limits.append((f"ill-form:card:{card_number}", LIMIT_PER_CARD, 86400))
+    if email:
+        limits.append((f"ill-form:email:{email.strip().lower()}", LIMIT_PER_EMAIL, 86400))
+    return any(over_limit(key, limit, window) for key, limit, window in limits)
+
+
+def resend_confirmation(request: Request, base_url: str) -> None:
+    """The link again, for a patron who lost it: only to the e-mail on the existing request, rarely."""
+    if not over_limit(f"ill-form:resend:{request.pk}", LIMIT_RESENDS_PER_REQUEST, 86400):
+        outbox.queue_for_request(request, OutboxMessage.Kind.CONFIRMATION, base_url)
 
 
 def open_duplicate(card_number: str, cluster: Cluster | None) -> Request | None:

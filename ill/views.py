@@ -12,13 +12,20 @@ from django.views.decorators.http import require_POST
 from catalog.models import Cluster
 from ill import outbox
 from ill.forms import RequestForm
-from ill.models import OutboxMessage, Request
-from ill.patron import LIMIT_PER_ADDRESS, LIMIT_PER_CARD, create_request, open_duplicate, own_library_has_copy
-from ill.ratelimit import over_limit
+from ill.models import Request
+from ill.patron import (
+    create_request,
+    open_duplicate,
+    over_submission_limits,
+    own_library_has_copy,
+    resend_confirmation,
+)
 from ill.states import PATRON_CANCELLABLE
 from ill.workflow import PATRON, InvalidTransition, perform
 from portal.pages.home_library import home_library
-from portal.staff import client_address
+from portal.proxy import client_address
+
+RECEIVED_URL = "/fjarrlan/tack/"
 
 
 def _cluster_from(request: HttpRequest) -> Cluster | None:
@@ -36,30 +43,35 @@ def new_request(request: HttpRequest) -> HttpResponse:
         return _blank_form(request, cluster)
     form = RequestForm(request.POST, needs_title=cluster is None)
     context: dict[str, object] = {"form": form, "cluster": cluster}
-    if over_limit(f"ill-form:address:{client_address(request)}", LIMIT_PER_ADDRESS, 3600):
-        return render(request, "ill/rate_limited.html", status=429)
     if not form.is_valid():
         return render(request, "ill/request_form.html", context, status=400)
     data = form.cleaned_data
+    if form.filled_honeypot():  # a bot: the answer of a success, nothing stored or sent
+        return HttpResponseRedirect(RECEIVED_URL)
     if not data.get("own_copy_ack") and own_library_has_copy(cluster, data["pickup_library"]):
         acknowledged = request.POST.copy()
         acknowledged["own_copy_ack"] = "True"
         context.update(form=RequestForm(acknowledged, needs_title=False), own_copy=data["pickup_library"])
         return render(request, "ill/request_form.html", context)
     # Counted before the duplicate check too: a duplicate re-sends the patron's link by e-mail.
-    if over_limit(f"ill-form:card:{data['card_number']}", LIMIT_PER_CARD, 86400):
+    if over_submission_limits(client_address(request), data["card_number"], data.get("email") or ""):
         return render(request, "ill/rate_limited.html", status=429)
     duplicate = open_duplicate(data["card_number"], cluster)
     if duplicate is None:
         try:
-            created = create_request(cluster, data, timezone.now(), request.build_absolute_uri("/"))
-            return HttpResponseRedirect(f"/fjarrlan/tack/{created.token}/")
+            create_request(cluster, data, timezone.now(), request.build_absolute_uri("/"))
         except IntegrityError:  # the same request committed a moment ago (a double click)
             duplicate = open_duplicate(data["card_number"], cluster)
             if duplicate is None:
                 raise
-    outbox.queue_for_request(duplicate, OutboxMessage.Kind.CONFIRMATION, request.build_absolute_uri("/"))
-    return render(request, "ill/duplicate.html", {"existing": duplicate})
+    if duplicate is not None:
+        resend_confirmation(duplicate, request.build_absolute_uri("/"))
+    # New or duplicate, the same answer: whoever knows a card number learns nothing about its requests.
+    return HttpResponseRedirect(RECEIVED_URL)
+
+
+def received(request: HttpRequest) -> HttpResponse:
+    return render(request, "ill/received.html")
 
 
 def _blank_form(request: HttpRequest, cluster: Cluster | None) -> HttpResponse:

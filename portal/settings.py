@@ -5,7 +5,9 @@ See README.md ("Environment variables") for what each variable does.
 
 import os
 import sys
+import tempfile
 from pathlib import Path
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
@@ -55,6 +57,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "portal.pages.security.SecurityHeadersMiddleware",
+    "portal.pages.security.PrivatePagesMiddleware",
     "portal.pages.errors.ErrorPageMiddleware",
 ]
 
@@ -91,17 +94,39 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- cache, broker, background work --------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL")
+# "counters" holds the login lockout and rate-limit counters (portal.counters): they must be shared
+# by every web process and outlive a restart. Without Redis they are files in the data dir (a few
+# file operations per login or form post), while the hot search/availability path keeps memory.
 if REDIS_URL:
-    CACHES = {
+    # Parallel test runs share one Redis: give each its own key space.
+    CACHE_KEY_PREFIX = f"samsok-test-{os.getpid()}" if TESTING else env_str("CACHE_KEY_PREFIX", "samsok")
+    CACHES: dict[str, dict[str, Any]] = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            # Parallel test runs share one Redis: give each its own key space.
-            "KEY_PREFIX": f"samsok-test-{os.getpid()}" if TESTING else env_str("CACHE_KEY_PREFIX", "samsok"),
-        }
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
+        },
+        "counters": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": f"{CACHE_KEY_PREFIX}-counters",
+        },
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "counters": {
+            "BACKEND": "portal.shared_file_cache.SharedFileCache",
+            # A test run must neither count on nor clear the instance's own counters.
+            "LOCATION": str(
+                Path(tempfile.gettempdir()) / f"samsok-test-counters-{os.getpid()}"
+                if TESTING
+                else DATA_DIR / "counters"
+            ),
+            # Culling drops live entries too: room for a spray of guessed names before it starts.
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        },
+    }
 
 # With no REDIS_URL there is no broker: portal.jobs.enqueue runs the work in-process.
 CELERY_BROKER_URL = REDIS_URL or None
@@ -189,6 +214,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# The lockout's gate first: every way in (staff login, admin login) is refused while locked.
+AUTHENTICATION_BACKENDS = ["portal.lockout.LockoutGate", "django.contrib.auth.backends.ModelBackend"]
 LOGIN_URL = "/staff/login/"
 LOGIN_REDIRECT_URL = "/staff/"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600, minimum=300)
@@ -218,6 +245,11 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# No script reads the language; it is sent on same-site navigation only (and over HTTPS only below).
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+# How many proxies in front append to X-Forwarded-For (portal.proxy): 0 ignores the header.
+TRUSTED_PROXY_HOPS = env_int("TRUSTED_PROXY_HOPS", 0, minimum=0, maximum=10)
 if not DEBUG and not TESTING:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -226,6 +258,7 @@ if not DEBUG and not TESTING:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
 
 # --- logging: one line per event, no personal data ------------------------------------------
 LOG_LEVEL = env_choice("LOG_LEVEL", ["DEBUG", "INFO", "WARNING", "ERROR"], "INFO")

@@ -3,6 +3,7 @@
 from typing import Any
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView, LogoutView
 from django.http import HttpRequest, HttpResponse
@@ -10,18 +11,12 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from catalog.access import is_regional, staff_libraries
-from portal.staff import (
-    LOCKOUT_SECONDS,
-    clear_login_failures,
-    client_address,
-    login_locked,
-    record_login_failure,
-    staff_required,
-)
+from portal.lockout import LOCKOUT_SECONDS, address_of, login_locked
+from portal.staff import staff_required
 
 
 class LockoutAuthenticationForm(AuthenticationForm):
-    """Django's login form that refuses to even try a password while the account or address is locked."""
+    """Says "locked" instead of "wrong password" while locked; the refusal itself is portal.lockout's."""
 
     error_messages = {
         **AuthenticationForm.error_messages,
@@ -32,19 +27,17 @@ class LockoutAuthenticationForm(AuthenticationForm):
     }
 
     def clean(self) -> dict[str, Any]:
-        username = self.cleaned_data.get("username") or ""
-        address = client_address(self.request) if self.request else "unknown"
-        if login_locked(username, address):
+        if login_locked(self.cleaned_data.get("username") or "", address_of(self.request)):
             raise forms.ValidationError(
                 self.error_messages["locked"], code="locked", params={"minutes": LOCKOUT_SECONDS // 60}
             )
-        try:
-            cleaned = super().clean()
-        except forms.ValidationError:
-            record_login_failure(username, address)
-            raise
-        clear_login_failures(username)
-        return cleaned
+        return super().clean()
+
+
+class AdminLockoutAuthenticationForm(LockoutAuthenticationForm, AdminAuthenticationForm):
+    """The admin's login form (admin.site.login_form, portal/urls.py) with the same message."""
+
+    error_messages = {**LockoutAuthenticationForm.error_messages, **AdminAuthenticationForm.error_messages}
 
 
 class StaffLoginView(LoginView):

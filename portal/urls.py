@@ -4,6 +4,11 @@ from django.contrib import admin
 from django.urls import include, path
 
 from portal import views
+from portal.staff_views import AdminLockoutAuthenticationForm
+
+# The admin's login says "locked" like the staff login (the lockout itself is in portal.lockout).
+admin.site.login_form = AdminLockoutAuthenticationForm
+handler400 = "portal.bad_request.bad_request"
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),

@@ -1,8 +1,10 @@
-"""Response headers Django's SecurityMiddleware does not set: the Content-Security-Policy and friends."""
+"""Response headers Django's SecurityMiddleware does not set: the Content-Security-Policy and friends,
+and no-store on pages with patron data."""
 
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_cache_control
 
 # No inline script or style anywhere: every asset is a file served by the project itself.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -33,4 +35,22 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        return response
+
+
+# Staff pages, the admin and the patron's fjärrlån pages (form answers, confirmation, status) show
+# patron data: no shared cache or browser history may keep a copy.
+PRIVATE_PATH_PREFIXES = ("/staff/", "/admin/", "/fjarrlan/")
+
+
+class PrivatePagesMiddleware:
+    """Cache-Control: no-store, private on every response under PRIVATE_PATH_PREFIXES."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.path.startswith(PRIVATE_PATH_PREFIXES):
+            patch_cache_control(response, no_store=True, private=True)
         return response

@@ -2,6 +2,7 @@ from typing import Any
 
 import pytest
 
+from tests.counters import clear_counters
 from tests.ill.county import County, make_county
 
 
@@ -14,3 +15,9 @@ def _fast_password_hashing(settings: Any) -> None:
 @pytest.fixture
 def county(db: None) -> County:
     return make_county()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_counters() -> None:
+    """Lockout and rate-limit counters start at zero in every test."""
+    clear_counters()

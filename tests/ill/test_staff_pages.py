@@ -3,7 +3,6 @@
 from datetime import UTC, datetime
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 
 from ill.patron import LIMIT_PER_CARD
@@ -42,7 +41,6 @@ def test_rate_limit_per_card(county: County) -> None:
     from catalog.models import Cluster
 
     card = "9876543210"
-    cache.delete_many([f"ratelimit:ill-form:card:{card}", "ratelimit:ill-form:address:127.0.0.1"])
     client = Client()
     statuses = []
     for i in range(LIMIT_PER_CARD + 1):
@@ -78,3 +76,12 @@ def test_a_library_edits_only_its_own_lending_rules(county: County) -> None:
         nils.post("/staff/ill/rules/", {"library": "Sods", "formats_not_lent": ["book"]}).status_code == 403
     )
     assert not LendingRule.objects.filter(library=county.sods).exists()
+
+
+def test_staff_pages_with_patron_data_are_not_cached(county: County) -> None:
+    req = place_request(county, NOW)
+    sara = signed_in("sara")
+    for url in ("/staff/", "/staff/ill/outgoing/", f"/staff/ill/{req.pk}/", f"/staff/ill/{req.pk}/label/"):
+        response = sara.get(url)
+        assert response.status_code == 200, url
+        assert {"no-store", "private"} <= {p.strip() for p in response["Cache-Control"].split(",")}, url
