@@ -1,4 +1,8 @@
-"""Reading a SourceRecord's raw MARC back (for MARCXML export and the staff MARC view)."""
+"""Reading a SourceRecord's raw MARC back (for MARCXML export and the staff MARC view).
+
+The staff MARC view shows a record as harvested. The public MARCXML export leaves out what a
+library keeps to itself about its copies: barcodes, prices, acquisition, non-public notes.
+"""
 
 import io
 import re
@@ -11,6 +15,43 @@ from catalog.models import SourceRecord
 MARCXML_NS = "http://www.loc.gov/MARC21/slim"
 # Characters XML 1.0 cannot carry (C0 controls except tab/newline/CR, and U+FFFE/FFFF).
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+# Item fields, with the subfields a patron may see (any other code is left out of the export):
+# Koha 952 (barcode $p, prices $g $v, acquisition $d $e, inventory $i, non-public note $x,
+# circulation counts $l $m $n, internal ids $9 … stay home), local 949 items (our holdings
+# profile), 852 locations (not piece designation $p = barcode, non-public note $x), and MARC
+# item information 876-878 (not cost, acquisition, barcode, internal ids, non-public notes).
+PUBLIC_SUBFIELDS = {
+    "952": frozenset("0124780abcfhoqtuyz"),
+    "949": frozenset("abcdhqsz"),
+    "852": frozenset("abcefghijklmnqtuz2368"),
+    "876": frozenset("hjltz368"),
+    "877": frozenset("hjltz368"),
+    "878": frozenset("hjltz368"),
+}
+# Left out whole: the immediate source of acquisition (vendor, price, accession number).
+PRIVATE_FIELDS = frozenset({"541"})
+# Left out when their first indicator says private (0): ownership history, action notes.
+PRIVACY_INDICATOR_FIELDS = frozenset({"561", "583"})
+
+
+def public_record(record: pymarc.Record) -> pymarc.Record:
+    """A copy of the record with only what the public may see (see PUBLIC_SUBFIELDS)."""
+    public = pymarc.Record(leader=record.leader, force_utf8=True)
+    for field in record.get_fields():
+        if field.tag in PRIVATE_FIELDS:
+            continue
+        if field.tag in PRIVACY_INDICATOR_FIELDS and (field.indicators or " ")[0] == "0":
+            continue
+        allowed = PUBLIC_SUBFIELDS.get(field.tag)
+        if allowed is not None:
+            subfields = [sub for sub in field.subfields if sub.code in allowed]
+            if not subfields:
+                continue
+            field = pymarc.Field(tag=field.tag, indicators=field.indicators, subfields=subfields)
+        public.add_field(field)
+    return public
 
 
 def xml_safe(text: str) -> str:
@@ -64,7 +105,8 @@ def record_element(record: pymarc.Record) -> etree._Element:
 
 
 def marcxml_collection(records: list[pymarc.Record]) -> bytes:
+    """The public MARCXML export of these records: public fields only (``public_record``)."""
     collection = etree.Element(f"{{{MARCXML_NS}}}collection", nsmap={None: MARCXML_NS})
     for record in records:
-        collection.append(record_element(record))
+        collection.append(record_element(public_record(record)))
     return etree.tostring(collection, xml_declaration=True, encoding="UTF-8", pretty_print=True)  # type: ignore[no-any-return]
