@@ -19,6 +19,7 @@ from catalog.search.backends.base import SearchUnavailable
 from catalog.search.openapi import openapi_document
 from catalog.search.query import InvalidSearch, parse_search_params
 from catalog.search.records import record_json, search_json
+from portal.params import parse_id
 
 View = Callable[..., HttpResponse]
 CORS_HEADERS = {
@@ -72,7 +73,8 @@ def search(request: HttpRequest) -> HttpResponse:
 
 @json_api
 def record(request: HttpRequest, pk: str) -> HttpResponse:
-    body = record_json(int(pk)) if pk.isascii() and pk.isdigit() else None
+    record_id = parse_id(pk)
+    body = record_json(record_id) if record_id is not None else None
     if body is None:
         return error(_("No such record; the title may no longer be held by any library."), 404)
     return json_response(body)

@@ -23,6 +23,7 @@ from ill.patron import (
 from ill.states import PATRON_CANCELLABLE
 from ill.workflow import PATRON, InvalidTransition, perform
 from portal.pages.home_library import home_library
+from portal.params import parse_id
 from portal.proxy import client_address
 
 RECEIVED_URL = "/fjarrlan/tack/"
@@ -32,9 +33,10 @@ def _cluster_from(request: HttpRequest) -> Cluster | None:
     raw = request.GET.get("record") or request.POST.get("record") or ""
     if not raw:
         return None
-    if not raw.isdigit():
+    pk = parse_id(raw)
+    if pk is None:
         raise Http404
-    return get_object_or_404(Cluster, pk=int(raw))
+    return get_object_or_404(Cluster, pk=pk)
 
 
 def new_request(request: HttpRequest) -> HttpResponse:

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET
 from catalog.availability.lines import holding_lines
 from catalog.availability.summary import cluster_summaries
 from catalog.models import Cluster
+from portal.params import parse_id
 
 MAX_BATCH = 100
 
@@ -21,10 +22,10 @@ def _json(data: dict[str, Any], status: int = 200) -> JsonResponse:
 
 def parse_ids(raw: str) -> list[int]:
     """'1,2,3' → [1, 2, 3] (order kept, duplicates dropped); ValueError on anything else."""
-    ids = [int(part) for part in raw.split(",") if part.strip()]
-    if not ids or len(ids) > MAX_BATCH or any(i < 1 for i in ids):
+    ids = [parse_id(part.strip()) for part in raw.split(",") if part.strip()]
+    if not ids or len(ids) > MAX_BATCH or None in ids:
         raise ValueError(raw)
-    return list(dict.fromkeys(ids))
+    return list(dict.fromkeys(i for i in ids if i is not None))
 
 
 @require_GET
