@@ -1,6 +1,23 @@
-from django.contrib import admin
+"""Django admin for fjärrlån: requests and outbox read-only, patron data under the staff pages' rule.
 
+Patron name, card, contact and message reach members of the borrowing library only
+(`ill.access.sees_patron`), here as on the staff pages: regional superusers included. Nobody
+searches or filters by them, and the outbox shows what was sent when, never to whom or the mail
+itself (it holds the patron's private status link).
+"""
+
+import re
+from typing import Any
+
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from ill.access import sees_patron, visible_requests
 from ill.models import Event, LendingRule, OutboxMessage, Request, RotaEntry
+
+PATRON_FIELDS = {"patron_name", "card_number", "email", "phone", "message"}
 
 
 @admin.register(LendingRule)
@@ -33,15 +50,62 @@ class RequestAdmin(admin.ModelAdmin):
     # Read-only: state changes go through the staff pages so every step is checked and recorded.
     list_display = ["number", "title", "pickup_library", "current_lender", "state", "created_at"]
     list_filter = ["state"]
-    search_fields = ["number", "title"]
+    search_fields = ["number", "title"]  # never patron fields
     inlines = [RotaInline, EventInline]
 
-    def has_change_permission(self, request: object, obj: object = None) -> bool:
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Request]:
+        # As on the staff pages: a librarian with view permission sees their libraries' requests.
+        return super().get_queryset(request).filter(pk__in=visible_requests(request.user).values("pk"))
+
+    def get_fields(self, request: HttpRequest, obj: Request | None = None) -> list[Any]:
+        fields = list(super().get_fields(request, obj))
+        if obj is not None and sees_patron(request.user, obj):
+            return fields
+        return [f for f in fields if f not in PATRON_FIELDS]
+
+    def lookup_allowed(self, lookup: str, value: str, request: HttpRequest) -> bool:
+        # The admin lets any local field filter the list (?card_number=…): not a patron field.
+        return lookup.split("__")[0] not in PATRON_FIELDS and super().lookup_allowed(lookup, value, request)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # requests come from patrons, through the form that checks them
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
 
 @admin.register(OutboxMessage)
 class OutboxAdmin(admin.ModelAdmin):
-    list_display = ["pk", "kind", "created_at", "attempts", "sent_at", "next_attempt_at"]
+    # Neither the address nor the body (it holds the patron's private status link).
+    list_display = ["pk", "request", "kind", "created_at", "attempts", "sent_at", "next_attempt_at"]
     list_filter = ["kind"]
-    readonly_fields = ["last_error"]
+    fields = readonly_fields = (
+        "request",
+        "kind",
+        "subject",
+        "created_at",
+        "next_attempt_at",
+        "attempts",
+        "sent_at",
+        "error",
+    )
+
+    @admin.display(description=_("last error"))
+    def error(self, message: OutboxMessage) -> str:
+        # A mail server's refusal usually quotes the address it refused.
+        if not message.to:
+            return message.last_error
+        return re.sub(re.escape(message.to), "…", message.last_error, flags=re.IGNORECASE)
+
+    def lookup_allowed(self, lookup: str, value: str, request: HttpRequest) -> bool:
+        hidden = {"to", "subject", "body", "last_error"}
+        return lookup.split("__")[0] not in hidden and super().lookup_allowed(lookup, value, request)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
