@@ -18,7 +18,8 @@ from ill.forms import LendingRuleForm
 from ill.models import LendingRule, Request, RotaEntry
 from ill.queues import INCOMING, OUTGOING, QueueFilter, counts_per_state, filter_overdue, queue
 from ill.states import ACTIONS, RefusalReason, Side, State
-from ill.workflow import Actor, InvalidTransition, allowed_actions, perform
+from ill.workflow import Actor, InvalidTransition, Seen, allowed_actions, perform
+from portal.params import parse_id
 from portal.staff import staff_required
 
 
@@ -97,6 +98,15 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "ill/staff/detail.html", context)
 
 
+def _seen(request: HttpRequest) -> Seen | None:
+    """The state and lender the detail page showed (its hidden fields); None if absent or garbled."""
+    state, lender = request.POST.get("state", ""), request.POST.get("lender", "")
+    lender_id = parse_id(lender) if lender else None
+    if state not in State.values or (lender and lender_id is None):
+        return None
+    return Seen(state, lender_id)
+
+
 @staff_required
 @require_POST
 def act(request: HttpRequest, pk: int) -> HttpResponse:
@@ -109,6 +119,12 @@ def act(request: HttpRequest, pk: int) -> HttpResponse:
     if action is None or side is None:
         messages.error(request, _("You cannot take that step on this request."))
         return HttpResponseRedirect(f"/staff/ill/{ill.pk}/")
+    seen = _seen(request)
+    if seen is None:
+        messages.error(
+            request, _("The page was out of date. Nothing was done: check the request and try again.")
+        )
+        return HttpResponseRedirect(f"/staff/ill/{ill.pk}/")
     library = ill.pickup_library if side == Side.BORROWER else ill.current_lender
     actor = Actor(side, user=request.user, library=library)  # type: ignore[arg-type]
     note = request.POST.get("note", "")[:2000]
@@ -118,7 +134,13 @@ def act(request: HttpRequest, pk: int) -> HttpResponse:
         return HttpResponseRedirect(f"/staff/ill/{ill.pk}/")
     try:
         perform(
-            ill.pk, action.name, actor, note=note, reason=reason, base_url=request.build_absolute_uri("/")
+            ill.pk,
+            action.name,
+            actor,
+            note=note,
+            reason=reason,
+            base_url=request.build_absolute_uri("/"),
+            seen=seen,
         )
         messages.success(request, _("Done: %s.") % action.label)
     except InvalidTransition as exc:

@@ -3,7 +3,10 @@
 `perform()` locks the request row (select_for_update), checks the action is allowed from the
 current state for this side, applies it, records an Event and queues patron mail in the outbox.
 Two librarians clicking at once: the second waits for the lock, then finds the state changed and
-gets `InvalidTransition` instead of corrupting the request.
+gets `InvalidTransition` instead of corrupting the request. A refusal leaves the request "sent"
+(to the next lender), so the state alone cannot tell a stale click: a staff action also names what
+its page showed (`Seen`: state and current lender), and a lender acts only while it is the current
+lender; both are checked under the lock (`StaleAction`).
 """
 
 from dataclasses import dataclass
@@ -23,6 +26,18 @@ from ill.states import ACTIONS, FINAL_STATES, PATRON_CANCELLABLE, Action, Refusa
 
 class InvalidTransition(Exception):
     """The action is not possible from the request's current state (or not for this side)."""
+
+
+class StaleAction(InvalidTransition):
+    """The request moved on after the page was shown (a double click, or someone else acted first)."""
+
+
+@dataclass(frozen=True)
+class Seen:
+    """What the staff page showed when the action was chosen: the request's state and current lender."""
+
+    state: str
+    lender_id: int | None
 
 
 @dataclass(frozen=True)
@@ -50,8 +65,13 @@ def perform(
     reason: str = "",
     now: datetime | None = None,
     base_url: str = "",
+    seen: Seen | None = None,
 ) -> Request:
-    """Apply one action to a request inside a transaction holding its row lock."""
+    """Apply one action to a request inside a transaction holding its row lock.
+
+    `seen` (staff pages always pass it): the action is refused with `StaleAction` unless the
+    request still is in that state with that current lender.
+    """
     now = now or timezone.now()
     action = ACTIONS.get(action_name)
     if action is None:
@@ -60,6 +80,7 @@ def perform(
         reason = ""  # a refusal reason belongs to refusals only
     with transaction.atomic():
         request = Request.objects.select_for_update().get(pk=request_id)
+        _check_not_stale(request, actor, seen)
         patron_too_late = actor.side == Side.PATRON and request.state not in PATRON_CANCELLABLE
         if request.state not in action.sources or actor.side not in action.sides or patron_too_late:
             raise InvalidTransition(
@@ -84,6 +105,27 @@ def perform(
             at=now,
         )
     return request
+
+
+def _check_not_stale(request: Request, actor: Actor, seen: Seen | None) -> None:
+    # A lender answers for itself only: never for the library asked after it.
+    lender_moved = (
+        actor.side == Side.LENDER
+        and actor.library is not None
+        and request.current_lender_id != actor.library.pk
+    )
+    page_moved = seen is not None and (seen.state, seen.lender_id) != (
+        request.state,
+        request.current_lender_id,
+    )
+    if lender_moved or page_moved:
+        raise StaleAction(
+            _(
+                "The request changed before your step was taken (it is now “%s”). Nothing was done: "
+                "check the request and try again."
+            )
+            % request.get_state_display()
+        )
 
 
 def _event_note(note: str, reason: str) -> str:

@@ -38,6 +38,12 @@ def sent(county: County) -> Request:
     return perform(req.pk, "send", Actor(Side.BORROWER), now=NOW)
 
 
+def shown(req: Request) -> dict[str, object]:
+    """The hidden fields the detail page posts with an action: the state and lender it showed."""
+    req.refresh_from_db()
+    return {"state": req.state, "lender": req.current_lender_id or ""}
+
+
 def assert_no_patron_data(html: str) -> None:
     for value in PATRON_DATA:
         assert value not in html
@@ -53,7 +59,7 @@ def test_anonymous_is_sent_to_login_everywhere(client: Client, sent: Request) ->
     ]:
         response = client.get(url)
         assert response.status_code == 302 and response["Location"].startswith("/staff/login/"), url
-    assert client.post(f"/staff/ill/{sent.pk}/act/", {"action": "accept"}).status_code == 302
+    assert client.post(f"/staff/ill/{sent.pk}/act/", {"action": "accept", **shown(sent)}).status_code == 302
     sent.refresh_from_db()
     assert sent.state == State.SENT
 
@@ -79,10 +85,10 @@ def test_current_lender_sees_the_request_but_never_the_patron(county: County, se
     assert sent.number in client.get("/staff/ill/incoming/").content.decode()
     assert sent.number not in client.get("/staff/ill/outgoing/").content.decode()
     # The lender may accept, not act for the borrower.
-    client.post(f"/staff/ill/{sent.pk}/act/", {"action": "cancel"})
+    client.post(f"/staff/ill/{sent.pk}/act/", {"action": "cancel", **shown(sent)})
     sent.refresh_from_db()
     assert sent.state == State.SENT
-    client.post(f"/staff/ill/{sent.pk}/act/", {"action": "accept", "note": "Finns"})
+    client.post(f"/staff/ill/{sent.pk}/act/", {"action": "accept", "note": "Finns", **shown(sent)})
     sent.refresh_from_db()
     assert sent.state == State.ACCEPTED
     event = sent.events.get(action="accept")
@@ -96,7 +102,7 @@ def test_a_library_not_yet_asked_sees_nothing(county: County, sent: Request) -> 
     client = signed_in(county.li_librarian)
     assert client.get(f"/staff/ill/{sent.pk}/").status_code == 404
     assert client.get(f"/staff/ill/{sent.pk}/label/").status_code == 404
-    assert client.post(f"/staff/ill/{sent.pk}/act/", {"action": "accept"}).status_code == 404
+    assert client.post(f"/staff/ill/{sent.pk}/act/", {"action": "accept", **shown(sent)}).status_code == 404
     for url in ["/staff/", "/staff/ill/incoming/", "/staff/ill/outgoing/", "/staff/ill/picklist/"]:
         html = client.get(url).content.decode()
         assert sent.number not in html and "Röda rummet" not in html, url
@@ -104,14 +110,14 @@ def test_a_library_not_yet_asked_sees_nothing(county: County, sent: Request) -> 
 
 def test_previous_lender_keeps_read_access_but_cannot_act(county: County, sent: Request) -> None:
     nils = signed_in(county.nyks_librarian)
-    nils.post(f"/staff/ill/{sent.pk}/act/", {"action": "refuse", "reason": "on_loan"})
+    nils.post(f"/staff/ill/{sent.pk}/act/", {"action": "refuse", "reason": "on_loan", **shown(sent)})
     sent.refresh_from_db()
     assert sent.current_lender == county.li
     detail = nils.get(f"/staff/ill/{sent.pk}/")
     assert detail.status_code == 200
     assert_no_patron_data(detail.content.decode())
     assert sent.number not in nils.get("/staff/ill/incoming/").content.decode()
-    nils.post(f"/staff/ill/{sent.pk}/act/", {"action": "accept"})
+    nils.post(f"/staff/ill/{sent.pk}/act/", {"action": "accept", **shown(sent)})
     sent.refresh_from_db()
     assert sent.state == State.SENT
     lina = signed_in(county.li_librarian)
@@ -120,7 +126,7 @@ def test_previous_lender_keeps_read_access_but_cannot_act(county: County, sent: 
 
 def test_refusing_needs_a_reason(county: County, sent: Request) -> None:
     client = signed_in(county.nyks_librarian)
-    client.post(f"/staff/ill/{sent.pk}/act/", {"action": "refuse"})
+    client.post(f"/staff/ill/{sent.pk}/act/", {"action": "refuse", **shown(sent)})
     sent.refresh_from_db()
     assert sent.current_lender == county.nyks
 
@@ -136,7 +142,7 @@ def test_regional_staff_see_everything_but_patron_contact(county: County, sent: 
 def test_staff_actions_are_csrf_protected(county: County, sent: Request) -> None:
     client = Client(enforce_csrf_checks=True)
     client.login(username="nils", password=PASSWORD)
-    assert client.post(f"/staff/ill/{sent.pk}/act/", {"action": "accept"}).status_code == 403
+    assert client.post(f"/staff/ill/{sent.pk}/act/", {"action": "accept", **shown(sent)}).status_code == 403
 
 
 def test_queue_filters_counts_and_overdue(county: County, sent: Request) -> None:
