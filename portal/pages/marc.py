@@ -38,7 +38,7 @@ PRIVACY_INDICATOR_FIELDS = frozenset({"561", "583"})
 
 def public_record(record: pymarc.Record) -> pymarc.Record:
     """A copy of the record with only what the public may see (see PUBLIC_SUBFIELDS)."""
-    public = pymarc.Record(leader=record.leader, force_utf8=True)
+    public = pymarc.Record(leader=str(record.leader), force_utf8=True)
     for field in record.get_fields():
         if field.tag in PRIVATE_FIELDS:
             continue
