@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.core.management import CommandError, call_command
 from django.db import connections
 
 SHARED_TESTDATA = Path(__file__).resolve().parent.parent.parent / "shared" / "testdata"
@@ -16,6 +17,21 @@ needs_postgres = pytest.mark.skipif(
     "postgresql" not in settings.DATABASES["default"]["ENGINE"], reason="needs PostgreSQL (DATABASE_URL)"
 )
 needs_redis = pytest.mark.skipif(not settings.REDIS_URL, reason="needs Redis (REDIS_URL)")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _compiled_messages() -> None:
+    """The .mo files are generated (not committed): compile them when a .po is newer, so every
+    suite (and `pytest -m sqlite` on a fresh checkout) sees the translations."""
+    for po in Path(settings.BASE_DIR, "locale").glob("*/LC_MESSAGES/django.po"):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            try:
+                call_command("compilemessages", locale=[po.parent.parent.name], verbosity=0)
+            except CommandError:
+                # Another test process may be compiling the same catalogue at this moment.
+                if not mo.exists():
+                    raise
 
 
 @pytest.fixture(scope="session")

@@ -6,17 +6,10 @@ from typing import Any
 
 import pytest
 
-from tests.portal.county import compile_messages
-
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = ROOT / "test-artifacts"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _compiled_messages() -> None:
-    compile_messages()
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Fixtures for the patron pages: a small indexed county and compiled translations."""
+"""Fixtures for the patron pages: a small indexed county."""
 
 from collections.abc import Iterator
 
@@ -6,12 +6,7 @@ import pytest
 from django.test import Client
 from django.utils import translation
 
-from tests.portal.county import County, build_county, compile_messages
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _compiled_messages() -> None:
-    compile_messages()
+from tests.portal.county import County, build_county
 
 
 @pytest.fixture

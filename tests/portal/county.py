@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import pymarc
-from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from catalog.mapping import map_record
@@ -322,20 +321,3 @@ def build_county(index: bool = True) -> County:
 
         index_clusters([cluster.pk for cluster in county.clusters.values()])
     return county
-
-
-def compile_messages() -> None:
-    """The .mo files are generated (not committed): compile them when a .po is newer."""
-    from pathlib import Path
-
-    from django.conf import settings
-
-    for po in Path(settings.BASE_DIR, "locale").glob("*/LC_MESSAGES/django.po"):
-        mo = po.with_suffix(".mo")
-        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
-            try:
-                call_command("compilemessages", locale=[po.parent.parent.name], verbosity=0)
-            except CommandError:
-                # Another test process may be compiling the same catalogue at this moment.
-                if not mo.exists():
-                    raise

@@ -9,6 +9,8 @@ from lxml import etree
 from catalog.models import Cluster, StaffMember
 from tests.portal.county import County
 
+MARC_NS = {"m": "http://www.loc.gov/MARC21/slim"}
+
 pytestmark = pytest.mark.django_db
 
 
@@ -110,7 +112,9 @@ def test_marcxml_export_survives_control_characters(client: Client, county_unind
     record["245"]["a"] = "Doktor\x1bGlas\x00"
     member.raw = record.as_marc()
     member.save()
-    etree.fromstring(client.get(f"/post/{cluster.pk}.xml").content)
+    exported = etree.fromstring(client.get(f"/post/{cluster.pk}.xml").content)
+    titles = exported.xpath("//m:datafield[@tag='245']/m:subfield[@code='a']/text()", namespaces=MARC_NS)
+    assert titles == ["Doktor\ufffdGlas\ufffd"]  # kept, each character XML cannot carry marked as lost
 
 
 def test_staff_marc_view_is_for_staff_only(client: Client, county_unindexed: County) -> None:
