@@ -117,7 +117,10 @@ def test_a_patrons_request_returns_at_once_when_the_mail_server_hangs(
 
 @pytest.mark.sqlite
 @pytest.mark.django_db(transaction=True)
-def test_run_now_only_records_the_harvest_and_the_scheduler_runs_it(no_broker: None, tmp_path: Any) -> None:
+def test_run_now_only_records_the_harvest_and_the_scheduler_runs_it(
+    no_broker: None, tmp_path: Any, settings: Any
+) -> None:
+    settings.HARVEST_FILE_ROOT = tmp_path  # the source's file is written there (harvest.locations)
     county = build_ill_county()
     marc = tmp_path / "sods.mrc"
     marc.write_bytes(_one_marc_record())
