@@ -9,10 +9,12 @@ from functools import wraps
 from typing import Any
 
 import orjson
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
+from catalog.clustering.redirects import current_cluster_id
 from catalog.models import Library
 from catalog.search import get_backend
 from catalog.search.backends.base import SearchUnavailable
@@ -75,6 +77,10 @@ def search(request: HttpRequest) -> HttpResponse:
 def record(request: HttpRequest, pk: str) -> HttpResponse:
     record_id = parse_id(pk)
     body = record_json(record_id) if record_id is not None else None
+    # A title merged into another: 301 to the record it is now part of (clients follow it).
+    moved_to = current_cluster_id(record_id) if record_id is not None and body is None else None
+    if moved_to is not None:
+        return HttpResponsePermanentRedirect(reverse("api-record", args=[moved_to]))
     if body is None:
         return error(_("No such record; the title may no longer be held by any library."), 404)
     return json_response(body)

@@ -218,3 +218,26 @@ class MergeOverride(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.source_id}:{self.local_id}"
+
+
+class ClusterRedirect(models.Model):
+    """A title id that is gone because its records now live in another cluster (a merge, or
+    re-clustering): ``/post/<old id>/`` answers a permanent redirect to that cluster.
+
+    The redirect names one of the old cluster's records (by source and local id, as
+    ``MergeOverride`` does) rather than a cluster: it always leads to wherever that record is
+    now, so there are no chains to collapse, and when a correction is undone the record's new
+    cluster takes the old id back (``catalog.clustering.assignment``).
+    """
+
+    id = models.BigIntegerField(primary_key=True)  # the vanished Cluster id
+    source = models.ForeignKey("harvest.Source", on_delete=models.CASCADE, related_name="+", db_index=False)
+    local_id = models.CharField(max_length=255)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        # Clustering looks the redirects of a batch's records up by local id.
+        indexes = [models.Index(fields=["local_id"], name="clusterredirect_local_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.pk} -> {self.source_id}:{self.local_id}"

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from catalog.access import may_correct_cluster, may_correct_record, may_remove_correction
 from catalog.clustering import overrides, review
 from catalog.models import Cluster, MergeOverride, SourceRecord
 from portal.staff import staff_required
@@ -33,9 +34,10 @@ def cluster_detail(request: HttpRequest, pk: int) -> HttpResponse:
     cluster = get_object_or_404(Cluster, pk=pk)
     context = {
         "cluster": cluster,
-        "members": review.members(cluster),
+        "members": review.members(cluster, request.user),
         "other_formats": review.other_formats(cluster),
-        "overrides": review.overrides_for(cluster),
+        "corrections": review.corrections(cluster, request.user),
+        "may_merge": may_correct_cluster(request.user, cluster),
         "merge_form": MergeForm(),
     }
     return render(request, "catalog/staff/cluster_detail.html", context)
@@ -49,6 +51,8 @@ def split(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return redirect("catalog_staff:cluster", pk=cluster.pk)
     record = get_object_or_404(SourceRecord, pk=form.cleaned_data["record"], cluster=cluster)
+    if not may_correct_record(request.user, record):
+        return _refused(request, cluster.pk, _("You can only split out your own library's records."))
     overrides.split_record(record, request.user)
     record.refresh_from_db()
     messages.success(request, _("The record was split out; it stays apart after every harvest."))
@@ -64,6 +68,10 @@ def merge(request: HttpRequest, pk: int) -> HttpResponse:
     if other is None or other.pk == cluster.pk:
         messages.error(request, _("There is no other cluster with that number."))
         return redirect("catalog_staff:cluster", pk=cluster.pk)
+    if not (may_correct_cluster(request.user, cluster) or may_correct_cluster(request.user, other)):
+        return _refused(
+            request, cluster.pk, _("You can only merge a title with one of your library's records.")
+        )
     kept = overrides.representative(cluster)
     overrides.merge_clusters(cluster, other, request.user)
     messages.success(request, _("The clusters were merged; they stay together after every harvest."))
@@ -75,9 +83,18 @@ def merge(request: HttpRequest, pk: int) -> HttpResponse:
 def remove_override(request: HttpRequest, pk: int) -> HttpResponse:
     override = get_object_or_404(MergeOverride, pk=pk)
     record = SourceRecord.objects.filter(source_id=override.source_id, local_id=override.local_id).first()
+    if not may_remove_correction(request.user, override):
+        back = record.cluster_id if record is not None else None
+        return _refused(request, back, _("Only the library that made a correction can undo it."))
     overrides.remove_override(override)
     messages.success(request, _("The correction was removed; the records are merged automatically again."))
     return _to_cluster_of(record)
+
+
+def _refused(request: HttpRequest, cluster_id: int | None, reason: str) -> HttpResponse:
+    """403 with the reason and a way back; nothing was changed."""
+    context = {"reason": reason, "cluster_id": cluster_id}
+    return render(request, "catalog/staff/not_yours.html", context, status=403)
 
 
 def _to_cluster_of(record: SourceRecord | None) -> HttpResponse:

@@ -2,11 +2,13 @@
 
 from typing import Any
 
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from catalog.availability.lines import holding_lines
 from catalog.availability.summary import cluster_summaries
+from catalog.clustering.redirects import current_cluster_id
 from catalog.models import Cluster
 from portal.params import parse_id
 
@@ -29,7 +31,7 @@ def parse_ids(raw: str) -> list[int]:
 
 
 @require_GET
-def record_availability(request: HttpRequest, pk: int) -> JsonResponse:
+def record_availability(request: HttpRequest, pk: int) -> HttpResponse:
     """GET /api/v1/records/<id>/availability[?home=SIGEL] → live status per holding.
 
     `unanswered` lists the libraries whose system did not answer in time (or whose circuit
@@ -37,10 +39,22 @@ def record_availability(request: HttpRequest, pk: int) -> JsonResponse:
     """
     cluster = Cluster.objects.filter(pk=pk).first()
     if cluster is None:
+        moved_to = current_cluster_id(pk)
+        if moved_to is not None:
+            return _moved(request, moved_to)
         return _json({"error": "No such record."}, status=404)
     lines = holding_lines(cluster, request.GET.get("home") or None, live=True)
     unanswered = sorted({line.library_code for line in lines if line.live_failed})
     return _json({"id": pk, "holdings": [line.as_dict() for line in lines], "unanswered": unanswered})
+
+
+def _moved(request: HttpRequest, cluster_id: int) -> HttpResponse:
+    """301 to the availability of the title the records were merged into (CORS: fetch follows)."""
+    url = reverse("api-record-availability", args=[cluster_id])
+    query = request.META.get("QUERY_STRING", "")
+    response = HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
 
 
 @require_GET

@@ -8,7 +8,7 @@ set depends on its records alone (see ``partition``), never on arrival order.
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from catalog.bulk_work import BULK_RUN, no_cyclic_gc, refresh_statistics
+from catalog.clustering import redirects
 from catalog.clustering.bulk import (
     chunked,
     clustering_lock,
@@ -31,7 +32,7 @@ from catalog.clustering.display import choose_display, cluster_data
 from catalog.clustering.keys import KINDS, match_keys, work_key
 from catalog.clustering.partition import Candidate, partition
 from catalog.holdings_links import KEYS_PER_QUERY, link_keys, parent_query
-from catalog.models import Cluster, MergeOverride, SourceRecord
+from catalog.models import Cluster, ClusterRedirect, MergeOverride, SourceRecord
 
 BIB = SourceRecord.Kind.BIB
 HOLDINGS = SourceRecord.Kind.HOLDINGS
@@ -190,6 +191,10 @@ class Plan:
     new_clusters: list[tuple[list[int], dict[str, Any], int, str]]
     cluster_updates: list[tuple[int, dict[str, Any], int | None, str]]
     old_cluster_ids: set[int]
+    # Vanished ids groups take back, and for each old cluster that vanishes the record its
+    # redirect names.
+    revived: set[int] = field(default_factory=set)
+    anchors: dict[int, redirects.Name] = field(default_factory=dict)
 
 
 def _pick_cluster(members: list[Row], taken: set[int]) -> int | None:
@@ -202,7 +207,37 @@ def _pick_cluster(members: list[Row], taken: set[int]) -> int | None:
     return next(cid for cid in held if votes[cid] == best)
 
 
-def plan_clusters(rows: dict[int, Row], keys: dict[int, list[str]], with_overrides: bool = True) -> Plan:
+def _anchors(bibs: list[Row], vanishing: set[int]) -> dict[int, redirects.Name]:
+    """For each vanishing cluster, its first live member in canonical order."""
+    anchors: dict[int, redirects.Name] = {}
+    for row in bibs:
+        if row.cluster_id in vanishing:
+            held = anchors.get(row.cluster_id)
+            if held is None or row.order < held:
+                anchors[row.cluster_id] = row.order
+    return anchors
+
+
+def _ids_back(groups: list[list[Row]], with_redirects: bool) -> list[int | None]:
+    """The vanished id each group takes back, if any: only a group that has no cluster of its
+    own, or whose cluster another group wants too (a merge undone), and that holds the record a
+    redirect names."""
+    favourites = [_pick_cluster(members, set()) for members in groups]
+    wanted = Counter(f for f in favourites if f is not None)
+    needy = [i for i, f in enumerate(favourites) if f is None or wanted[f] > 1]
+    if not (with_redirects and needy):
+        return [None] * len(groups)
+    names = {r.id: r.order for i in needy for r in groups[i]}
+    found = redirects.revivable(names)
+    back: list[int | None] = [None] * len(groups)
+    for i in needy:
+        back[i] = min((found[r.id] for r in groups[i] if r.id in found), default=None)
+    return back
+
+
+def plan_clusters(
+    rows: dict[int, Row], keys: dict[int, list[str]], with_overrides: bool = True, with_redirects: bool = True
+) -> Plan:
     bibs = [r for r in rows.values() if r.clusterable]
     split = (
         {row.id for _, row in _overrides_for(bibs, MergeOverride.Action.SPLIT)} if with_overrides else set()
@@ -212,12 +247,16 @@ def plan_clusters(rows: dict[int, Row], keys: dict[int, list[str]], with_overrid
     ]
     plan = Plan([], [], [], {r.cluster_id for r in rows.values() if r.cluster_id})
     taken: set[int] = set()
-    for group in partition(candidates):
+    groups = partition(candidates)
+    ids_back = _ids_back([[rows[c.id] for c, _ in group] for group in groups], with_redirects)
+    for group, id_back in zip(groups, ids_back, strict=True):
         members = [rows[c.id] for c, _ in group]
         display = choose_display([(r.id, r.order, r.data) for r in members])
         others = [r.data for r in members if r.id != display]
         data, wkey = cluster_data(rows[display].data, others), work_key(rows[display].data)
-        cluster_id = _pick_cluster(members, taken)
+        cluster_id = id_back if id_back is not None else _pick_cluster(members, taken)
+        if id_back is not None:
+            plan.revived.add(id_back)
         if cluster_id is None:
             plan.new_clusters.append(([r.id for r in members], data, display, wkey))
         else:
@@ -227,11 +266,17 @@ def plan_clusters(rows: dict[int, Row], keys: dict[int, list[str]], with_overrid
             if cluster_id is None or (row.cluster_id, row.merge_reason) != (cluster_id, reason):
                 plan.memberships.append((row.id, cluster_id, reason))
     plan.memberships += [(r.id, None, "") for r in rows.values() if not r.clusterable and r.cluster_id]
+    plan.anchors = _anchors(bibs, plan.old_cluster_ids - {cid for cid, *_rest in plan.cluster_updates})
     return plan
 
 
-def apply_plan(plan: Plan) -> set[int]:
-    """Write a plan; returns every cluster id it touched, deleted ones included."""
+def apply_plan(plan: Plan, made_this_run: set[int] | None = None) -> set[int]:
+    """Write a plan; returns every cluster id it touched, deleted ones included.
+
+    ``made_this_run``: clusters this clustering run created (it adds those it creates); one of
+    them that vanishes again was never published, so it needs no redirect."""
+    if plan.revived:
+        redirects.revive(plan.revived)
     created = create_clusters([(data, display, wkey) for _, data, display, wkey in plan.new_clusters])
     new_ids = {}
     for cluster_id, (member_ids, *_rest) in zip(created, plan.new_clusters, strict=True):
@@ -246,6 +291,12 @@ def apply_plan(plan: Plan) -> set[int]:
     if emptied:
         SourceRecord.objects.filter(cluster_id__in=emptied, kind=HOLDINGS).update(cluster=None)
         Cluster.objects.filter(id__in=emptied).delete()
+        # Only ids whose records live on elsewhere: a cluster whose records were all deleted
+        # is no longer held (the 404 page says so).
+        fresh = made_this_run if made_this_run is not None else set()
+        redirects.write({cid: plan.anchors[cid] for cid in emptied - fresh if cid in plan.anchors})
+    if made_this_run is not None:
+        made_this_run.update(created)
     return plan.old_cluster_ids | kept
 
 
@@ -294,6 +345,8 @@ def assign(record_ids: Iterable[int], known_data: dict[int, dict[str, Any]] | No
 def _assign(record_ids: Iterable[int], given_data: dict[int, dict[str, Any]]) -> set[int]:
     ids = sorted({int(i) for i in record_ids})
     with_overrides = MergeOverride.objects.exists()
+    with_redirects = ClusterRedirect.objects.exists()
+    made_this_run: set[int] = set()
     has_children = SourceRecord.objects.filter(kind=HOLDINGS).exists()
     affected: set[int] = set()
     with clustering_lock():
@@ -327,7 +380,8 @@ def _assign(record_ids: Iterable[int], given_data: dict[int, dict[str, Any]]) ->
                 members, keys = connected(seeds, extra_keys, known_keys)
                 done |= members
                 component = load_rows(members, known_data)
-                affected |= apply_plan(plan_clusters(component, keys, with_overrides))
+                plan = plan_clusters(component, keys, with_overrides, with_redirects)
+                affected |= apply_plan(plan, made_this_run)
                 if has_children:
                     bibs = [r for r in component.values() if r.kind == BIB]
                     affected |= follow_parents(list(load_rows(children_of(bibs)).values()))

@@ -2,12 +2,14 @@
 
 from dataclasses import dataclass
 
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Count, Q, QuerySet
 
+from catalog.access import correctable, may_remove_correction
 from catalog.clustering.keys import join_key
 from catalog.mapping.formats import FORMATS
+from catalog.mapping.identifiers import isbn13
 from catalog.models import Cluster, MatchKey, MergeOverride, SourceRecord
-from catalog.search.text import isbn13
 
 
 @dataclass
@@ -16,6 +18,17 @@ class Member:
     is_display: bool
     holdings: int
     libraries: list[str]
+    correctable: bool = False
+
+
+@dataclass
+class Correction:
+    """A librarian's override as the cluster page shows it: who, for which libraries, when."""
+
+    override: MergeOverride
+    author: str
+    libraries: list[str]
+    removable: bool
 
 
 def find_clusters(query: str, limit: int = 50) -> QuerySet[Cluster]:
@@ -40,19 +53,21 @@ def identifier_keys(text: str) -> list[str]:
     return [join_key(kind, fmt, value) for kind in kinds for fmt in FORMATS for value in values]
 
 
-def members(cluster: Cluster) -> list[Member]:
+def members(cluster: Cluster, user: AbstractBaseUser | AnonymousUser | None = None) -> list[Member]:
     records = (
         cluster.members.filter(kind=SourceRecord.Kind.BIB)
         .select_related("source", "source__library")
         .prefetch_related("holdings__library")
         .order_by("source_id", "local_id")
     )
+    mine = correctable(user, records) if user is not None else set()
     return [
         Member(
             record=record,
             is_display=record.pk == cluster.display_record_id,
             holdings=len(record.holdings.all()),
             libraries=sorted({h.library.code for h in record.holdings.all()}),
+            correctable=record.pk in mine,
         )
         for record in records
     ]
@@ -74,4 +89,29 @@ def overrides_for(cluster: Cluster) -> list[MergeOverride]:
         query |= Q(source_id=source_id, local_id=local_id) | Q(
             other_source_id=source_id, other_local_id=local_id
         )
-    return list(MergeOverride.objects.filter(query).select_related("created_by").order_by("created_at"))
+    found = MergeOverride.objects.filter(query).select_related("created_by__staff").order_by("created_at")
+    return list(found.prefetch_related("created_by__staff__libraries"))
+
+
+def corrections(cluster: Cluster, user: AbstractBaseUser | AnonymousUser) -> list[Correction]:
+    return [
+        Correction(
+            override=override,
+            author=_author_name(override),
+            libraries=_author_libraries(override),
+            removable=may_remove_correction(user, override),
+        )
+        for override in overrides_for(cluster)
+    ]
+
+
+def _author_name(override: MergeOverride) -> str:
+    author = override.created_by
+    if author is None:
+        return ""
+    return author.get_full_name() or author.get_username()
+
+
+def _author_libraries(override: MergeOverride) -> list[str]:
+    staff = getattr(override.created_by, "staff", None) if override.created_by_id else None
+    return sorted(library.name for library in staff.libraries.all()) if staff is not None else []

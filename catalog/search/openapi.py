@@ -145,6 +145,10 @@ def openapi_document(server_url: str) -> dict[str, Any]:
                     ],
                     "responses": {
                         "200": _json({"$ref": "#/components/schemas/Record"}, "The record."),
+                        "301": {
+                            "description": "The title was merged into another; Location is its record "
+                            "(and the old id keeps answering so)."
+                        },
                         "404": _json(_ERROR, "No such record."),
                     },
                 }

@@ -2,19 +2,29 @@
 
 - `SearchUnavailable` (engine down, index missing) -> 503 page that says to try again shortly.
 - `RecordNotHeld` (unknown or withdrawn cluster id) -> 404 page that says the title is no longer held.
+- `RecordMoved` (the id's records were merged into another title) -> 301 to the same page of it.
 Every other 404 uses templates/404.html through Django's own handler.
 """
 
 from collections.abc import Callable
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
+from django.urls import reverse
 
 from catalog.search.backends.base import SearchUnavailable
 
 
 class RecordNotHeld(Http404):
     """The record id is not (or no longer) in the union catalogue."""
+
+
+class RecordMoved(Exception):
+    """The record id is gone because its records now live in another cluster (a merge)."""
+
+    def __init__(self, cluster_id: int) -> None:
+        super().__init__(f"moved to cluster {cluster_id}")
+        self.cluster_id = cluster_id
 
 
 def search_unavailable_page(request: HttpRequest) -> HttpResponse:
@@ -25,6 +35,16 @@ def search_unavailable_page(request: HttpRequest) -> HttpResponse:
 
 def record_not_held_page(request: HttpRequest) -> HttpResponse:
     return render(request, "errors/record_not_held.html", status=404)
+
+
+def record_moved_page(request: HttpRequest, cluster_id: int) -> HttpResponse:
+    """The same page (record, export, MARC view) of the title the records live in now."""
+    match = request.resolver_match
+    if match is None:
+        return record_not_held_page(request)
+    url = reverse(match.view_name, args=match.args, kwargs={**match.kwargs, "pk": cluster_id})
+    query = request.META.get("QUERY_STRING", "")
+    return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
 
 
 class ErrorPageMiddleware:
@@ -41,4 +61,6 @@ class ErrorPageMiddleware:
             return search_unavailable_page(request)
         if isinstance(exception, RecordNotHeld):
             return record_not_held_page(request)
+        if isinstance(exception, RecordMoved):
+            return record_moved_page(request, exception.cluster_id)
         return None

@@ -5,9 +5,10 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from catalog.access import is_staff_member
+from catalog.clustering.redirects import current_cluster_id
 from catalog.models import Cluster, SourceRecord
 from portal.pages import exports, marc
-from portal.pages.errors import RecordNotHeld
+from portal.pages.errors import RecordMoved, RecordNotHeld
 from portal.pages.holdings import holding_lines_for
 from portal.pages.home_library import home_library
 from portal.pages.record_view import as_list, author_links, description_rows
@@ -19,6 +20,9 @@ EDITIONS_SHOWN = 20
 def get_cluster(pk: int) -> Cluster:
     cluster = Cluster.objects.filter(pk=pk).first() if pk < 2**63 else None
     if cluster is None:
+        moved_to = current_cluster_id(pk)
+        if moved_to is not None:
+            raise RecordMoved(moved_to)
         raise RecordNotHeld(f"no cluster {pk}")
     return cluster
 
