@@ -10,7 +10,6 @@ import json
 import re
 from collections.abc import Iterator
 from contextlib import closing
-from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from pymarc import Record
