@@ -1,9 +1,15 @@
-"""Which libraries a signed-in person may act for: the one place staff scoping is decided."""
+"""Which libraries a signed-in person may act for: the one place staff scoping is decided, and the
+`staff_required` guard that applies it to views."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from functools import wraps
+from typing import Any, TypeVar
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponse
 
 from catalog.holdings_links import link_keys
 from catalog.models import Cluster, Holding, Library, MergeOverride, SourceRecord
@@ -30,6 +36,23 @@ def staff_libraries(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Library]
 
 def is_staff_member(user: AbstractBaseUser | AnonymousUser) -> bool:
     return is_regional(user) or staff_libraries(user).exists()
+
+
+ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponse])
+
+
+def staff_required(view: ViewFunc) -> ViewFunc:
+    """Let signed-in staff members through; send others to the login page (or 403 when signed in)."""
+
+    @wraps(view)
+    def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not is_staff_member(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return guarded  # type: ignore[return-value]
 
 
 # Catalogue corrections (catalog.staff_views). A record belongs to its source's library, or, on

@@ -8,10 +8,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from catalog.access import may_correct_cluster, may_correct_record, may_remove_correction
+from catalog.access import may_correct_cluster, may_correct_record, may_remove_correction, staff_required
 from catalog.clustering import overrides, review
 from catalog.models import Cluster, MergeOverride, SourceRecord
-from portal.staff import staff_required
 
 
 class SplitForm(forms.Form):

@@ -8,7 +8,6 @@ transaction; a crash therefore resumes after the last stored page, never duplica
 import gc
 import logging
 from contextlib import closing
-from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -17,6 +16,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from catalog.bulk_work import no_cyclic_gc, refresh_statistics
+from catalog.clustering import recluster
 from catalog.models import Holding, SourceRecord
 from harvest.encoding import storable
 from harvest.ingest import PageResult, RecordWriter, missing_records
@@ -251,38 +251,3 @@ def _commit_without_waiting_for_disk() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL synchronous_commit TO OFF")
-
-
-def recluster(record_ids: set[int], known_data: dict[int, dict[str, Any]] | None = None) -> set[int]:
-    """Re-cluster changed records and queue their clusters for indexing (after commit);
-    ``known_data``: the stored data of some of them, so that clustering need not read it back."""
-    if not record_ids:
-        return set()
-    try:
-        from catalog.clustering import assign_clusters
-    except ImportError:  # the merging engineer's module has not landed yet
-        logger.debug("catalog.clustering not available; %d records not clustered", len(record_ids))
-        return set()
-    cluster_ids = set(assign_clusters(record_ids, known_data))
-    if cluster_ids:
-        enqueue_indexing(cluster_ids)
-    return cluster_ids
-
-
-def enqueue_indexing(cluster_ids: set[int]) -> None:
-    try:
-        from catalog.tasks import index_clusters
-    except ImportError:  # the search engineer's task has not landed yet
-        return
-    from portal.jobs import enqueue
-
-    enqueue(index_clusters, sorted(cluster_ids))
-
-
-def window_label(run: HarvestRun) -> str:
-    """Human-readable window of a run, for the command summary and the health page."""
-
-    def fmt(value: datetime | None) -> str:
-        return value.isoformat(timespec="seconds") if value else "…"
-
-    return f"{fmt(run.window_from)} to {fmt(run.window_until)}"

@@ -9,6 +9,7 @@ from django.utils import timezone
 from harvest.locking import SourceBusy
 from harvest.schedule import due_sources
 from harvest.services import harvest_source
+from portal.jobs import enqueue
 
 logger = logging.getLogger(__name__)
 
@@ -27,8 +28,6 @@ def harvest_source_task(source_id: int, full: bool = False) -> dict[str, Any]:
 @shared_task(name="harvest.tasks.harvest_due_sources")
 def harvest_due_sources() -> list[int]:
     """Beat entry: queue a run for every source whose schedule has come round."""
-    from portal.jobs import enqueue
-
     ids = due_sources(timezone.now())
     for source_id in ids:
         enqueue(harvest_source_task, source_id, False)

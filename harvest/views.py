@@ -7,12 +7,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from catalog.access import is_regional
+from catalog.access import is_regional, staff_required
 from harvest.health import source_health, visible_sources
 from harvest.models import Source
 from harvest.tasks import harvest_source_task
 from portal.jobs import enqueue
-from portal.staff import staff_required
 
 
 @staff_required

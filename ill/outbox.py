@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from ill.models import OutboxMessage, Request
+from portal.jobs import enqueue
 
 log = logging.getLogger(__name__)
 
@@ -55,10 +56,7 @@ def queue_for_request(
         body=body,
         next_attempt_at=now or timezone.now(),
     )
-    from ill.tasks import send_outbox_message  # the task module imports this one
-    from portal.jobs import enqueue
-
-    enqueue(send_outbox_message, message.pk)
+    enqueue("ill.tasks.send_outbox_message", message.pk)
     return message
 
 

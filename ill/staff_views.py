@@ -11,16 +11,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from catalog.access import is_regional, staff_libraries
+from catalog.access import is_regional, staff_libraries, staff_required
 from ill import iso18626, statistics
 from ill.access import sees_patron, sides_for, visible_requests
 from ill.forms import LendingRuleForm
 from ill.models import LendingRule, Request, RotaEntry
-from ill.queues import INCOMING, OUTGOING, QueueFilter, counts_per_state, filter_overdue, queue
+from ill.queues import INCOMING, OUTGOING, QueueFilter, counts_per_state, filter_overdue, queue, queue_counts
 from ill.states import ACTIONS, RefusalReason, Side, State
 from ill.workflow import Actor, InvalidTransition, Seen, allowed_actions, perform
 from portal.params import parse_id
-from portal.staff import staff_required
 
 
 def _queue_filter(request: HttpRequest, direction: str) -> QueueFilter:
@@ -253,3 +252,14 @@ def lending_rules(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Lending rules saved."))
         return HttpResponseRedirect(f"/staff/ill/rules/?library={library.code}")
     return render(request, "ill/staff/rules.html", {"form": form, "library": library, "libraries": libraries})
+
+
+@staff_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    libraries = list(staff_libraries(request.user))
+    context = {
+        "libraries": libraries,
+        "regional": is_regional(request.user),
+        "counts": queue_counts(request.user),
+    }
+    return render(request, "staff/dashboard.html", context)

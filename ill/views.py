@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from catalog.home_library import home_library
 from catalog.models import Cluster
 from ill import outbox
 from ill.forms import RequestForm
@@ -22,7 +23,6 @@ from ill.patron import (
 )
 from ill.states import PATRON_CANCELLABLE
 from ill.workflow import PATRON, InvalidTransition, perform
-from portal.pages.home_library import home_library
 from portal.params import parse_id
 from portal.proxy import client_address
 

@@ -21,6 +21,7 @@ from django.db.models import Q
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
+from portal.celery import app
 from portal.models import Job
 
 log = logging.getLogger(__name__)
@@ -35,13 +36,18 @@ _here = contextvars.ContextVar("jobs_in_this_process", default=False)
 
 
 def enqueue(task: Any, *args: Any) -> None:
-    """Run `task(*args)` in the background once the current transaction commits."""
+    """Run `task(*args)` in the background once the current transaction commits.
+
+    `task` is a Celery task or its name ("ill.tasks.send_outbox_message"): by name, a service need
+    not import the tasks module that wraps it (and imports it in turn).
+    """
+    name = task if isinstance(task, str) else task.name
     if settings.CELERY_BROKER_URL:
-        transaction.on_commit(lambda: _send(task, args))
+        transaction.on_commit(lambda: _send(name, args))
     elif _here.get():
-        transaction.on_commit(lambda: task(*args))
+        transaction.on_commit(lambda: _task(name)(*args))
     else:
-        Job.objects.create(task=task.name, args=list(args))
+        Job.objects.create(task=name, args=list(args))
 
 
 @contextmanager
@@ -54,13 +60,21 @@ def in_this_process() -> Iterator[None]:
         _here.reset(token)
 
 
-def _send(task: Any, args: tuple[Any, ...]) -> None:
+def _task(name: str) -> Any:
+    app.loader.import_default_modules()  # every app's tasks module, once
+    task = app.tasks.get(name)
+    if task is None:
+        raise LookupError(f"no task named {name}")
+    return task
+
+
+def _send(name: str, args: tuple[Any, ...]) -> None:
     # The data is committed already: a broker outage must not turn the response into an error.
     # What the task would do stays recorded (outbox rows, due sources) for the scheduled passes.
     try:
-        task.delay(*args)
+        _task(name).delay(*args)
     except OperationalError as error:
-        log.error("could not queue %s, the broker is unavailable: %s", task.name, error)
+        log.error("could not queue %s, the broker is unavailable: %s", name, error)
 
 
 def run_pending(limit: int = 100) -> tuple[int, int]:
@@ -69,16 +83,13 @@ def run_pending(limit: int = 100) -> tuple[int, int]:
     Each job is claimed with one conditional UPDATE, so several runners (the scheduler, cron, a
     second scheduler by mistake) never run the same job at once, on SQLite and PostgreSQL alike.
     """
-    from portal.celery import app  # the Celery app imports Django settings and every tasks module
-
-    app.loader.import_default_modules()
     done = failed = 0
     with in_this_process():
         for job_id in _waiting_ids(limit):
             job = _claim(job_id)
             if job is None:
                 continue
-            if _run(app, job):
+            if _run(job):
                 done += 1
             else:
                 failed += 1
@@ -100,12 +111,9 @@ def _claim(job_id: int) -> Job | None:
     return Job.objects.filter(pk=job_id).first()
 
 
-def _run(app: Any, job: Job) -> bool:
-    task = app.tasks.get(job.task)
+def _run(job: Job) -> bool:
     try:
-        if task is None:
-            raise LookupError(f"no task named {job.task}")
-        task(*job.args)
+        _task(job.task)(*job.args)
     except Exception as error:  # kept with its error; retried by the next pass until MAX_ATTEMPTS
         log.exception("background job %s (%s) failed", job.pk, job.task)
         Job.objects.filter(pk=job.pk).update(

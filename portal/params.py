@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 MAX_DB_ID = 2**63 - 1  # signed 64 bits: the largest id both databases can bind
+MAX_BATCH = 100  # ids in one availability batch (a result page holds at most 100 hits)
 
 
 def parse_id(raw: str) -> int | None:
@@ -22,6 +23,15 @@ def parse_id(raw: str) -> int | None:
         return None
     value = int(raw)
     return value if 0 < value <= MAX_DB_ID else None
+
+
+def parse_ids(raw: str) -> list[int]:
+    """'1,2,3' → [1, 2, 3] (order kept, duplicates dropped); ValueError for anything else or for
+    more than MAX_BATCH ids."""
+    ids = [parse_id(part.strip()) for part in raw.split(",") if part.strip()]
+    if not ids or len(ids) > MAX_BATCH or None in ids:
+        raise ValueError(raw)
+    return list(dict.fromkeys(i for i in ids if i is not None))
 
 
 def has_nul(texts: Iterable[str]) -> bool:

@@ -44,6 +44,9 @@ INSTALLED_APPS = [
     "catalog",
     "harvest",
     "ill",
+    "api",
+    "opac",
+    "sample",
 ]
 
 MIDDLEWARE = [
@@ -57,9 +60,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "portal.pages.security.SecurityHeadersMiddleware",
-    "portal.pages.security.PrivatePagesMiddleware",
-    "portal.pages.errors.ErrorPageMiddleware",
+    "portal.security.SecurityHeadersMiddleware",
+    "portal.security.PrivatePagesMiddleware",
+    "opac.errors.ErrorPageMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -76,7 +79,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "portal.pages.context.site",
+                "opac.context.site",
             ],
         },
     },

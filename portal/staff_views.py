@@ -1,4 +1,4 @@
-"""Staff login with lockout, logout and the staff dashboard."""
+"""Staff login with lockout, and logout."""
 
 from typing import Any
 
@@ -6,13 +6,9 @@ from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView, LogoutView
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
-from catalog.access import is_regional, staff_libraries
 from portal.lockout import LOCKOUT_SECONDS, address_of, login_locked
-from portal.staff import staff_required
 
 
 class LockoutAuthenticationForm(AuthenticationForm):
@@ -49,16 +45,3 @@ class StaffLoginView(LoginView):
 class StaffLogoutView(LogoutView):
     http_method_names = ["post", "options"]
     next_page = "/staff/login/"
-
-
-@staff_required
-def dashboard(request: HttpRequest) -> HttpResponse:
-    from ill.queues import queue_counts  # here: ill's modules import portal.staff
-
-    libraries = list(staff_libraries(request.user))
-    context = {
-        "libraries": libraries,
-        "regional": is_regional(request.user),
-        "counts": queue_counts(request.user),
-    }
-    return render(request, "staff/dashboard.html", context)

@@ -8,17 +8,17 @@ from portal.staff_views import AdminLockoutAuthenticationForm
 
 # The admin's login says "locked" like the staff login (the lockout itself is in portal.lockout).
 admin.site.login_form = AdminLockoutAuthenticationForm
-handler400 = "portal.bad_request.bad_request"
+handler400 = "api.errors.bad_request"
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("api/v1/", include("catalog.api_urls")),
+    path("api/v1/", include("api.urls")),
     path("fjarrlan/", include("ill.urls")),
     path("staff/sources/", include("harvest.urls")),
     path("staff/catalog/", include("catalog.staff_urls")),
     path("staff/ill/", include("ill.staff_urls")),
     path("staff/", include("portal.staff_urls")),
     path("admin/", admin.site.urls),
-    path("", include("portal.site_urls")),
+    path("", include("opac.urls")),
 ]

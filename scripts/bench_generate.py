@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from catalog.sample import generate_county
+from sample import generate_county
 
 
 def main() -> None:

@@ -2,7 +2,7 @@
 
 Generates N bibliographic records with pymarc (ISBN, author, title, edition, imprint, extent,
 subjects, one or two 852 holdings at sample sigels), serves them from the local OAI-PMH provider
-(harvest.local_oai, 500 records per page) on 127.0.0.1 and harvests them into a fresh PostgreSQL
+(sample.local_oai, 500 records per page) on 127.0.0.1 and harvests them into a fresh PostgreSQL
 database with the real pipeline: HTTP, XML, encoding checks, mapping, checksums, batched writes,
 holdings, clustering (catalog.clustering when present) and the indexing hand-off. Then:
 
@@ -122,7 +122,6 @@ def instrument() -> tuple[StageTimer, list[int]]:
     """Time each stage; collect cluster ids instead of indexing in-process (a Celery worker's job)."""
     import catalog.clustering
     import catalog.mapping
-    from harvest import services
     from harvest.ingest import RecordWriter
     from harvest.protocols import oai_pmh
     from harvest.protocols.oai_http import OaiHttpClient
@@ -133,14 +132,14 @@ def instrument() -> tuple[StageTimer, list[int]]:
     timer.wrap(catalog.mapping, "map_record", "catalog.mapping.map_record")
     timer.wrap(catalog.mapping, "extract_holdings", "catalog.mapping.extract_holdings")
     timer.wrap(RecordWriter, "write", "ingest: checksums, DB writes, holdings")
-    timer.wrap(catalog.clustering, "assign_clusters", "catalog.clustering.assign_clusters")
+    timer.wrap(catalog.clustering, "assign", "catalog.clustering: assign clusters")
     queued: list[int] = []
-    services.enqueue_indexing = lambda ids: queued.extend(ids)  # type: ignore[assignment]
+    catalog.clustering.queue_reindex = lambda ids: queued.extend(ids)  # type: ignore[assignment]
     return timer, queued
 
 
 def serve(repository: object, urls: "multiprocessing.Queue[str]") -> None:
-    from harvest.local_oai import LocalOaiServer
+    from sample.local_oai import LocalOaiServer
 
     with LocalOaiServer(repository) as server:  # type: ignore[arg-type]
         urls.put(server.url)
@@ -215,9 +214,9 @@ def main() -> None:
     from django.core.management import call_command
 
     from catalog.models import Holding, Library, SourceRecord
-    from harvest.local_oai import Repository
     from harvest.models import Source
     from harvest.services import harvest_source
+    from sample.local_oai import Repository
 
     call_command("migrate", verbosity=0)
     for sigel in SIGELS:

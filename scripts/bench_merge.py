@@ -3,7 +3,7 @@
     DATABASE_URL=postgres://… .venv/bin/python scripts/bench_merge.py --records 1000000
 
 Runs in a throw-away test database (created and dropped here). By default the records are the
-generator's sample county (``catalog.sample``: MARC files per library + ground_truth.tsv), parsed
+generator's sample county (``sample``: MARC files per library + ground_truth.tsv), parsed
 and mapped with ``catalog.mapping`` like a harvest. With ``--synthetic`` they are generated here as
 normalized data (what ``catalog.mapping.map_record`` produces), with the variation union
 catalogues show between libraries: ISBN missing in some copies, LIBRIS id only in
@@ -139,13 +139,13 @@ def generate(total: int, libraries: int, seed: int) -> list[tuple[int, int, dict
 
 
 def county(total: int, seed: int) -> tuple[list[tuple[str, str, dict[str, Any]]], dict[tuple[str, str], str]]:
-    """The generator's sample county (catalog.sample), read back and mapped like a harvest does."""
+    """The generator's sample county (sample), read back and mapped like a harvest does."""
     import tempfile
 
     import pymarc
 
     from catalog.mapping import map_record
-    from catalog.sample.county import GROUND_TRUTH, generate_county
+    from sample.county import GROUND_TRUTH, generate_county
 
     out = Path(tempfile.mkdtemp(prefix="samsok-bench-merge-"))
     started = time.perf_counter()
@@ -282,7 +282,7 @@ def main() -> None:
     parser.add_argument(
         "--synthetic",
         action="store_true",
-        help="normalized records made here instead of catalog.sample's MARC",
+        help="normalized records made here instead of sample's MARC",
     )
     args = parser.parse_args()
     old_config = setup_databases(verbosity=0, interactive=False)

@@ -2,7 +2,7 @@
 
     .venv/bin/python scripts/bench_search.py [--docs 1000000] [--seconds 20] [--rounds 1] [--dir DIR]
 
-1. generates N cluster documents directly (Swedish-ish titles from catalog.sample.vocabulary),
+1. generates N cluster documents directly (Swedish-ish titles from sample.vocabulary),
    builds the index with `rebuild` and reports docs/s;
 2. bare engine: SearchRequest with 5 facets + one filter, single client and 16 threads;
 3. the API: starts gunicorn on 127.0.0.1 (own data dir, SQLite, this index), calls
@@ -50,7 +50,7 @@ REQUESTS = 100_000  # per request set; each phase uses half of one, more than it
 def vocabulary() -> tuple[list[str], list[str], list[str]]:
     """Title words, author names, subjects; from the sample generator when it is there."""
     try:
-        from catalog.sample import vocabulary as v
+        from sample import vocabulary as v
 
         nouns = [w for w in v.SWEDISH_NOUNS if isinstance(w, str)]
         compounds = [p + n.lower() for p in v.SWEDISH_PREFIXES for n in nouns[:80]]

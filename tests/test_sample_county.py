@@ -14,8 +14,8 @@ from django.core.management import call_command
 
 from catalog.mapping import extract_holdings, map_record
 from catalog.mapping.formats import FORMATS
-from catalog.sample import GROUND_TRUTH, LIBRARIES, generate_county
-from catalog.sample.libraries import by_code
+from sample import GROUND_TRUTH, LIBRARIES, generate_county
+from sample.libraries import by_code
 
 RECORDS = 3000
 

@@ -43,7 +43,7 @@ NAMES_SHOWN = 3
 
 
 def summary_text(summary: dict[str, Any], holding_count: int) -> str:
-    """The same wording as the result list's server-rendered summary (portal/pages/hits.py)."""
+    """The same wording as the result list's server-rendered summary (opac/hits.py)."""
     names = [library["name"] for library in summary["available_at"]]
     if names:
         shown = ", ".join(names[:NAMES_SHOWN]) + (" …" if len(names) > NAMES_SHOWN else "")

@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from catalog.clustering.assignment import assign
+from portal.jobs import enqueue
 
 
 def assign_clusters(
@@ -31,4 +32,18 @@ def assign_clusters(
     return assign(record_ids, known_data)
 
 
-__all__ = ["assign_clusters"]
+def recluster(record_ids: Iterable[int], known_data: dict[int, dict[str, Any]] | None = None) -> set[int]:
+    """The one way changed records reach search: re-cluster them and queue the re-indexing of every
+    affected cluster after commit. Used by harvests and by librarians' corrections."""
+    record_ids = list(record_ids)
+    cluster_ids = assign(record_ids, known_data) if record_ids else set()
+    if cluster_ids:
+        queue_reindex(cluster_ids)
+    return cluster_ids
+
+
+def queue_reindex(cluster_ids: Iterable[int]) -> None:
+    enqueue("catalog.tasks.index_clusters", sorted(cluster_ids))
+
+
+__all__ = ["assign_clusters", "queue_reindex", "recluster"]

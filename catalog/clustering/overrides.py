@@ -5,16 +5,14 @@ survives re-harvests and re-merges; afterwards the affected records are re-clust
 and the changed clusters are queued for reindexing.
 """
 
-from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
 from django.db.models import Q
 
-from catalog.clustering.assignment import assign
+from catalog.clustering import recluster
 from catalog.models import Cluster, MergeOverride, SourceRecord
-from portal.jobs import enqueue
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -30,23 +28,12 @@ def _author(user: User | None) -> Any:
     return user if user is not None and user.is_authenticated else None
 
 
-def enqueue_reindex(cluster_ids: Iterable[int]) -> None:
-    """Queue the search index update (the search area's task; skipped until it exists)."""
-    try:
-        from catalog.tasks import index_clusters  # optional: the search area's task
-    except ImportError:
-        return
-    enqueue(index_clusters, sorted(cluster_ids))
-
-
 def _recluster(records: list[SourceRecord], clusters: list[int | None]) -> set[int]:
     ids = {r.pk for r in records}
     ids |= set(
         SourceRecord.objects.filter(cluster_id__in=[c for c in clusters if c]).values_list("id", flat=True)
     )
-    affected = assign(ids)
-    enqueue_reindex(affected)
-    return affected
+    return recluster(ids)
 
 
 def split_record(record: SourceRecord, user: User | None = None) -> set[int]:

@@ -2,4 +2,4 @@
 
 from django.urls import include, path
 
-urlpatterns = [path("api/v1/", include("catalog.api_urls"))]
+urlpatterns = [path("api/v1/", include("api.urls"))]

@@ -10,7 +10,7 @@ import pytest
 from catalog.clustering import assign_clusters
 from catalog.mapping import map_record
 from catalog.models import SourceRecord
-from catalog.sample.county import GROUND_TRUTH, generate_county
+from sample.county import GROUND_TRUTH, generate_county
 from tests.catalog.records import source
 
 pytestmark = pytest.mark.django_db

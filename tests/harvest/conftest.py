@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 
 from catalog.models import Library
-from harvest.local_oai import LocalOaiServer, Repository
 from harvest.models import Source
+from sample.local_oai import LocalOaiServer, Repository
 
 MARC_NS = "http://www.loc.gov/MARC21/slim"
 

@@ -1,4 +1,4 @@
-"""OAI-PMH against a real provider on 127.0.0.1 (harvest.local_oai), and recorded responses."""
+"""OAI-PMH against a real provider on 127.0.0.1 (sample.local_oai), and recorded responses."""
 
 import time
 from pathlib import Path
@@ -7,10 +7,10 @@ import pytest
 from django.test import Client
 
 from catalog.models import Holding, SourceRecord
-from harvest.local_oai import LocalOaiServer
 from harvest.models import HarvestRun, Source
 from harvest.protocols.oai_response import ERROR_CODES
 from harvest.services import harvest_source
+from sample.local_oai import LocalOaiServer
 from tests.harvest.conftest import fill, marcxml
 
 pytestmark = pytest.mark.django_db
@@ -319,7 +319,7 @@ def test_timeout_is_retried(oai_server: LocalOaiServer, oai_source: Source, sett
 def test_day_granularity_and_earliest_datestamp(fast_http: None, libraries: dict) -> None:
     from datetime import UTC, datetime
 
-    from harvest.local_oai import Repository
+    from sample.local_oai import Repository
 
     with LocalOaiServer(Repository(page_size=3, granularity="YYYY-MM-DD")) as server:
         fill(server, 2)

@@ -14,11 +14,11 @@ from django.db import connection
 
 from catalog.models import Holding, SourceRecord
 from harvest import reader, services
-from harvest.local_oai import LocalOaiServer
 from harvest.models import HarvestRun, Source
 from harvest.protocols import HarvestError
 from harvest.protocols.oai_pmh import OaiPmhProtocol
 from harvest.services import harvest_source
+from sample.local_oai import LocalOaiServer
 from tests.harvest.conftest import fill, marcxml
 
 pytestmark = pytest.mark.django_db

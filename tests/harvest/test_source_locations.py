@@ -13,9 +13,9 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 
 from catalog.models import Library, SourceRecord
-from harvest.local_oai import LocalOaiServer
 from harvest.models import HarvestRun, Source
 from harvest.services import harvest_source
+from sample.local_oai import LocalOaiServer
 from tests.harvest.conftest import fill, marcxml
 
 pytestmark = pytest.mark.django_db

@@ -41,11 +41,11 @@ def test_result_page_answers_any_query_string(client: Client, county: County, pa
 def test_library_page_and_home_library_answer_any_input(
     client: Client, county_unindexed: County, code: str, next_url: str
 ) -> None:
-    if "\x00" in code + next_url:  # no page takes a NUL: PostgreSQL cannot compare text holding one
-        assert client.get("/bibliotek/", {"x": code}).status_code == 400
+    # No page takes a NUL (PostgreSQL cannot compare text holding one): 400 before any view.
+    assert client.get("/bibliotek/", {"x": code}).status_code == (400 if "\x00" in code else 200)
+    if "\x00" in code + next_url:
         assert client.post("/mitt-bibliotek/", {"library": code, "next": next_url}).status_code == 400
         return
-    assert client.get("/bibliotek/", {"x": code}).status_code == 200
     assert client.get(
         f"/bibliotek/{code.replace('%', '%25').replace('?', '%3F').replace('#', '%23')}/"
     ).status_code in (

@@ -1,0 +1,95 @@
+"""The record page (one Cluster), its exports, and the staff MARC view of its member records."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+
+from catalog.access import is_staff_member, staff_required
+from catalog.clustering.redirects import current_cluster_id
+from catalog.home_library import home_library
+from catalog.models import Cluster, SourceRecord
+from opac import exports, marc
+from opac.errors import RecordMoved, RecordNotHeld
+from opac.holdings import holding_lines_for
+from opac.record_view import as_list, author_links, description_rows
+
+EDITIONS_SHOWN = 20
+
+
+def get_cluster(pk: int) -> Cluster:
+    cluster = Cluster.objects.filter(pk=pk).first() if pk < 2**63 else None
+    if cluster is None:
+        moved_to = current_cluster_id(pk)
+        if moved_to is not None:
+            raise RecordMoved(moved_to)
+        raise RecordNotHeld(f"no cluster {pk}")
+    return cluster
+
+
+def other_editions(cluster: Cluster) -> list[Cluster]:
+    """Other formats and editions of the same work (same Cluster.work_key)."""
+    if not cluster.work_key:
+        return []
+    siblings = Cluster.objects.filter(work_key=cluster.work_key).exclude(pk=cluster.pk)
+    return list(siblings.order_by("-data__year", "pk")[:EDITIONS_SHOWN])
+
+
+def record_page(request: HttpRequest, pk: int) -> HttpResponse:
+    cluster = get_cluster(pk)
+    home = home_library(request)
+    context: dict[str, object] = {
+        "cluster": cluster,
+        "data": cluster.data,
+        "formats": as_list(cluster.data.get("formats")),
+        "rows": description_rows(cluster.data),
+        "authors": author_links(cluster.data.get("authors")),
+        "editions": other_editions(cluster),
+        "holding_lines": holding_lines_for(cluster, home, live=request.GET.get("live") == "1"),
+        "home": home,
+        "permalink": request.build_absolute_uri(reverse("site:record", args=[cluster.pk])),
+        "is_staff": is_staff_member(request.user),
+    }
+    return render(request, "opac/record.html", context)
+
+
+def _download(body: str | bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def export_ris(request: HttpRequest, pk: int) -> HttpResponse:
+    cluster = get_cluster(pk)
+    permalink = request.build_absolute_uri(reverse("site:record", args=[pk]))
+    body = exports.to_ris(cluster.data, permalink)
+    return _download(body, "application/x-research-info-systems; charset=utf-8", f"samsok-{pk}.ris")
+
+
+def export_bibtex(request: HttpRequest, pk: int) -> HttpResponse:
+    cluster = get_cluster(pk)
+    permalink = request.build_absolute_uri(reverse("site:record", args=[pk]))
+    body = exports.to_bibtex(cluster.data, f"samsok{pk}", permalink)
+    return _download(body, "application/x-bibtex; charset=utf-8", f"samsok-{pk}.bib")
+
+
+def _members(cluster: Cluster) -> list[SourceRecord]:
+    members = cluster.members.filter(deleted=False).select_related("source", "source__library")
+    return sorted(members, key=lambda member: member.pk != cluster.display_record_id)
+
+
+def export_marcxml(request: HttpRequest, pk: int) -> HttpResponse:
+    """The member records as harvested (display record first), as one MARCXML collection."""
+    cluster = get_cluster(pk)
+    records = [record for record in (marc.parse_raw(member) for member in _members(cluster)) if record]
+    return _download(marc.marcxml_collection(records), "application/marcxml+xml", f"samsok-{pk}.xml")
+
+
+@staff_required
+def staff_marc(request: HttpRequest, pk: int) -> HttpResponse:
+    """Each member record's MARC and why it was merged into this cluster (staff only)."""
+    cluster = get_cluster(pk)
+    members = []
+    for member in _members(cluster):
+        parsed = marc.parse_raw(member)
+        members.append({"record": member, "lines": marc.marc_lines(parsed) if parsed else None})
+    return render(request, "opac/record_marc.html", {"cluster": cluster, "members": members})
