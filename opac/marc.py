@@ -4,13 +4,13 @@ The staff MARC view shows a record as harvested. The public MARCXML export leave
 library keeps to itself about its copies: barcodes, prices, acquisition, non-public notes.
 """
 
-import io
 import re
 
 import pymarc
 from lxml import etree
 
 from catalog.models import SourceRecord
+from harvest.records import parse_by_format
 
 MARCXML_NS = "http://www.loc.gov/MARC21/slim"
 # Characters XML 1.0 cannot carry (C0 controls except tab/newline/CR, and U+FFFE/FFFF).
@@ -59,21 +59,10 @@ def xml_safe(text: str) -> str:
 
 
 def parse_raw(source_record: SourceRecord) -> pymarc.Record | None:
-    """The member record as pymarc reads it, or None when the stored bytes cannot be read."""
+    """The member record as the harvest reads it (encoding repaired), or None when the stored
+    bytes cannot be read."""
     raw = bytes(source_record.raw or b"")
-    if not raw:
-        return None
-    kind = (source_record.raw_format or "").lower()
-    try:
-        if "xml" in kind or raw.lstrip().startswith(b"<"):
-            records = pymarc.parse_xml_to_array(io.BytesIO(raw))
-        elif "json" in kind or raw.lstrip().startswith((b"{", b"[")):
-            records = pymarc.parse_json_to_array(io.BytesIO(raw))
-        else:
-            records = [pymarc.Record(data=raw, force_utf8=True, utf8_handling="replace")]
-    except Exception:  # harvested bytes may be anything; the staff page then says "unreadable"
-        return None
-    return records[0] if records and records[0] is not None else None
+    return parse_by_format(raw, source_record.raw_format).record if raw else None
 
 
 def marc_lines(record: pymarc.Record) -> list[str]:

@@ -12,8 +12,7 @@ from collections.abc import Iterator
 from contextlib import closing
 from typing import IO, TYPE_CHECKING
 
-from pymarc import Record
-
+from catalog.mapping.holdings import is_holdings_record
 from harvest.locations import allowed_file, open_url
 from harvest.protocols.base import HarvestedItem, HarvestError, HarvestProtocol, Page
 from harvest.records import (
@@ -29,7 +28,6 @@ if TYPE_CHECKING:
     from harvest.models import HarvestRun
 
 BLOCK = 1 << 20
-HOLDINGS_TYPES = "uvxy"  # leader/06 of a MARC 21 holdings record
 PAGE_SIZE = 500
 RECORD_TERMINATOR = b"\x1d"
 _XML_START = re.compile(rb"<(?:[\w.-]+:)?record(?=[\s>])")
@@ -200,10 +198,6 @@ def _json_bytes(obj: object) -> bytes:
         return json.dumps(obj).encode("ascii")
 
 
-def _is_holdings(record: Record) -> bool:
-    return str(record.leader or "").ljust(7)[6] in HOLDINGS_TYPES
-
-
 def _paged(chunks: Iterator[tuple[bytes, int, ParsedRecord]], raw_format: str) -> Iterator[Page]:
     """Pages of items; a holdings record without 004 belongs to the bib before it (LIBRIS export)."""
     items: list[HarvestedItem] = []
@@ -213,7 +207,7 @@ def _paged(chunks: Iterator[tuple[bytes, int, ParsedRecord]], raw_format: str) -
         local_id = control_number(parsed.record) if parsed.record is not None else ""
         item = HarvestedItem(local_id=local_id, raw=raw, raw_format=raw_format, parsed=parsed)
         if parsed.record is not None:
-            if not _is_holdings(parsed.record):
+            if not is_holdings_record(parsed.record):
                 last_bib = local_id
             elif last_bib and not parsed.record.get_fields("004"):
                 item.parent_local_id = last_bib
