@@ -1,8 +1,9 @@
-"""The OpenAPI 3 description of the v1 API, written by hand from catalog.fields."""
+"""The OpenAPI 3 description of every v1 endpoint, written by hand from catalog.fields."""
 
 from typing import Any
 
 from catalog.fields import FACETS, HIT_FIELDS, MAX_PAGE, MAX_PAGE_SIZE, SORTS, TERM_FACETS
+from catalog.models import ItemStatus
 
 _STRINGS = {"type": "array", "items": {"type": "string"}}
 _ERROR = {"$ref": "#/components/schemas/Error"}
@@ -63,6 +64,48 @@ def _search_parameters() -> list[dict[str, Any]]:
 
 
 HOLDING_KEYS = ("library", "branch", "shelf", "call_number", "summary", "status", "due_date", "checked_at")
+_ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
+_MAYBE_STRING = {"type": ["string", "null"]}
+
+
+def _live_holding() -> dict[str, Any]:
+    """One holding with its status now (catalog.availability.lines.HoldingLine.as_dict)."""
+    text = ("library", "library_name", "branch", "shelf", "call_number", "summary", "status_label")
+    properties: dict[str, Any] = {key: {"type": "string"} for key in text}
+    properties.update(
+        holding_id={"type": "integer"},
+        item_count={"type": "integer"},
+        status={"type": "string", "enum": [s.value for s in ItemStatus]},
+        due_date={**_MAYBE_STRING, "format": "date"},
+        queue_length={"type": ["integer", "null"], "description": "The library's reservation queue."},
+        source={"type": "string", "enum": ["live", "harvested"]},
+        checked_at={**_MAYBE_STRING, "format": "date-time"},
+        freshness={"type": "string", "description": "How old the status is, in words."},
+        detail=_MAYBE_STRING,
+        note=_MAYBE_STRING,
+        indexed_status={"type": "string"},
+        disagrees={"type": "boolean", "description": "Live status differs from the harvested one."},
+        live_failed={"type": "boolean", "description": "The library's system did not answer in time."},
+        is_home={"type": "boolean", "description": "The library given as home=."},
+    )
+    return {"type": "object", "properties": properties}
+
+
+def _summary() -> dict[str, Any]:
+    """A title's availability in one line (catalog.availability.summary.summarize)."""
+    library = {"type": "object", "properties": {"code": {"type": "string"}, "name": {"type": "string"}}}
+    return {
+        "type": "object",
+        "properties": {
+            "available_at": {"type": "array", "items": library},
+            "on_loan_everywhere": {"type": "boolean"},
+            "queue_length": {"type": ["integer", "null"], "description": "Reservation queues, summed."},
+            "earliest_due_date": {**_MAYBE_STRING, "format": "date"},
+            "live": {"type": "boolean"},
+            "text": {"type": "string", "description": "The summary in words, in Swedish."},
+            "state": {"type": "string", "enum": ["in", "out", "none"]},
+        },
+    }
 
 
 def openapi_document(server_url: str) -> dict[str, Any]:
@@ -140,9 +183,7 @@ def openapi_document(server_url: str) -> dict[str, Any]:
             "/records/{id}": {
                 "get": {
                     "summary": "One merged title with members and holdings",
-                    "parameters": [
-                        {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
-                    ],
+                    "parameters": [_ID],
                     "responses": {
                         "200": _json({"$ref": "#/components/schemas/Record"}, "The record."),
                         "301": {
@@ -150,6 +191,57 @@ def openapi_document(server_url: str) -> dict[str, Any]:
                             "(and the old id keeps answering so)."
                         },
                         "404": _json(_ERROR, "No such record."),
+                    },
+                }
+            },
+            "/records/{id}/availability": {
+                "get": {
+                    "summary": "The title's holdings with their status now",
+                    "description": "Asks each library's own system where it can (Koha ILS-DI, DAIA, "
+                    "SIP2), else gives the harvested status with its age.",
+                    "parameters": [_ID, _query("home", {"type": "string"}, "Sigel of the patron's library.")],
+                    "responses": {
+                        "200": _json(
+                            {
+                                "type": "object",
+                                "properties": {
+                                    "id": {"type": "integer"},
+                                    "holdings": {"type": "array", "items": _live_holding()},
+                                    "unanswered": {
+                                        **_STRINGS,
+                                        "description": "Sigels whose system did not answer.",
+                                    },
+                                },
+                            },
+                            "Holdings with live or harvested status.",
+                        ),
+                        "301": {
+                            "description": "The title was merged into another; Location is its availability."
+                        },
+                        "404": _json(_ERROR, "No such record."),
+                    },
+                }
+            },
+            "/availability": {
+                "get": {
+                    "summary": "One-line availability of up to 100 titles in one call",
+                    "parameters": [
+                        {
+                            **_query("ids", {"type": "string"}, "Record ids, comma-separated (at most 100)."),
+                            "required": True,
+                        }
+                    ],
+                    "responses": {
+                        "200": _json(
+                            {
+                                "type": "object",
+                                "properties": {
+                                    "records": {"type": "object", "additionalProperties": _summary()}
+                                },
+                            },
+                            "Summaries by record id.",
+                        ),
+                        "400": _json(_ERROR, "ids missing, malformed or more than 100."),
                     },
                 }
             },
@@ -180,6 +272,12 @@ def openapi_document(server_url: str) -> dict[str, Any]:
                             "Up to 8 completions.",
                         )
                     },
+                }
+            },
+            "/openapi.json": {
+                "get": {
+                    "summary": "This description",
+                    "responses": {"200": {"description": "OpenAPI 3.1 document."}},
                 }
             },
         },
