@@ -1,4 +1,4 @@
-"""The JSON shapes of the API: search results, hits and records (ARCHITECTURE.md)."""
+"""The JSON shapes of the API: search results, hits and records (README, "JSON API")."""
 
 from typing import Any
 
@@ -21,7 +21,7 @@ def hit_json(hit: dict[str, Any]) -> dict[str, Any]:
 
 
 def search_json(request: SearchRequest, result: SearchResult) -> dict[str, Any]:
-    """The /api/v1/search response body (ARCHITECTURE.md)."""
+    """The /api/v1/search response body."""
     names = library_names() if "library" in result.facets else {}
     facets = {
         name: [

@@ -1,6 +1,6 @@
 """How each format is encoded the real way: leader/06-07, 007, 008/18-34, 300 and RDA 336-338.
 
-The merging engineer's mapper reads formats back from exactly these positions (see
+The format mapping reads formats back from exactly these positions (see
 ``catalog.mapping.formats``); the sample county must say "audiobook" the way a library system
 says it, not by a private flag.
 """

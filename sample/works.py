@@ -73,7 +73,7 @@ class Work:
 class Manifestation:
     id: str
     work: Work
-    format: str  # the fixed vocabulary of ARCHITECTURE.md
+    format: str  # the fixed format vocabulary (catalog.mapping.formats)
     carrier: str  # "print", "online", "cd", "daisy", "dvd", "disc", "sheet", "kit"
     year: int
     publisher: str

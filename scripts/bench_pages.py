@@ -1,4 +1,4 @@
-"""Page weight and server time of the patron pages on the demo county (issue 6 targets).
+"""Page weight and server time of the patron pages on the demo county, against its targets.
 
 Run after `make demo-data` (or against any data dir with an index):
     DEBUG=1 .venv/bin/python scripts/bench_pages.py [--rounds 30] [--data-dir var]

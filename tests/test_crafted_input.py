@@ -1,8 +1,8 @@
 """Crafted ids and text get a 400 or 404 with the normal error page or JSON error, never a 500.
 
-Issue 15, finding 9: ids past 64 bits (SQLite cannot bind them), digits int() rejects ("²") or
+The cases: ids past 64 bits (SQLite cannot bind them), digits int() rejects ("²") or
 that are no id ("٣"), and NUL characters (PostgreSQL refuses them) in paths, queries, forms and
-cookies. The NUL cases were 500s on PostgreSQL only; they are answered the same on both.
+cookies. PostgreSQL refuses NUL where SQLite stores it; both answer the same.
 """
 
 from datetime import UTC, datetime

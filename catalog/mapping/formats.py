@@ -1,4 +1,4 @@
-"""Format: leader/06-07, 007, 008 and 336-338 into the fixed vocabulary of ARCHITECTURE.md.
+"""Format: leader/06-07, 007, 008 and 336-338 into the fixed format vocabulary (README, "JSON API").
 
 The rule, in order: serials (leader/07 s) → serial; language material (leader/06 a, t) →
 ebook when online/electronic (008/23 o/q/s, 007 c, 337 c, 338 cr), large_print (008/23 d,

@@ -1,4 +1,5 @@
-"""Keep the search index in step with the database (the indexing contract of the team brief)."""
+"""Keep the search index in step with the database: one document per cluster, rebuilt whenever
+its records change; the whole index can always be rebuilt from the database (`rebuild_index`)."""
 
 from collections.abc import Iterable
 

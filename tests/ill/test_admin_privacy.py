@@ -1,6 +1,6 @@
 """The Django admin shows patron data under the staff pages' rule: the borrowing library only.
 
-Issue 15, finding 6: superusers (regional staff) and staff with view permission read every
+Without it superusers (regional staff) and staff with view permission would read every
 patron's name, card, contact and message, and the outbox bodies, in the admin.
 """
 

@@ -1,6 +1,6 @@
 """A staff click acts on the request as its page showed it, never on whoever was asked next.
 
-Issue 15, finding 1: a double-clicked *Refuse* also refused the next lender's entry, and an
+Without that check a double-clicked *Refuse* also refused the next lender's entry, and an
 *Accept* racing a regional *Refuse* accepted for the library asked next.
 """
 
