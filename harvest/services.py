@@ -37,7 +37,7 @@ class MassDeletion(Exception):
 
 
 def mass_delete_share() -> float:
-    return float(getattr(settings, "HARVEST_MASS_DELETE_SHARE", 0.2))
+    return settings.HARVEST_MASS_DELETE_SHARE
 
 
 def harvest_source(source_id: int, full: bool = False) -> HarvestRun:

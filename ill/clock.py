@@ -8,7 +8,7 @@ from django.utils import timezone
 
 
 def answer_working_days() -> int:
-    return int(getattr(settings, "ILL_ANSWER_WORKING_DAYS", 2))
+    return settings.ILL_ANSWER_WORKING_DAYS
 
 
 def easter_sunday(year: int) -> date:

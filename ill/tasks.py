@@ -16,7 +16,7 @@ def send_outbox_message(self: Any, message_id: int) -> bool:
     if self.request.called_directly:
         # In-process (no broker): never raise into the caller; `ill_maintenance` or beat retries.
         return False
-    base = int(getattr(settings, "ILL_OUTBOX_RETRY_SECONDS", 60))
+    base = settings.ILL_OUTBOX_RETRY_SECONDS
     raise self.retry(countdown=min(base * 2**self.request.retries, 3600))
 
 

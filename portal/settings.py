@@ -158,6 +158,15 @@ HARVEST_READER_PROCESS = env_bool("HARVEST_READER_PROCESS", default=True)
 HARVEST_FILE_ROOT = env_path("HARVEST_FILE_ROOT", DATA_DIR) if env_str("HARVEST_FILE_ROOT") else None
 # Harvest: source URLs that reach loopback, private or link-local addresses are refused unless on.
 HARVEST_ALLOW_PRIVATE_URLS = env_bool("HARVEST_ALLOW_PRIVATE_URLS", default=False)
+# Harvest: keyword arguments of the OAI-PMH client (harvest.protocols.oai_http.OaiHttpClient):
+# seconds a request may take, retries of a timeout, cut connection or 429/5xx answer, the first
+# wait between retries (doubling), and the longest Retry-After a repository may ask for.
+HARVEST_OAI_HTTP: dict[str, Any] = {
+    "timeout": env_int("HARVEST_OAI_TIMEOUT", 60, minimum=1),
+    "retries": env_int("HARVEST_OAI_RETRIES", 5, minimum=0),
+    "backoff": 2.0,
+    "max_retry_after": 600.0,
+}
 CELERY_TIMEZONE = "Europe/Stockholm"
 
 # --- search ----------------------------------------------------------------------------------
@@ -225,6 +234,10 @@ LOGIN_REDIRECT_URL = "/staff/"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600, minimum=300)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 ILL_RETENTION_DAYS = env_int("ILL_RETENTION_DAYS", 90, minimum=1)
+# Working days a lending library has to answer before the rota asks the next one (ill.clock).
+ILL_ANSWER_WORKING_DAYS = env_int("ILL_ANSWER_WORKING_DAYS", 2, minimum=1)
+# First wait before a failed notification e-mail is retried by its task (doubling, at most an hour).
+ILL_OUTBOX_RETRY_SECONDS = env_int("ILL_OUTBOX_RETRY_SECONDS", 60, minimum=1)
 
 # --- language -----------------------------------------------------------------------------
 LANGUAGE_CODE = "sv"

@@ -1,3 +1,8 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
@@ -55,3 +60,43 @@ def test_secret_key_required_without_debug(monkeypatch: pytest.MonkeyPatch, tmp_
     assert len(key) >= 50
     assert env.secret_key(tmp_path, debug=True) == key  # generated once, then reused
     assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+
+
+def settings_in_subprocess(
+    tmp_path: Path, names: list[str], **environment: str
+) -> subprocess.CompletedProcess:
+    env = {key: value for key, value in os.environ.items() if key not in {"DATABASE_URL", "REDIS_URL"}}
+    env.update(DEBUG="1", SAMSOK_DATA_DIR=str(tmp_path), **environment)
+    code = "from django.conf import settings; " + "; ".join(f"print(settings.{name})" for name in names)
+    return subprocess.run(
+        [sys.executable, "manage.py", "shell", "--verbosity", "0", "--command", code],
+        cwd=Path(__file__).resolve().parent.parent,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_operator_settings_come_from_the_environment(tmp_path: Path) -> None:
+    names = ["ILL_ANSWER_WORKING_DAYS", "ILL_OUTBOX_RETRY_SECONDS", "HARVEST_OAI_HTTP", "SITE_URL"]
+    result = settings_in_subprocess(
+        tmp_path,
+        names,
+        ILL_ANSWER_WORKING_DAYS="4",
+        ILL_OUTBOX_RETRY_SECONDS="30",
+        HARVEST_OAI_TIMEOUT="15",
+        HARVEST_OAI_RETRIES="0",
+        SITE_URL="https://samsok.example.org/",
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[:2] == ["4", "30"]
+    assert "'timeout': 15" in lines[2] and "'retries': 0" in lines[2]
+    assert lines[3] == "https://samsok.example.org"
+
+
+def test_a_bad_operator_setting_stops_start_up(tmp_path: Path) -> None:
+    result = settings_in_subprocess(tmp_path, ["ILL_ANSWER_WORKING_DAYS"], ILL_ANSWER_WORKING_DAYS="0")
+    assert result.returncode != 0
+    assert "ILL_ANSWER_WORKING_DAYS=0 must be at least 1" in result.stderr

@@ -29,8 +29,7 @@ MAX_WINDOW_RESTARTS = 2
 
 
 def make_client(url: str) -> OaiHttpClient:
-    options = getattr(settings, "HARVEST_OAI_HTTP", {})
-    return OaiHttpClient(url, **options)
+    return OaiHttpClient(url, **settings.HARVEST_OAI_HTTP)
 
 
 class OaiPmhProtocol(HarvestProtocol):
