@@ -5,13 +5,13 @@ after commit and failures only reschedule the row (exponential backoff), never t
 """
 
 import logging
-import os
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from ill.models import OutboxMessage, Request
@@ -24,11 +24,16 @@ MAX_BACKOFF = timedelta(hours=6)
 
 def status_url(request: Request, base_url: str = "") -> str:
     """The private status link; `base_url` is the site address the patron used (or SITE_URL)."""
-    return f"{_base(base_url)}/fjarrlan/status/{request.token}/"
+    return _absolute(reverse("ill:status", args=[request.token]), base_url)
 
 
-def _base(base_url: str) -> str:
-    return (base_url or str(getattr(settings, "SITE_URL", "") or os.environ.get("SITE_URL", ""))).rstrip("/")
+def staff_url(request: Request, base_url: str = "") -> str:
+    """The request's staff page, for the borrowing library's mail when no lender is left."""
+    return _absolute(reverse("ill_staff:detail", args=[request.pk]), base_url)
+
+
+def _absolute(path: str, base_url: str) -> str:
+    return (base_url or settings.SITE_URL).rstrip("/") + path
 
 
 def queue_for_request(
@@ -44,7 +49,7 @@ def queue_for_request(
             "request": request,
             "kind": kind,
             "status_url": status_url(request, base_url),
-            "staff_url": f"{_base(base_url)}/staff/ill/{request.pk}/",
+            "staff_url": staff_url(request, base_url),
         }
         subject = render_to_string("ill/mail/subject.txt", context).strip()
         body = render_to_string("ill/mail/body.txt", context)

@@ -6,7 +6,7 @@ from ill import staff_views
 app_name = "ill_staff"
 
 urlpatterns: list[URLPattern | URLResolver] = [
-    path("", RedirectView.as_view(url="/staff/ill/incoming/"), name="index"),
+    path("", RedirectView.as_view(pattern_name="ill_staff:incoming"), name="index"),
     path("incoming/", staff_views.incoming, name="incoming"),
     path("outgoing/", staff_views.outgoing, name="outgoing"),
     path("picklist/", staff_views.picklist, name="picklist"),

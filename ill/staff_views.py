@@ -2,11 +2,13 @@
 
 import csv
 from datetime import date
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -117,20 +119,20 @@ def act(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if action is None or side is None:
         messages.error(request, _("You cannot take that step on this request."))
-        return HttpResponseRedirect(f"/staff/ill/{ill.pk}/")
+        return redirect("ill_staff:detail", pk=ill.pk)
     seen = _seen(request)
     if seen is None:
         messages.error(
             request, _("The page was out of date. Nothing was done: check the request and try again.")
         )
-        return HttpResponseRedirect(f"/staff/ill/{ill.pk}/")
+        return redirect("ill_staff:detail", pk=ill.pk)
     library = ill.pickup_library if side == Side.BORROWER else ill.current_lender
     actor = Actor(side, user=request.user, library=library)  # type: ignore[arg-type]
     note = request.POST.get("note", "")[:2000]
     reason = request.POST.get("reason", "")
     if action.name == "refuse" and reason not in RefusalReason.values:
         messages.error(request, _("Choose a reason for refusing."))
-        return HttpResponseRedirect(f"/staff/ill/{ill.pk}/")
+        return redirect("ill_staff:detail", pk=ill.pk)
     try:
         perform(
             ill.pk,
@@ -144,7 +146,7 @@ def act(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("Done: %s.") % action.label)
     except InvalidTransition as exc:
         messages.error(request, str(exc))
-    return HttpResponseRedirect(f"/staff/ill/{ill.pk}/")
+    return redirect("ill_staff:detail", pk=ill.pk)
 
 
 @staff_required
@@ -250,7 +252,7 @@ def lending_rules(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Lending rules saved."))
-        return HttpResponseRedirect(f"/staff/ill/rules/?library={library.code}")
+        return HttpResponseRedirect(f"{reverse('ill_staff:rules')}?{urlencode({'library': library.code})}")
     return render(request, "ill/staff/rules.html", {"form": form, "library": library, "libraries": libraries})
 
 

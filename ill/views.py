@@ -3,15 +3,14 @@
 from django.conf import settings
 from django.contrib import messages
 from django.db import IntegrityError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from catalog.home_library import home_library
 from catalog.models import Cluster
-from ill import outbox
 from ill.forms import RequestForm
 from ill.models import Request
 from ill.patron import (
@@ -25,8 +24,6 @@ from ill.states import PATRON_CANCELLABLE
 from ill.workflow import PATRON, InvalidTransition, perform
 from portal.params import parse_id
 from portal.proxy import client_address
-
-RECEIVED_URL = "/fjarrlan/tack/"
 
 
 def _cluster_from(request: HttpRequest) -> Cluster | None:
@@ -49,7 +46,7 @@ def new_request(request: HttpRequest) -> HttpResponse:
         return render(request, "ill/request_form.html", context, status=400)
     data = form.cleaned_data
     if form.filled_honeypot():  # a bot: the answer of a success, nothing stored or sent
-        return HttpResponseRedirect(RECEIVED_URL)
+        return redirect("ill:received")
     if not data.get("own_copy_ack") and own_library_has_copy(cluster, data["pickup_library"]):
         acknowledged = request.POST.copy()
         acknowledged["own_copy_ack"] = "True"
@@ -69,7 +66,7 @@ def new_request(request: HttpRequest) -> HttpResponse:
     if duplicate is not None:
         resend_confirmation(duplicate, request.build_absolute_uri("/"))
     # New or duplicate, the same answer: whoever knows a card number learns nothing about its requests.
-    return HttpResponseRedirect(RECEIVED_URL)
+    return redirect("ill:received")
 
 
 def received(request: HttpRequest) -> HttpResponse:
@@ -99,7 +96,7 @@ def _by_token(token: str) -> Request:
 
 def confirmation(request: HttpRequest, token: str) -> HttpResponse:
     ill = _by_token(token)
-    return render(request, "ill/confirmation.html", {"ill": ill, "status_url": outbox.status_url(ill)})
+    return render(request, "ill/confirmation.html", {"ill": ill})
 
 
 def status(request: HttpRequest, token: str) -> HttpResponse:
@@ -129,7 +126,7 @@ def cancel(request: HttpRequest, token: str) -> HttpResponse:
                 "be cancelled here. Contact your library."
             ),
         )
-    return HttpResponseRedirect(f"/fjarrlan/status/{ill.token}/")
+    return redirect("ill:status", token=ill.token)
 
 
 def privacy(request: HttpRequest) -> HttpResponse:
