@@ -12,7 +12,8 @@ from django.test import Client
 
 from catalog.models import Cluster
 from portal.params import MAX_DB_ID, parse_id
-from tests.ill.county import PASSWORD, make_county, place_request
+from tests.world.ill import make_county, place_request
+from tests.world.places import PASSWORD
 
 BIG = "99999999999999999999"
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)

@@ -19,9 +19,9 @@ from portal import jobs
 from portal.jobs import enqueue
 from portal.models import Job
 from tests.harvest.conftest import file_source
-from tests.ill.county import make_county as build_ill_county
 from tests.ill.test_patron import form_data
-from tests.search.county import build_county
+from tests.world.ill import make_county as build_ill_county
+from tests.world.search import build_county
 
 
 def pippi_hits() -> int:

@@ -5,7 +5,7 @@ from typing import Any
 import pytest
 
 from tests.browser.conftest import audit, screenshot
-from tests.portal.county import County, build_county
+from tests.world.portal import County, build_county
 
 pytestmark = [pytest.mark.browser]
 

@@ -4,7 +4,7 @@ from typing import Any
 
 import pytest
 
-from tests.portal.county import County, build_county
+from tests.world.portal import County, build_county
 
 pytestmark = [pytest.mark.browser]
 

@@ -13,7 +13,7 @@ from catalog.models import Holding, Library, MergeOverride, SourceRecord
 from harvest.models import Source
 from tests.catalog.records import bib, cluster_of
 from tests.catalog.test_clustering_rules import record_data
-from tests.ill.county import library, staff
+from tests.world.places import library, persona, staff
 
 pytestmark = [pytest.mark.django_db, pytest.mark.sqlite]
 ISBN = "9789127108509"
@@ -36,8 +36,7 @@ def own_source(lib: Library) -> Source:
 
 @pytest.fixture
 def scene() -> Scene:
-    nyks = library("Nyks", "Nyköpings stadsbibliotek", 58.75, 17.01)
-    sods = library("Sods", "Södertälje stadsbibliotek", 59.20, 17.60)
+    nyks, sods = library("Nyks"), library("Sods")
     nyks_copy = bib(own_source(nyks), "n1", record_data(isbns=[ISBN]))
     sods_copy = bib(own_source(sods), "s1", record_data(isbns=[ISBN]))
     assign_clusters([nyks_copy.pk, sods_copy.pk])
@@ -47,9 +46,9 @@ def scene() -> Scene:
         sods,
         nyks_copy,
         sods_copy,
-        staff("nils", nyks),
-        staff("sara", sods),
-        staff("regina", regional=True),
+        persona("nils"),
+        persona("sara"),
+        persona("regina"),
     )
 
 

@@ -8,9 +8,10 @@ from django.test import Client
 
 from catalog.clustering import assign_clusters
 from catalog.clustering.overrides import merge_clusters, remove_override, split_record
-from catalog.models import MergeOverride, SourceRecord, StaffMember
+from catalog.models import MergeOverride, SourceRecord
 from tests.catalog.records import bib, cluster_of, source
 from tests.catalog.test_clustering_rules import record_data
+from tests.world.places import persona
 
 pytestmark = pytest.mark.django_db
 ISBN = "9789127108509"
@@ -35,9 +36,7 @@ def three_copies() -> list[SourceRecord]:
 
 @pytest.fixture
 def librarian() -> User:
-    user = User.objects.create_user("karin", password="x")
-    StaffMember.objects.create(user=user, regional=True)
-    return user
+    return persona("regina")
 
 
 @pytest.mark.sqlite

@@ -6,20 +6,18 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
-from catalog.models import Library, StaffMember
+from catalog.models import Library
 from harvest.models import Source
 from harvest.services import harvest_source
 from tests.harvest.conftest import file_source, marcxml
+from tests.world.places import staff as staff_member
 
 pytestmark = pytest.mark.django_db
 
 
 def staff(username: str, libraries: list[Library], regional: bool = False) -> Client:
-    user = User.objects.create_user(username, password="pw-123456789")
-    member = StaffMember.objects.create(user=user, regional=regional)
-    member.libraries.set(libraries)
     client = Client(enforce_csrf_checks=True)
-    client.force_login(user)
+    client.force_login(staff_member(username, *libraries, regional=regional))
     return client
 
 

@@ -3,7 +3,7 @@ from typing import Any
 import pytest
 
 from tests.counters import clear_counters
-from tests.ill.county import County, make_county
+from tests.world.ill import County, make_county
 
 
 @pytest.fixture(autouse=True)

@@ -13,7 +13,8 @@ from django.test import Client
 from ill.models import OutboxMessage, Request
 from ill.states import Side
 from ill.workflow import Actor, perform
-from tests.ill.county import PASSWORD, County, place_request
+from tests.world.ill import County, place_request
+from tests.world.places import PASSWORD
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 PATRON_DATA = ["Patrik Patron", "1234567890", "patrik@example.org", "Gärna före jul"]

@@ -10,7 +10,8 @@ from django.utils import translation
 from ill.models import Request
 from ill.states import State
 from tests.browser.conftest import audit
-from tests.ill.county import PASSWORD, County, make_county
+from tests.world.ill import County, make_county
+from tests.world.places import PASSWORD
 
 pytestmark = pytest.mark.browser
 
@@ -62,7 +63,7 @@ def test_patron_request_travels_from_lender_to_borrower(browser: Any, live_serve
     audit(patron, "request form")
     patron.fill("#id_patron_name", "Patrik Patron")
     patron.select_option("#id_pickup_library", str(county.sods.pk))
-    patron.fill("#id_card_number", "12345")  # wrong for Söderbyn's pattern
+    patron.fill("#id_card_number", "12345")  # wrong for Södertälje's pattern
     patron.fill("#id_email", "patrik@example.org")
     patron.click("main button[type=submit]")
     assert patron.input_value("#id_patron_name") == "Patrik Patron"  # kept after the error

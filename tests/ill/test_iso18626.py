@@ -8,7 +8,8 @@ from django.test import Client
 from lxml import etree
 
 from ill.iso18626 import request_message
-from tests.ill.county import PASSWORD, County, place_request
+from tests.world.ill import County, place_request
+from tests.world.places import PASSWORD
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 

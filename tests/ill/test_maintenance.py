@@ -12,9 +12,9 @@ from ill.models import OutboxMessage
 from ill.states import Side, State
 from ill.tasks import send_outbox_message
 from ill.workflow import Actor, perform
-from tests.ill.county import County, place_request
 from tests.ill.smtp_server import smtp_server
 from tests.ill.test_outbox import use_smtp
+from tests.world.ill import County, place_request
 
 LONG_AGO = datetime(2025, 1, 6, 9, 0, tzinfo=UTC)
 

@@ -9,9 +9,9 @@ import pytest
 from ill import outbox
 from ill.models import OutboxMessage
 from ill.states import State
-from tests.ill.county import County, make_county, place_request
 from tests.ill.smtp_server import smtp_server
 from tests.ill.test_patron import form_data
+from tests.world.ill import County, make_county, place_request
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 

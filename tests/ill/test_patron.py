@@ -11,7 +11,7 @@ from ill import views as ill_views
 from ill.models import OutboxMessage, Request
 from ill.patron import LIMIT_PER_ADDRESS
 from ill.states import State
-from tests.ill.county import County
+from tests.world.ill import County
 
 
 def form_data(county: County, **overrides: Any) -> dict[str, Any]:

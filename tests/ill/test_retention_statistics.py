@@ -15,8 +15,9 @@ from ill.retention import anonymize_closed
 from ill.states import Side, State
 from ill.statistics import monthly
 from ill.workflow import Actor, perform
-from tests.ill.county import PASSWORD, County, place_request
 from tests.ill.test_workflow import PATHS
+from tests.world.ill import County, place_request
+from tests.world.places import PASSWORD
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 B, L = Actor(Side.BORROWER), Actor(Side.LENDER)

@@ -10,7 +10,7 @@ from ill.models import LendingRule, Request, RotaEntry
 from ill.rota import candidates
 from ill.states import Side, State
 from ill.workflow import Actor, advance_overdue, perform
-from tests.ill.county import County, hold, library, place_request
+from tests.world.ill import County, hold, library, place_request
 
 # A Monday, so two working days later is Wednesday.
 # Sides as the staff views choose them from the user's libraries.
@@ -27,7 +27,7 @@ def codes(request: Request) -> list[str]:
 def test_rota_excludes_pickup_and_orders_available_then_load_then_distance(county: County) -> None:
     req = place_request(county, MONDAY)
     # Sods is the pickup library; G has it on loan only, so it comes after the two with copies on the shelf;
-    # Nyköping is nearer to Söderbyn than Linköping.
+    # Nyköping is nearer to Södertälje than Linköping.
     assert codes(req) == ["Nyks", "Li", "G"]
     assert req.state == State.NEW
 
@@ -50,7 +50,7 @@ def test_lending_rules_exclude_formats_new_titles_and_not_for_loan(county: Count
     for holding in county.li.holdings.all():
         holding.record.data = {"formats": ["book"], "year": MONDAY.year}
         holding.record.save()
-    ref = library("Ref", "Referensbiblioteket", 59.0, 17.0)
+    ref = library("Ref", name="Referensbiblioteket", latitude=59.0, longitude=17.0)
     hold(county.cluster, ref, ItemStatus.NOT_FOR_LOAN)
     assert [c.library.code for c in candidates(county.cluster, county.sods, MONDAY)] == ["G"]
 

@@ -9,7 +9,8 @@ from django.test import Client
 from ill.models import Request
 from ill.states import Side, State
 from ill.workflow import Actor, perform
-from tests.ill.county import PASSWORD, County, place_request
+from tests.world.ill import County, place_request
+from tests.world.places import PASSWORD
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 PATRON_DATA = ["Patrik Patron", "1234567890", "patrik@example.org", "Gärna före jul"]
@@ -94,7 +95,7 @@ def test_current_lender_sees_the_request_but_never_the_patron(county: County, se
     event = sent.events.get(action="accept")
     assert (event.actor, event.library, event.note) == (county.nyks_librarian, county.nyks, "Finns")
     picklist = client.get("/staff/ill/picklist/").content.decode()
-    assert sent.number in picklist and "Hc Strindberg" in picklist and "Söderbyns bibliotek" in picklist
+    assert sent.number in picklist and "Hc Strindberg" in picklist and "Södertälje stadsbibliotek" in picklist
     assert_no_patron_data(picklist)
 
 

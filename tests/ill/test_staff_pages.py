@@ -8,7 +8,8 @@ from django.test import Client
 from ill.patron import LIMIT_PER_CARD
 from ill.states import Side
 from ill.workflow import Actor, perform
-from tests.ill.county import PASSWORD, County, place_request
+from tests.world.ill import County, place_request
+from tests.world.places import PASSWORD
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -26,7 +27,7 @@ def test_transport_label_names_both_libraries_number_title_and_call_number(count
     perform(req.pk, "accept", Actor(Side.LENDER), now=NOW)
     label = signed_in("nils").get(f"/staff/ill/{req.pk}/label/").content.decode().split("transport-label")[1]
     # Receiving library first (as on the box), then the sender.
-    assert label.index("Söderbyns bibliotek") < label.index("Nyköpings bibliotek")
+    assert label.index("Södertälje stadsbibliotek") < label.index("Nyköpings stadsbibliotek")
     assert req.number in label and "Röda rummet" in label and "Hc Strindberg" in label
 
 

@@ -15,7 +15,8 @@ from ill.models import Request, RotaEntry
 from ill.states import Side, State
 from ill.workflow import Actor, Seen, StaleAction, perform
 from tests.conftest import needs_postgres
-from tests.ill.county import PASSWORD, County, make_county, place_request
+from tests.world.ill import County, make_county, place_request
+from tests.world.places import PASSWORD
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 REFUSE = {"action": "refuse", "reason": "on_loan"}
@@ -79,7 +80,7 @@ def test_a_second_refuse_from_the_same_page_does_not_refuse_the_next_lender(coun
 @pytest.mark.sqlite
 def test_a_borrower_action_from_an_out_of_date_page_changes_nothing(county: County) -> None:
     req = sent_request(county)
-    page = as_shown(req)  # Söderbyn looks at the request while Nyköping answers
+    page = as_shown(req)  # Södertälje looks at the request while Nyköping answers
     signed_in("nils").post(f"/staff/ill/{req.pk}/act/", {"action": "accept", **as_shown(req)})
     signed_in("sara").post(f"/staff/ill/{req.pk}/act/", {"action": "cancel", **page})
     req.refresh_from_db()

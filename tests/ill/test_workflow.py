@@ -10,7 +10,7 @@ from ill.models import Event, OutboxMessage, Request
 from ill.states import ACTIONS, FINAL_STATES, Side, State
 from ill.workflow import PATRON, Actor, InvalidTransition, perform
 from tests.conftest import needs_postgres
-from tests.ill.county import County, place_request
+from tests.world.ill import County, place_request
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 BORROWER, LENDER = Actor(Side.BORROWER), Actor(Side.LENDER)
@@ -148,7 +148,7 @@ def test_final_states_set_closed_at_and_patron_mail_is_queued(county: County) ->
 @needs_postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_librarians_clicking_at_once_cannot_corrupt_a_request() -> None:
-    from tests.ill.county import make_county
+    from tests.world.ill import make_county
 
     county = make_county()
     req = request_in(county, State.SENT)

@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 from django.utils import translation
 
-from tests.portal.county import County, build_county
+from tests.world.portal import County, build_county
 
 
 @pytest.fixture

@@ -7,9 +7,10 @@ from django.test import Client
 
 from catalog.clustering import assign_clusters
 from catalog.clustering.overrides import merge_clusters, remove_override
-from catalog.models import Cluster, ClusterRedirect, MergeOverride, SourceRecord, StaffMember
+from catalog.models import Cluster, ClusterRedirect, MergeOverride, SourceRecord
 from tests.catalog.records import bib, cluster_of, source
 from tests.catalog.test_clustering_rules import record_data
+from tests.world.places import persona
 
 pytestmark = [pytest.mark.django_db, pytest.mark.sqlite]
 TITLE = "Muminpappans memoarer"
@@ -17,9 +18,7 @@ TITLE = "Muminpappans memoarer"
 
 @pytest.fixture
 def regional(db: None) -> User:
-    user = User.objects.create_user("regina", password="x")
-    StaffMember.objects.create(user=user, regional=True)
-    return user
+    return persona("regina")
 
 
 def two_titles() -> tuple[SourceRecord, SourceRecord]:

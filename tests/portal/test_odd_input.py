@@ -5,7 +5,7 @@ from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.portal.county import County
+from tests.world.portal import County
 
 pytestmark = pytest.mark.django_db
 

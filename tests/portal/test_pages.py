@@ -5,7 +5,7 @@ import re
 import pytest
 from django.test import Client
 
-from tests.portal.county import County
+from tests.world.portal import County
 
 pytestmark = pytest.mark.django_db
 

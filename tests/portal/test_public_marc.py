@@ -2,13 +2,13 @@
 
 import pymarc
 import pytest
-from django.contrib.auth.models import User
 from django.test import Client
 from lxml import etree
 
-from catalog.models import Cluster, StaffMember
+from catalog.models import Cluster
 from tests.catalog.marc_builders import datafield
-from tests.portal.county import County
+from tests.world.places import staff
+from tests.world.portal import County
 
 pytestmark = pytest.mark.django_db
 NS = {"m": "http://www.loc.gov/MARC21/slim"}
@@ -85,8 +85,6 @@ def test_public_export_leaves_out_item_data_the_library_keeps_to_itself(
 def test_staff_marc_view_keeps_the_full_record(client: Client, county_unindexed: County) -> None:
     cluster = county_unindexed.cluster("doktor")
     _with_item_data(cluster)
-    user = User.objects.create_user("bibliotekarie", password="x" * 12)
-    StaffMember.objects.create(user=user).libraries.add(county_unindexed.libraries["Na"])
-    client.force_login(user)
+    client.force_login(staff("bibliotekarie", county_unindexed.libraries["Na"]))
     html = client.get(f"/post/{cluster.pk}/marc/").content.decode()
     assert "$p30012345" in html and "$g249.00" in html and "=541  1\\$aBokhandeln AB" in html

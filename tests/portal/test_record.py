@@ -2,12 +2,12 @@
 
 import pymarc
 import pytest
-from django.contrib.auth.models import User
 from django.test import Client
 from lxml import etree
 
-from catalog.models import Cluster, StaffMember
-from tests.portal.county import County
+from catalog.models import Cluster
+from tests.world.places import staff
+from tests.world.portal import County
 
 MARC_NS = {"m": "http://www.loc.gov/MARC21/slim"}
 
@@ -121,9 +121,7 @@ def test_marcxml_export_survives_control_characters(client: Client, county_unind
 def test_staff_marc_view_is_for_staff_only(client: Client, county_unindexed: County) -> None:
     cluster = county_unindexed.cluster("utvandrarna")
     assert client.get(f"/post/{cluster.pk}/marc/").status_code == 302
-    user = User.objects.create_user("bibliotekarie", password="x" * 12)
-    StaffMember.objects.create(user=user).libraries.add(county_unindexed.libraries["Ty"])
-    client.force_login(user)
+    client.force_login(staff("bibliotekarie", county_unindexed.libraries["Ty"]))
     response = client.get(f"/post/{cluster.pk}/marc/")
     html = response.content.decode()
     assert response.status_code == 200

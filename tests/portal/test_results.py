@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 
 from catalog.search.backends.base import SearchUnavailable
-from tests.portal.county import County
+from tests.world.portal import County
 
 pytestmark = pytest.mark.django_db
 

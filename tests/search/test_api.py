@@ -5,7 +5,7 @@ from django.test import Client
 
 from catalog.fields import HIT_FIELDS
 from catalog.search.indexing import index_clusters
-from tests.search.county import County, build_county
+from tests.world.search import County, build_county
 
 
 @pytest.fixture

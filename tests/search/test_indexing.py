@@ -11,7 +11,7 @@ from catalog.search.backends.base import SearchRequest
 from catalog.search.documents import build_documents
 from catalog.search.indexing import index_clusters
 from tests.conftest import needs_postgres
-from tests.search.county import build_county, make_cluster
+from tests.world.search import build_county, make_cluster
 
 
 @pytest.mark.sqlite

@@ -1,4 +1,4 @@
-"""A small county for portal tests: four libraries, a dozen titles made from real MARC.
+"""The patron pages' county: four libraries, a dozen titles made from real MARC.
 
 Records are built with pymarc, mapped with the real `catalog.mapping.map_record`, stored as
 SourceRecords with Holdings, grouped into Clusters and (optionally) indexed through the real
@@ -6,21 +6,15 @@ search backend, so the pages under test see what a harvested county would give t
 """
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
 
 import pymarc
-from django.utils import timezone
 
 from catalog.mapping import map_record
-from catalog.models import Branch, Cluster, Holding, ItemStatus, Library, SourceRecord
-from harvest.models import Source
+from catalog.models import Cluster, Library
+from tests.world.places import library, source
+from tests.world.shelves import Copy, index_titles, shelve, title
 
-LIBRARIES = [
-    ("Nyks", "Nyköpings stadsbibliotek", "Nyköping"),
-    ("Ty", "Tyresö bibliotek", "Tyresö"),
-    ("Na", "Nacka stadsbibliotek", "Nacka"),
-    ("Sods", "Södertälje stadsbibliotek", "Södertälje"),
-]
+LIBRARIES = ["Nyks", "Ty", "Na", "Sods"]
 
 # (key, title, subtitle, author, year, isbn, language, leader/06-07, 008 extras, subjects, holdings)
 # holdings: list of (library code, status, queue)
@@ -263,61 +257,37 @@ class County:
 
 
 def build_county(index: bool = True) -> County:
-    county = County()
-    for code, name, municipality in LIBRARIES:
-        library = Library.objects.create(
-            code=code,
-            name=name,
-            municipality=municipality,
-            email=f"fjarrlan@{code.lower()}.example.se",
-            phone="08-123 456 00",
-            address=f"Biblioteksgatan 1\n123 45 {municipality}",
-            homepage=f"https://{code.lower()}.example.se/",
-            catalogue_url=f"https://{code.lower()}.example.se/katalog",
+    county = County(libraries={code: library(code) for code in LIBRARIES})
+    for key, name, subtitle, author, year, isbn, language, leader, subjects, holdings in TITLES:
+        record = marc_record(key, name, subtitle, author, year, isbn, language, leader, subjects)
+        county.clusters[key] = shelve_marc(
+            key,
+            record,
+            isbn,
+            [Copy(code, status, queue=queue, shelf="Vuxen") for code, status, queue in holdings],
         )
-        Branch.objects.create(library=library, code="HB", name=f"{municipality} huvudbibliotek")
-        county.libraries[code] = library
-    sources = {
-        code: Source.objects.create(library=lib, protocol="marc-file", url="/dev/null", name=f"{code} ILS")
-        for code, lib in county.libraries.items()
-    }
-    due = date.today() + timedelta(days=14)
-    for key, title, subtitle, author, year, isbn, language, leader, subjects, holdings in TITLES:
-        record = marc_record(key, title, subtitle, author, year, isbn, language, leader, subjects)
-        data = map_record(record)
-        work_key = "pippi|lindgren" if key.startswith("pippi") else f"{key}|work"
-        cluster = Cluster.objects.create(data=data, work_key=work_key)
-        for position, (code, status, queue) in enumerate(holdings):
-            member = SourceRecord.objects.create(
-                source=sources[code],
-                local_id=f"rec-{key}",
-                raw=record.as_marc(),
-                raw_format="iso2709",
-                data=data,
-                cluster=cluster,
-                merge_reason=""
-                if position == 0
-                else f"same ISBN {isbn}"
-                if isbn
-                else "same title+author+year",
-            )
-            if position == 0:
-                cluster.display_record = member
-                cluster.save(update_fields=["display_record"])
-            Holding.objects.create(
-                record=member,
-                library=county.libraries[code],
-                branch=f"{county.libraries[code].municipality} huvudbibliotek",
-                shelf="Vuxen",
-                call_number="Hc",
-                status=status,
-                queue_length=queue,
-                due_date=due if status == ItemStatus.ON_LOAN else None,
-                checked_at=timezone.now(),
-            )
-        county.clusters[key] = cluster
     if index:
-        from catalog.search.indexing import index_clusters
-
-        index_clusters([cluster.pk for cluster in county.clusters.values()])
+        index_titles(county.clusters.values())
     return county
+
+
+def shelve_marc(key: str, record: pymarc.Record, isbn: str, copies: list[Copy]) -> Cluster:
+    """One title held by each copy's library, each library's record merged into one cluster."""
+    data = map_record(record)
+    cluster = title(data, work_key="pippi|lindgren" if key.startswith("pippi") else f"{key}|work")
+    reason = f"same ISBN {isbn}" if isbn else "same title+author+year"
+    for position, copy in enumerate(copies):
+        own = source(library(copy.library))
+        member = shelve(
+            cluster,
+            own,
+            f"rec-{key}",
+            [copy],
+            data=data,
+            raw=record.as_marc(),
+            merge_reason=reason if position else "",
+        )
+        if position == 0:
+            cluster.display_record = member
+            cluster.save(update_fields=["display_record"])
+    return cluster
