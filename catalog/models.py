@@ -5,6 +5,11 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+def availability_provider_choices() -> list[tuple[str, str]]:
+    """The provider names settings.AVAILABILITY_PROVIDERS registers: a library may pick only these."""
+    return [(name, name) for name in settings.AVAILABILITY_PROVIDERS]
+
+
 class Library(models.Model):
     """A municipal library (huvudbibliotek) identified by its LIBRIS sigel-style code."""
 
@@ -26,7 +31,9 @@ class Library(models.Model):
         blank=True,
         help_text=_("Regular expression; empty accepts any."),
     )
-    availability_provider = models.CharField(_("availability provider"), max_length=40, default="harvested")
+    availability_provider = models.CharField(
+        _("availability provider"), max_length=40, default="harvested", choices=availability_provider_choices
+    )
     availability_url = models.CharField(_("availability service address"), max_length=500, blank=True)
     availability_options = models.JSONField(default=dict, blank=True)
 

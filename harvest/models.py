@@ -4,13 +4,11 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from harvest.protocols import protocol_choices
+
 
 class Source(models.Model):
     """One library system's feed. A regional feed (library empty) carries many libraries' holdings."""
-
-    class Protocol(models.TextChoices):
-        OAI_PMH = "oai-pmh", "OAI-PMH"
-        MARC_FILE = "marc-file", _("MARC file or URL")
 
     class State(models.TextChoices):
         OK = "ok", _("ok")
@@ -28,7 +26,7 @@ class Source(models.Model):
         "catalog.Library", null=True, blank=True, on_delete=models.CASCADE, related_name="sources"
     )
     name = models.CharField(max_length=200, blank=True)
-    protocol = models.CharField(max_length=20, choices=Protocol.choices)
+    protocol = models.CharField(max_length=20, choices=protocol_choices)
     url = models.CharField(_("URL or path"), max_length=1000)
     metadata_prefix = models.CharField(max_length=50, default="marcxml")
     set_spec = models.CharField(_("set"), max_length=200, blank=True)

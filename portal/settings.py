@@ -147,6 +147,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "ill-outbox": {"task": "ill.tasks.send_outbox", "schedule": 60.0},
     "ill-anonymize": {"task": "ill.tasks.anonymize_closed_requests", "schedule": 86400.0},
 }
+# Harvest: protocol name (Source.protocol, add_source --protocol) -> driver, a HarvestProtocol.
+HARVEST_PROTOCOLS = {
+    "oai-pmh": "harvest.protocols.oai_pmh.OaiPmhProtocol",
+    "marc-file": "harvest.protocols.marc_file.MarcFileProtocol",
+}
 # Harvest: a run that would delete more than this share of a source's records stops before
 # deleting and waits for staff to confirm (Source.mass_deletion_confirmed).
 HARVEST_MASS_DELETE_SHARE = env_int("HARVEST_MASS_DELETE_PERCENT", 20, minimum=0) / 100
@@ -170,8 +175,8 @@ HARVEST_OAI_HTTP: dict[str, Any] = {
 CELERY_TIMEZONE = "Europe/Stockholm"
 
 # --- search ----------------------------------------------------------------------------------
-SEARCH_BACKEND = env_choice("SEARCH_BACKEND", ["tantivy", "elasticsearch"], "tantivy")
 ELASTICSEARCH_URL = env_str("ELASTICSEARCH_URL")
+# Backend name -> dotted path of a SearchBackend ("BACKEND") and its options; SEARCH is the one used.
 SEARCH_BACKENDS = {
     "tantivy": {
         "BACKEND": "catalog.search.backends.tantivy.TantivyBackend",
@@ -185,12 +190,14 @@ SEARCH_BACKENDS = {
         "INDEX": env_str("ELASTICSEARCH_INDEX", "samsok"),
     },
 }
+SEARCH_BACKEND = env_choice("SEARCH_BACKEND", list(SEARCH_BACKENDS), "tantivy")
 SEARCH = SEARCH_BACKENDS[SEARCH_BACKEND]
 
 # --- availability (catalog/availability/) ---------------------------------------------------
-# Library.availability_provider names one of these; a library without a live interface uses
-# "harvested" (the status as harvested). Live lookups are cached and guarded by a per-library
-# circuit breaker whose state lives in the cache, so every process shares it.
+# Provider name -> dotted path of an AvailabilityProvider. Library.availability_provider names one
+# of these; a library without a live interface uses "harvested" (the status as harvested). Live
+# lookups are cached and guarded by a per-library circuit breaker whose state lives in the cache,
+# so every process shares it.
 AVAILABILITY_PROVIDERS = {
     "harvested": "catalog.availability.providers.harvested.HarvestedProvider",
     "koha-ilsdi": "catalog.availability.providers.koha.KohaIlsDiProvider",

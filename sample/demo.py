@@ -91,7 +91,7 @@ def register_library(entry: dict[str, Any], out_dir: Path, regenerated: bool) ->
         )
     source, _ = Source.objects.get_or_create(
         library=library,
-        protocol=Source.Protocol.MARC_FILE,
+        protocol="marc-file",
         url=str(out_dir / entry["file"]),
         defaults={
             "name": f"{entry['name']} (sample county)",

@@ -4,16 +4,19 @@ from functools import cache
 from typing import Any, cast
 
 from django.conf import settings
-from django.utils.module_loading import import_string
 
 from catalog.search.backends.base import SearchBackend
+from portal.registries import Registry
+
+#: settings.SEARCH_BACKENDS: name -> {"BACKEND": dotted path, options...}; SEARCH is the one in use.
+BACKENDS: Registry[SearchBackend] = Registry("SEARCH_BACKENDS", SearchBackend, "search backend")
 
 
 @cache
 def get_backend() -> SearchBackend:
     """The configured backend, built once per process (settings.SEARCH)."""
     config = dict(cast(dict[str, Any], settings.SEARCH))
-    backend_class = import_string(config.pop("BACKEND"))
+    backend_class = BACKENDS.load(config.pop("BACKEND"))
     return backend_class(**{key.lower(): value for key, value in config.items()})
 
 

@@ -9,7 +9,9 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
+
+from django.utils.functional import Promise
 
 from harvest.records import ParsedRecord, parse_by_format
 
@@ -65,8 +67,10 @@ class Page:
 
 
 class HarvestProtocol(ABC):
-    """One way of reading a source. Subclasses are registered in ``harvest.protocols.PROTOCOLS``."""
+    """One way of reading a source. Subclasses are named in ``settings.HARVEST_PROTOCOLS``."""
 
+    # What staff see for ``Source.protocol`` (the registry name when empty).
+    label: ClassVar[str | Promise] = ""
     # True when every run delivers the source's whole current set (a file): the run then deletes
     # what it did not see, like ``--full`` does for OAI-PMH.
     delivers_complete_set: bool = False

@@ -12,6 +12,8 @@ from collections.abc import Iterator
 from contextlib import closing
 from typing import IO, TYPE_CHECKING
 
+from django.utils.translation import gettext_lazy as _
+
 from catalog.mapping.holdings import is_holdings_record
 from harvest.locations import allowed_file, open_url
 from harvest.protocols.base import HarvestedItem, HarvestError, HarvestProtocol, Page
@@ -131,6 +133,7 @@ def sniff(head: bytes) -> str:
 class MarcFileProtocol(HarvestProtocol):
     """A file (or URL) that holds the source's whole current set of records."""
 
+    label = _("MARC file or URL")
     delivers_complete_set = True
 
     def pages(self, run: "HarvestRun") -> Iterator[Page]:

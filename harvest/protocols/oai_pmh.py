@@ -33,6 +33,8 @@ def make_client(url: str) -> OaiHttpClient:
 
 
 class OaiPmhProtocol(HarvestProtocol):
+    label = "OAI-PMH"
+
     def pages(self, run: "HarvestRun") -> Iterator[Page]:
         client = make_client(self.source.url)
         identify = parse_identify(client.get({"verb": "Identify"}))

@@ -11,7 +11,7 @@ from harvest.models import Source
 
 
 def source(name: str = "test") -> Source:
-    return Source.objects.create(name=name, protocol=Source.Protocol.MARC_FILE, url=f"/tmp/{name}.xml")
+    return Source.objects.create(name=name, protocol="marc-file", url=f"/tmp/{name}.xml")
 
 
 def library(code: str) -> Library:

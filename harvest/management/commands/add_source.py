@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from catalog.models import Library
 from harvest.locations import LocationRefused, check_source_location
 from harvest.models import Source
+from harvest.protocols import PROTOCOLS
 
 
 class Command(BaseCommand):
@@ -17,7 +18,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("code", help="Library sigel, or '-' for a regional feed carrying many libraries.")
-        parser.add_argument("--protocol", required=True, choices=Source.Protocol.values)
+        parser.add_argument("--protocol", required=True, choices=PROTOCOLS.names())
         parser.add_argument("--url", required=True, help="OAI-PMH base URL, or a MARC file path/URL.")
         parser.add_argument("--metadata-prefix", default="marcxml")
         parser.add_argument("--set", default="", dest="set_spec")
