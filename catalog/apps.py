@@ -6,4 +6,4 @@ class CatalogConfig(AppConfig):
     verbose_name = "Katalog"
 
     def ready(self) -> None:
-        from catalog import lookups  # noqa: F401 - registers the ``__any`` lookup
+        from catalog import checks, lookups  # noqa: F401 - register the system checks and ``__any``
