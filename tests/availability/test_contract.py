@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from catalog.availability.base import AvailabilityProvider, LiveStatus, ProviderError
-from catalog.availability.registry import provider_class
+from catalog.availability.registry import PROVIDERS, provider_class
 from catalog.models import Holding, ItemStatus, Library, SourceRecord
 from tests.availability.conftest import HARVEST_TIME, _sip2_sample, daia_responder, koha_responder
 from tests.availability.servers import HangingServer, ReplayHttpServer, Sip2Server, closed_port
@@ -29,7 +29,7 @@ def holding(pk: int, local_id: str, item_id: str) -> Holding:
     )
 
 
-@pytest.fixture(params=["harvested", "koha-ilsdi", "daia", "sip2"])
+@pytest.fixture(params=PROVIDERS.names())
 def name(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
@@ -47,6 +47,8 @@ def good(name: str, samples: Path) -> Iterator[Callable[[float], AvailabilityPro
         elif name == "sip2":
             sip2 = Sip2Server({n: _sip2_sample(samples, n) for n in ("18", "98")})
             url = stack.enter_context(sip2).url
+        elif name != "harvested":
+            pytest.fail(f"availability provider {name!r} has no sample server in {__name__}: add one")
         yield lambda timeout: provider_class(name)(url=url, options=options, timeout=timeout)
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from catalog.search import BACKENDS
 from catalog.search.backends.base import SearchBackend, SearchRequest, SearchResult
 from tests.search.corpus import CORPUS, PIPPI_ISBN10, PIPPI_ISBN13, doc
 
@@ -31,12 +32,14 @@ def _elasticsearch(path: Path) -> SearchBackend:
     return ElasticsearchBackend(url=url, index=f"samsok-test-{os.getpid()}")
 
 
-@pytest.fixture(scope="module", params=["tantivy", "elasticsearch"])
+@pytest.fixture(scope="module", params=BACKENDS.names())
 def backend(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[SearchBackend]:
-    factory = {"tantivy": _tantivy, "elasticsearch": _elasticsearch}[request.param]
-    engine = factory(tmp_path_factory.mktemp(request.param))
+    factories = {"tantivy": _tantivy, "elasticsearch": _elasticsearch}
+    if request.param not in factories:
+        pytest.fail(f"search backend {request.param!r} has no factory in {__name__}: add one")
+    engine = factories[request.param](tmp_path_factory.mktemp(request.param))
     engine.rebuild(CORPUS)
     yield engine
     drop = getattr(engine, "drop", None)
