@@ -80,6 +80,7 @@ class TantivyBackend(SearchBackend):
         self._generation: str | None = None
         self._meta_stamp: tuple[int, int, int] | None = None  # meta.json: inode, size, mtime
         self._opstamp = -1  # the commit this process reads
+        self._seen = threading.local()  # .version: (generation, commit) of the thread's last check
         self._lock_depth = 0
         self._counts: Recent[Kept] = Recent(FACET_CACHE_SIZE)
         self._pages: Recent[tuple[int, tuple[bytes, ...]]] = Recent(PAGE_CACHE_SIZE)
@@ -122,6 +123,9 @@ class TantivyBackend(SearchBackend):
                 self._index, self._generation = self._open(self.path / name), name
                 self._meta_stamp, self._opstamp = None, -1
         self._follow_commits(self.path / name / "meta.json")
+        # Read after the reload (a commit is recorded only once reloaded) and before the caller
+        # takes its searcher, per thread: another thread may record a newer commit meanwhile.
+        self._seen.version = (self._generation, self._opstamp)
         return self._index
 
     def _follow_commits(self, meta: Path) -> None:
@@ -234,10 +238,11 @@ class TantivyBackend(SearchBackend):
         if parsed.matches_nothing:
             return SearchResult(total=0, hits=[], facets={name: [] for name in request.facets})
         # Counts and pages are kept under the parsed query (spacing and AND/&& spellings share
-        # them) and the index version read before the searcher: never under a version newer
-        # than the one they were counted on.
-        basis = (self._generation, self._opstamp, repr(parsed))
+        # them) and the index version this thread's searcher shows (see _live_index): a commit
+        # this process has seen is never answered from before it, and results are never kept
+        # under a version newer than the one they were counted on.
         searcher = self._searcher()
+        basis = (*self._seen.version, repr(parsed))
         text = self.builder.text(parsed, searcher)
         query = self.builder.combine(text, self.builder.filters(request))
         # The facet aggregation counts the hits too, which spares the hits their own count.
