@@ -17,7 +17,8 @@ def check_database() -> None:
 def check_cache() -> None:
     cache.set("healthz", "ok", 10)
     if cache.get("healthz") != "ok":
-        raise RuntimeError("cache did not return what was stored")
+        # A fail-soft cache (portal.fail_soft_cache) answers "nothing cached" and keeps the reason.
+        raise RuntimeError(getattr(cache, "last_failure", "") or "cache did not return what was stored")
 
 
 def check_broker() -> None:

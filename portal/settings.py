@@ -104,16 +104,21 @@ REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     # Parallel test runs share one Redis: give each its own key space.
     CACHE_KEY_PREFIX = f"samsok-test-{os.getpid()}" if TESTING else env_str("CACHE_KEY_PREFIX", "samsok")
+    # A Redis outage degrades to "nothing cached" instead of errors (portal.fail_soft_cache), and
+    # short socket timeouts keep an unreachable server from holding each request for seconds.
+    REDIS_CACHE_OPTIONS = {"socket_connect_timeout": 0.25, "socket_timeout": 0.5}
     CACHES: dict[str, dict[str, Any]] = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "portal.fail_soft_cache.FailSoftRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": CACHE_KEY_PREFIX,
+            "OPTIONS": REDIS_CACHE_OPTIONS,
         },
         "counters": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "portal.fail_soft_cache.FailSoftRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": f"{CACHE_KEY_PREFIX}-counters",
+            "OPTIONS": REDIS_CACHE_OPTIONS,
         },
     }
 else:
