@@ -37,13 +37,19 @@ Row = TypeVar("Row")
 
 @dataclass
 class PageResult:
-    """What storing one page did; ``changed_ids`` are the bibliographic records to re-cluster."""
+    """What storing one page did; ``changed_ids`` are the bibliographic records to re-cluster.
+
+    Deletions are not applied page by page: ``staged_ids`` are the live records the page says are
+    gone (deleted headers, holdings withdrawn with their bib), for the run to delete together at
+    its end; ``kept_ids`` the stored records the page delivered live (they are no longer gone).
+    """
 
     added: int = 0
     updated: int = 0
     unchanged: int = 0
-    deleted: int = 0
     failed: int = 0
+    staged_ids: list[int] = field(default_factory=list)
+    kept_ids: list[int] = field(default_factory=list)
     changed_ids: set[int] = field(default_factory=set)
     changed_data: dict[int, dict[str, Any]] = field(default_factory=dict)  # of those just written
     unknown_sigels: dict[str, int] = field(default_factory=dict)
@@ -78,18 +84,17 @@ class RecordWriter:
         creates: list[SourceRecord] = []
         updates: list[SourceRecord] = []
         own_holdings: dict[str, list[dict[str, Any]]] = {}
-        deleted_ids: list[int] = []
+        staged = result.staged_ids
         unchanged_ids: list[int] = []
         holdings_parents: set[str] = set()
         for local_id, (item, digest) in latest.items():
             old = existing.get(local_id)
             if item.deleted:
                 if old and not old[3]:
-                    deleted_ids.append(old[0])
-                    result.deleted += 1
-                    if old[4] == HOLDINGS and old[5]:
-                        holdings_parents.add(old[5])
+                    staged.append(old[0])  # its parent's holdings are rebuilt when it is deleted
                 continue
+            if old:
+                result.kept_ids.append(old[0])
             if old and old[2] == digest and not old[3]:
                 unchanged_ids.append(old[0])
                 result.unchanged += 1
@@ -104,12 +109,9 @@ class RecordWriter:
                     holdings_parents.add(old[5])
             else:
                 creates.append(row)
-        for withdrawn, parent in self._withdrawn_about_holdings(latest):
-            deleted_ids.append(withdrawn)
-            holdings_parents.add(parent)
-            result.deleted += 1
-        self._save(creates, updates, deleted_ids, unchanged_ids, now, result)
-        self._rebuild_holdings(creates + updates, own_holdings, holdings_parents, deleted_ids, now, result)
+        staged.extend(withdrawn for withdrawn, _parent in self._withdrawn_about_holdings(latest))
+        self._save(creates, updates, unchanged_ids, now, result)
+        self._rebuild_holdings(creates + updates, own_holdings, holdings_parents, staged, now, result)
         return result
 
     def _withdrawn_about_holdings(
@@ -167,7 +169,6 @@ class RecordWriter:
         self,
         creates: list[SourceRecord],
         updates: list[SourceRecord],
-        deleted_ids: list[int],
         unchanged_ids: list[int],
         now: datetime,
         result: PageResult,
@@ -211,15 +212,11 @@ class RecordWriter:
         if failed_updates:
             SourceRecord.objects.bulk_update(failed_updates, fields, batch_size=500)
         result.updated += len(updates)
-        if deleted_ids:
-            SourceRecord.objects.filter(id__any=deleted_ids).update(deleted=True, harvested_at=now)
-            Holding.objects.filter(record_id__any=deleted_ids).delete()
         if unchanged_ids and self.touch_unchanged:
             SourceRecord.objects.filter(id__any=unchanged_ids).update(harvested_at=now)
         written = {row.pk: row.data for row in creates + good_updates if row.kind == BIB and not row.error}
         result.changed_ids.update(written)
         result.changed_data.update(written)
-        result.changed_ids.update(deleted_ids)
 
     def _refuse(self, row: SourceRecord, exc: DatabaseError, result: PageResult) -> None:
         """The database refused this record as described: it is to be kept with its raw bytes and

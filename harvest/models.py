@@ -106,6 +106,13 @@ class HarvestRun(models.Model):
     deleted = models.PositiveIntegerField(default=0)
     failed = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list, blank=True)
+    # Ids of records the run found deleted at the source, applied together only when the run
+    # ends under the mass-deletion guard (or is confirmed): saved with each page, so a resumed
+    # run still knows them.
+    staged_deletions = models.JSONField(default=list, blank=True)
+    attempts = models.PositiveIntegerField(
+        default=1, help_text=_("Times this run was started or resumed (retries back off with it).")
+    )
 
     class Meta:
         ordering = ["-started_at"]

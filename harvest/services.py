@@ -27,6 +27,9 @@ from harvest.reader import prepared_pages
 
 logger = logging.getLogger(__name__)
 MAX_ERRORS_KEPT = 200
+# What storing a page changes on its run (all but the staged deletions, saved when they change).
+_PAGE_FIELDS = ["added", "updated", "unchanged", "failed", "errors", "resumption_token", "position"]
+_PAGE_FIELDS += ["window_until"]
 FIRST_ANALYSIS = 2_000  # records written by a run before its tables are first analyzed
 
 __all__ = ["MassDeletion", "SourceBusy", "harvest_source"]
@@ -55,12 +58,27 @@ def harvest_source(source_id: int, full: bool = False) -> HarvestRun:
 
 
 def _resume_or_start(source: Source, full: bool) -> HarvestRun:
+    """The unfinished last run, resumed, or a new one. A run stopped by the mass-deletion guard
+    resumes only once confirmed (its staged deletions are what was confirmed); otherwise a new run
+    reads the source again, so a feed that was repaired meanwhile is not held up."""
     last = source.runs.order_by("-started_at", "-id").first()
-    unfinished = (HarvestRun.Status.RUNNING, HarvestRun.Status.FAILED, HarvestRun.Status.STOPPED)
+    unfinished = {HarvestRun.Status.RUNNING, HarvestRun.Status.FAILED}
+    if source.mass_deletion_confirmed:
+        unfinished.add(HarvestRun.Status.STOPPED)
     if last and last.status in unfinished and (last.full or not full):
+        logger.info(
+            "source %s (%s): resuming run %s (%s, %s, attempt %d) from its saved state",
+            source.pk,
+            source,
+            last.pk,
+            last.status,
+            last.phase,
+            last.attempts + 1,
+        )
         last.status = HarvestRun.Status.RUNNING
         last.finished_at = None
-        last.save(update_fields=["status", "finished_at"])
+        last.attempts += 1
+        last.save(update_fields=["status", "finished_at", "attempts"])
         return last
     return HarvestRun.objects.create(
         source=source, full=full, window_from=None if full else source.harvest_from
@@ -96,9 +114,10 @@ class Harvester:
         self.run_row = run
         self.protocol = protocol
         self.writer = RecordWriter(source, touch_unchanged=run.full)
-        self.baseline = SourceRecord.objects.filter(source=source, deleted=False).count()
         self.guard_off = source.mass_deletion_confirmed
-        self.next_analysis = max(self.baseline, FIRST_ANALYSIS)
+        self.staged: set[int] = set(run.staged_deletions or [])
+        live = SourceRecord.objects.filter(source=source, deleted=False).count()
+        self.next_analysis = max(live, FIRST_ANALYSIS)
 
     def run(self) -> HarvestRun:
         run = self.run_row
@@ -113,8 +132,7 @@ class Harvester:
                             gc.collect(1)  # what the pages made: the old heap is not walked
                 run.phase = HarvestRun.Phase.LISTED
                 run.save(update_fields=["phase"])
-            if run.full:
-                self._converge()
+            self._apply_deletions()
             self._complete()
         except MassDeletion as exc:
             self._stop(str(exc))
@@ -127,13 +145,12 @@ class Harvester:
 
     # -- pages -----------------------------------------------------------------------------
 
-    def _guard(self, deleting: int) -> None:
-        """Raise before a deletion that takes the run over the allowed share of the source."""
-        allowed = mass_delete_share() * self.baseline
-        total = self.run_row.deleted + deleting
-        if deleting and not self.guard_off and total > allowed:
+    def _guard(self, deleting: int, baseline: int) -> None:
+        """Raise if the run's deletions, all of them, exceed the allowed share of the source."""
+        allowed = mass_delete_share() * baseline
+        if deleting and not self.guard_off and deleting > allowed:
             raise MassDeletion(
-                f"the run would delete {total} of {self.baseline} records "
+                f"the run would delete {deleting} of {baseline} records "
                 f"(more than {mass_delete_share():.0%}); confirm on the source to go ahead"
             )
 
@@ -142,7 +159,10 @@ class Harvester:
         with transaction.atomic():
             _commit_without_waiting_for_disk()
             result = self.writer.write(page.items)
-            self._guard(result.deleted)  # rolls the page back, state stays before it
+            staged_before = len(self.staged)
+            if self.staged and result.kept_ids:  # deleted earlier in the run, delivered again since
+                self.staged.difference_update(result.kept_ids)
+            self.staged.update(result.staged_ids)
             self._after_write(result)
             run.resumption_token = page.resumption_token
             run.position = page.position
@@ -150,14 +170,18 @@ class Harvester:
                 run.window_until = page.window_until
             for note in page.notes:
                 _append_error(run, "note", note)
-            run.save()
+            if result.staged_ids or len(self.staged) != staged_before:
+                run.staged_deletions = sorted(self.staged)
+                run.save()
+            else:  # the staged list may be long: not rewritten with every page
+                run.save(update_fields=_PAGE_FIELDS)
 
     def _keep_statistics_fresh(self) -> None:
         """A big run grows its tables faster than autovacuum analyzes them, and with statistics
         from when the source was small PostgreSQL plans each page's lookups as a scan of the whole
         source: quadratic over the run. So the run analyzes whenever it has doubled what it wrote."""
         run = self.run_row
-        written = run.added + run.updated + run.deleted
+        written = run.added + run.updated + len(self.staged)
         if written >= self.next_analysis:
             refresh_statistics()
             self.next_analysis = 2 * written
@@ -167,7 +191,6 @@ class Harvester:
         run.added += result.added
         run.updated += result.updated
         run.unchanged += result.unchanged
-        run.deleted += result.deleted
         run.failed += result.failed
         for failure in result.failures[:50]:
             _append_error(run, "record", failure["error"], local_id=failure["local_id"])
@@ -177,22 +200,30 @@ class Harvester:
 
     # -- end of run ------------------------------------------------------------------------
 
-    def _converge(self) -> None:
-        """Delete what a full run did not see: the source no longer has it."""
+    def _apply_deletions(self) -> None:
+        """Delete, in one pass, what the run staged (deleted at the source) and, for a full run,
+        what it did not see (the source no longer has it) — unless together they are more than
+        the guard allows, in which case nothing is deleted and MassDeletion stops the run."""
         run = self.run_row
-        missing = missing_records(self.source, run.started_at)
-        if not missing:
+        missing = set(missing_records(self.source, run.started_at)) if run.full else set()
+        missing -= self.staged
+        removed = sorted(self.staged | missing)
+        if not removed:
             return
-        self._guard(len(missing))
+        self._guard(len(removed), SourceRecord.objects.filter(source=self.source, deleted=False).count())
         with transaction.atomic():
-            SourceRecord.objects.filter(id__in=missing).update(deleted=True, harvested_at=timezone.now())
-            Holding.objects.filter(record_id__in=missing).delete()
+            _commit_without_waiting_for_disk()
+            SourceRecord.objects.filter(id__any=removed).update(deleted=True, harvested_at=timezone.now())
+            Holding.objects.filter(record_id__any=removed).delete()
             # Holdings rows hang on the bib: a vanished holdings record changes its parent's rows.
-            parents = self.writer.refresh_holdings(missing)
-            run.deleted += len(missing)
-            _append_error(run, "converged", f"deleted {len(missing)} records the source no longer has")
-            logger.info("source %s: full run deleted %d missing records", self.source.pk, len(missing))
-            recluster(set(missing) | parents)
+            parents = self.writer.refresh_holdings(removed)
+            run.deleted += len(removed)
+            if missing:
+                _append_error(run, "converged", f"deleted {len(missing)} records the source no longer has")
+                logger.info("source %s: full run deleted %d missing records", self.source.pk, len(missing))
+            recluster(set(removed) | parents)
+            self.staged = set()
+            run.staged_deletions = []
             run.save()
 
     def _counts(self) -> tuple[int, int]:
@@ -232,6 +263,9 @@ class Harvester:
         source.state = Source.State.NEEDS_ATTENTION
         source.attention_reason = reason
         source.save(update_fields=["state", "attention_reason"])
+        logger.warning(
+            "source %s (%s): run %s stopped, nothing deleted: %s", source.pk, source, run.pk, reason
+        )
 
     def _fail(self, message: str) -> None:
         run, source = self.run_row, self.source
@@ -239,6 +273,7 @@ class Harvester:
         run.finished_at = timezone.now()
         _append_error(run, "run", message)
         run.save()
+        logger.warning("source %s (%s): run %s failed: %s", source.pk, source, run.pk, message)
         if source.state != Source.State.NEEDS_ATTENTION:
             source.state = Source.State.FAILING
             source.save(update_fields=["state"])
