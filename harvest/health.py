@@ -9,7 +9,7 @@ from django.db.models import QuerySet, Sum
 from catalog.access import is_regional, staff_libraries
 from catalog.models import Holding, SourceRecord
 from harvest.models import HarvestRun, Source
-from harvest.schedule import next_run_at
+from harvest.schedule import is_interrupted, next_run_at
 
 FAILURES_SHOWN = 50
 
@@ -26,6 +26,8 @@ class SourceHealth:
     next_run: datetime | None
     failures: list[SourceRecord] = field(default_factory=list)
     runs: list[HarvestRun] = field(default_factory=list)
+    # The last run is marked running but nobody holds its lock: its process died mid-run.
+    interrupted: bool = False
 
 
 def visible_sources(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Source]:
@@ -48,6 +50,8 @@ def source_health(source: Source, with_details: bool = False) -> SourceHealth:
     holdings = int(Holding.objects.filter(record__source=source).aggregate(n=Sum("item_count"))["n"] or 0)
     previous = complete[1] if len(complete) > 1 else None
     failed = live.exclude(error="")
+    last_run = runs[0] if runs else None
+    interrupted = is_interrupted(last_run)
     return SourceHealth(
         source=source,
         last_run=runs[0] if runs else None,
@@ -56,9 +60,10 @@ def source_health(source: Source, with_details: bool = False) -> SourceHealth:
         record_change=_change(records, previous.record_count if previous else None),
         holding_change=_change(holdings, previous.holding_count if previous else None),
         failed_records=failed.count(),
-        next_run=next_run_at(source, runs[0].started_at if runs else None),
+        next_run=next_run_at(source, last_run, interrupted),
         failures=list(failed.only("id", "local_id", "error", "harvested_at")[:FAILURES_SHOWN])
         if with_details
         else [],
         runs=runs if with_details else [],
+        interrupted=interrupted,
     )

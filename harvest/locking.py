@@ -31,6 +31,32 @@ def source_lock(source_id: int) -> Iterator[None]:
             yield
 
 
+def source_lock_held(source_id: int) -> bool:
+    """Whether a run of the source holds its lock now (any process, this one included); a run
+    still marked running while its lock is free was interrupted (its process died)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            # Read pg_locks rather than try the lock: taking it, even briefly, could turn a
+            # starting run away. A two-key advisory lock has objsubid 2.
+            cursor.execute(
+                "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted"
+                " AND classid = %s AND objid = %s AND objsubid = 2)",
+                [LOCK_NAMESPACE, source_id],
+            )
+            (held,) = cursor.fetchone()
+        return bool(held)
+    path = _lock_path(source_id)
+    if not path.exists():
+        return False
+    with path.open("a") as handle:  # flock is per open file: this one conflicts with a holder's
+        try:
+            fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        return False
+
+
 @contextmanager
 def _advisory_lock(source_id: int) -> Iterator[None]:
     with connection.cursor() as cursor:
@@ -47,9 +73,9 @@ def _advisory_lock(source_id: int) -> Iterator[None]:
 
 @contextmanager
 def _file_lock(source_id: int) -> Iterator[None]:
-    folder = Path(settings.DATA_DIR) / "locks"
-    folder.mkdir(parents=True, exist_ok=True)
-    with (folder / f"harvest-source-{source_id}.lock").open("w") as handle:
+    path = _lock_path(source_id)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as exc:
@@ -58,3 +84,7 @@ def _file_lock(source_id: int) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _lock_path(source_id: int) -> Path:
+    return Path(settings.DATA_DIR) / "locks" / f"harvest-source-{source_id}.lock"

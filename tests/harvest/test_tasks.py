@@ -1,5 +1,6 @@
 """Celery: a real worker runs a harvest; beat's entry picks the sources that are due."""
 
+import logging
 from datetime import timedelta
 from pathlib import Path
 
@@ -8,7 +9,7 @@ from django.utils import timezone
 
 from harvest.models import HarvestRun, Source
 from harvest.schedule import due_sources
-from harvest.tasks import harvest_source_task
+from harvest.tasks import HarvestNotCompleted, harvest_source_task
 from tests.harvest.conftest import marcxml
 
 
@@ -21,6 +22,21 @@ def test_task_on_a_real_worker(celery_worker: object, tmp_path: Path) -> None:
     assert HarvestRun.objects.get(pk=result["run"]).added == 1
 
 
+def test_a_failed_run_fails_the_task_once(celery_worker: object, caplog: pytest.LogCaptureFixture) -> None:
+    """The task's state is FAILURE (what celery events and flower show), without a retry."""
+    source = Source.objects.create(protocol="marc-file", url="/nonexistent/export.xml")
+    with caplog.at_level(logging.INFO):
+        outcome = harvest_source_task.delay(source.pk)
+        with pytest.raises(HarvestNotCompleted, match=f"source {source.pk}: run .* failed"):
+            outcome.get(timeout=60)
+    assert outcome.state == "FAILURE"
+    run = HarvestRun.objects.get(source=source)
+    assert (run.status, run.attempts) == (HarvestRun.Status.FAILED, 1)
+    warnings = [r for r in caplog.records if r.levelno == logging.WARNING and r.name == "harvest.services"]
+    assert warnings and f"source {source.pk} " in warnings[0].getMessage()
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR and r.name.startswith("celery")]
+
+
 @pytest.mark.django_db
 @pytest.mark.sqlite
 def test_due_sources_follow_each_schedule() -> None:
@@ -29,11 +45,20 @@ def test_due_sources_follow_each_schedule() -> None:
     by_hand = Source.objects.create(protocol="marc-file", url="b", schedule_minutes=0)
     disabled = Source.objects.create(protocol="marc-file", url="c", enabled=False)
     recent = Source.objects.create(protocol="marc-file", url="d", schedule_minutes=60)
-    HarvestRun.objects.create(source=recent)
+    HarvestRun.objects.create(source=recent, status=HarvestRun.Status.COMPLETE)
     old = Source.objects.create(protocol="marc-file", url="e", schedule_minutes=60)
-    HarvestRun.objects.filter(pk=HarvestRun.objects.create(source=old).pk).update(
-        started_at=now - timedelta(minutes=61)
-    )
+    HarvestRun.objects.filter(
+        pk=HarvestRun.objects.create(source=old, status=HarvestRun.Status.COMPLETE).pk
+    ).update(started_at=now - timedelta(minutes=61))
     due = set(due_sources(timezone.now()))
     assert due == {never.pk, old.pk}
     assert by_hand.pk not in due and disabled.pk not in due
+
+
+@pytest.mark.django_db
+@pytest.mark.sqlite
+def test_called_in_process_a_failed_run_is_returned_not_raised() -> None:
+    """The embedded default runs tasks in-process: beat's pass must go on to the next source."""
+    source = Source.objects.create(protocol="marc-file", url="/nonexistent/export.xml")
+    result = harvest_source_task(source.pk)
+    assert result["status"] == HarvestRun.Status.FAILED
