@@ -10,11 +10,13 @@ WORKDIR /app
 COPY pyproject.toml ./
 RUN pip install --upgrade pip && pip install .
 COPY --chown=samsok . .
-# Build-time only key: collectstatic and compilemessages need settings, not secrets.
-RUN SECRET_KEY=build-only python manage.py compilemessages -v0 --ignore=.venv \
-    && SECRET_KEY=build-only python manage.py collectstatic --no-input -v0
+# Build-time only key and address: collectstatic and compilemessages need settings, not secrets.
+RUN export SECRET_KEY=build-only SITE_URL=https://build-only.invalid \
+    && python manage.py compilemessages -v0 --ignore=.venv \
+    && python manage.py collectstatic --no-input -v0
 USER samsok
 EXPOSE 8000
 # As docker-compose.yml's `web` (measured there); no access log: it would keep patrons' searches.
 CMD ["gunicorn", "portal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "2", \
-     "--worker-class", "gthread", "--threads", "8", "--timeout", "30"]
+     "--worker-class", "gthread", "--threads", "8", "--timeout", "30", \
+     "--config", "python:portal.gunicorn_conf"]

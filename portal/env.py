@@ -119,3 +119,17 @@ def secret_key(data_dir: Path, debug: bool) -> str:
         key_file.write_text(get_random_secret_key())
         key_file.chmod(0o600)
     return key_file.read_text().strip()
+
+
+def site_url(required: bool) -> str:
+    """SITE_URL without its trailing slash: required in production, where links in mail sent by
+    background jobs (no request to take the address from) would otherwise be relative."""
+    url = env_str("SITE_URL").rstrip("/")
+    if url and not url.startswith(("https://", "http://")):
+        raise ImproperlyConfigured(f"SITE_URL={url!r} must start with https:// (or http://).")
+    if required and not url:
+        raise ImproperlyConfigured(
+            "SITE_URL must be set when DEBUG is off: the portal's public address "
+            "(e.g. https://samsok.example.org), for links in e-mail sent by background jobs."
+        )
+    return url

@@ -7,6 +7,7 @@ from django.core.cache import cache
 from django.db import connection
 
 from catalog.search import get_backend
+from portal import heartbeat
 
 
 def check_database() -> None:
@@ -34,11 +35,19 @@ def check_search() -> None:
         raise RuntimeError("search backend did not answer")
 
 
+def check_scheduler() -> None:
+    """Celery beat (or the embedded default's run_scheduled) wrote its heartbeat lately."""
+    problem = heartbeat.problem()
+    if problem:
+        raise RuntimeError(problem)
+
+
 CHECKS: dict[str, Callable[[], None]] = {
     "database": check_database,
     "cache": check_cache,
     "broker": check_broker,
     "search": check_search,
+    "scheduler": check_scheduler,
 }
 
 

@@ -1,16 +1,21 @@
-"""The container health check: ask /healthz the way the TLS-terminating proxy would.
+"""The container health checks (docker-compose.yml), exit 0 when healthy, 1 with the reason.
 
-    python -m portal.healthcheck [URL]
+    python -m portal.healthcheck [URL]           web: /healthz answers 200
+    python -m portal.healthcheck --worker NAME   a Celery worker answers a ping (NAME@this host)
+    python -m portal.healthcheck --scheduler     beat's heartbeat is fresh (portal.heartbeat)
 
-A plain request to localhost would be refused by ALLOWED_HOSTS and redirected by
-SECURE_SSL_REDIRECT, so the request carries the first allowed host name and the proxy's
-`X-Forwarded-Proto: https`. Exit 0 when /healthz answers 200, 1 otherwise (with the reason).
+For the web check, a plain request to localhost would be refused by ALLOWED_HOSTS and redirected
+by SECURE_SSL_REDIRECT, so the request carries the first allowed host name and the proxy's
+`X-Forwarded-Proto: https`.
 """
 
 import os
+import socket
 import sys
 import urllib.error
 import urllib.request
+
+from portal.celery import app
 
 DEFAULT_URL = "http://127.0.0.1:8000/healthz"
 
@@ -29,8 +34,32 @@ def probe(url: str, allowed_hosts: str) -> str | None:
         return str(error)
 
 
+def ping_worker(name: str) -> str | None:
+    """None when the Celery worker node `name` (NAME@host; NAME alone: on this host) answers."""
+    node = name if "@" in name else f"{name}@{socket.gethostname()}"
+    try:
+        replies = app.control.ping(destination=[node], timeout=5.0)
+    except Exception as error:  # the broker is down: the worker cannot work either
+        return f"{node}: {type(error).__name__}: {error}"
+    return None if any(node in reply for reply in replies or []) else f"{node} did not answer a ping"
+
+
+def scheduler_heartbeat() -> str | None:
+    import django
+
+    django.setup()
+    from portal.heartbeat import problem
+
+    return problem()
+
+
 def main(argv: list[str]) -> int:
-    problem = probe(argv[1] if len(argv) > 1 else DEFAULT_URL, os.environ.get("ALLOWED_HOSTS", ""))
+    if argv[1:2] == ["--worker"] and len(argv) == 3:
+        problem = ping_worker(argv[2])
+    elif argv[1:] == ["--scheduler"]:
+        problem = scheduler_heartbeat()
+    else:
+        problem = probe(argv[1] if len(argv) > 1 else DEFAULT_URL, os.environ.get("ALLOWED_HOSTS", ""))
     if problem:
         print(f"unhealthy: {problem}", file=sys.stderr)
         return 1

@@ -23,3 +23,16 @@ class Job(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task}{tuple(self.args)}"
+
+
+class Heartbeat(models.Model):
+    """When a long-running process (the scheduler: celery beat or `run_scheduled`) last showed life.
+
+    `/healthz` reports a heartbeat older than a few scheduler periods, so a dead scheduler is seen.
+    """
+
+    name = models.CharField(max_length=50, primary_key=True)
+    at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.at.isoformat()}"

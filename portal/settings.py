@@ -20,6 +20,7 @@ from portal.env import (
     env_path,
     env_str,
     secret_key,
+    site_url,
     sqlite_database,
 )
 
@@ -140,9 +141,28 @@ else:
 # With no REDIS_URL there is no broker: portal.jobs.enqueue runs the work in-process.
 CELERY_BROKER_URL = REDIS_URL or None
 CELERY_RESULT_BACKEND = REDIS_URL or None
+# Nothing reads what a task returns (the work is recorded in the database: runs, outbox rows,
+# index state), so no result is stored; a caller that needs one asks for it with
+# apply_async(..., ignore_result=False). It also spares every send a subscription in Redis.
+CELERY_TASK_IGNORE_RESULT = True
+# A task is acknowledged when it has finished, not when it starts: a worker killed in the middle
+# of a harvest or an index batch leaves the message to be delivered again, never lost. A pool
+# process that dies gives its task back at once (reject on worker lost); a worker killed as a
+# whole (SIGKILL, `docker compose stop` past its stop_grace_period) leaves it unacknowledged, and
+# Redis hands it out again after the visibility timeout. That timeout must outlast the longest
+# task (a full harvest of a big source, rebuild_index at a million titles) and the longest retry
+# countdown (the outbox's hour), or a task still running (or waiting for its countdown) would be
+# delivered a second time. A harvest cut short does not wait for it: beat resumes the run.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 6 * 3600, minimum=2 * 3600),
+}
+# Celery logs through Django's LOGGING (portal.celery): one format for every process.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Beat writes the scheduler heartbeat that /healthz checks (portal.beat, portal.heartbeat).
+CELERY_BEAT_SCHEDULER = "portal.beat.HeartbeatScheduler"
 CELERY_TASK_DEFAULT_QUEUE = "samsok"
 # All tantivy index writes go through this queue; run it with --concurrency 1 (one writer).
 CELERY_TASK_ROUTES = {"catalog.tasks.index_*": {"queue": "samsok-index"}}
@@ -228,7 +248,7 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = str(DATA_DIR / "mail")
 # The public address of the portal, for links in e-mails sent by background work (no request).
-SITE_URL = env_str("SITE_URL").rstrip("/")
+SITE_URL = site_url(required=not DEBUG and not TESTING)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Samsök <noreply@samsok.invalid>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -291,17 +311,27 @@ if not DEBUG and not TESTING:
 
 # --- logging: one line per event, no personal data ------------------------------------------
 LOG_LEVEL = env_choice("LOG_LEVEL", ["DEBUG", "INFO", "WARNING", "ERROR"], "INFO")
+# gunicorn uses the same format (portal/gunicorn_conf.py), Celery this configuration.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {
-        "line": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
-    },
+    "formatters": {"line": {"()": "portal.log_format.UtcIsoFormatter"}},
+    "filters": {"one_line_warning": {"()": "portal.log_format.AsOneLineWarning"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "line"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
+        # Django's default handlers would write its records a second time, in another format.
+        "django": {"handlers": [], "level": LOG_LEVEL},
         # Request logs would carry query strings (patron searches, tokens): keep only errors.
         "django.request": {"level": "ERROR"},
-        "django.server": {"level": "WARNING" if not DEBUG else "INFO"},
+        "django.server": {"level": "WARNING" if not DEBUG else "INFO", "propagate": True},
+        # A wrong Host header (scanners, all day): one warning line naming it, no traceback.
+        "django.security.DisallowedHost": {"filters": ["one_line_warning"]},
+        # Quiet when nothing happens: beat's "Sending due task" every minute, the worker's
+        # "received"/"succeeded" for every task (an empty outbox sweep, each index batch) are
+        # routine; failures stay (ERROR), and tasks log what they did themselves.
+        "celery.beat": {"level": "WARNING"},
+        "celery.worker.strategy": {"level": "WARNING"},
+        "celery.app.trace": {"level": "WARNING"},
     },
 }

@@ -13,21 +13,25 @@ import pytest
 import yaml
 from django.test import Client
 
+from portal import heartbeat
+
 REPO = Path(__file__).resolve().parent.parent
 
 
 @pytest.mark.sqlite
 @pytest.mark.django_db
 def test_healthz_reports_every_part(client: Client) -> None:
+    heartbeat.record()  # the scheduler (beat, run_scheduled) is running
     response = client.get("/healthz")
     body = response.json()
-    assert set(body["checks"]) == {"database", "cache", "broker", "search"}
+    assert set(body["checks"]) == {"database", "cache", "broker", "search", "scheduler"}
     assert response.status_code == 200, body
     assert body["status"] == "ok"
 
 
 @pytest.mark.django_db
 def test_healthz_is_503_when_the_broker_is_down(client: Client, settings: object) -> None:
+    heartbeat.record()
     settings.CELERY_BROKER_URL = "redis://127.0.0.1:9/0"  # type: ignore[attr-defined]  # discard port
     response = client.get("/healthz")
     assert response.status_code == 503
@@ -41,6 +45,7 @@ def production_env(**extra: str) -> dict[str, str]:
         DEBUG="0",
         SECRET_KEY="a-long-random-production-key-" + "x7Qp9" * 10,
         ALLOWED_HOSTS="samsok.example.org",
+        SITE_URL="https://samsok.example.org",
         **extra,
     )
     return env
@@ -69,6 +74,18 @@ def test_production_refuses_to_start_without_secret_key(tmp_path: Path) -> None:
     )
     assert result.returncode != 0
     assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
+
+
+@pytest.mark.sqlite
+def test_production_refuses_to_start_without_site_url(tmp_path: Path) -> None:
+    """Mail sent by background jobs has no request to take the address from."""
+    env = production_env(SAMSOK_DATA_DIR=str(tmp_path))
+    del env["SITE_URL"]
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=REPO, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode != 0
+    assert "SITE_URL must be set when DEBUG is off" in result.stderr
 
 
 def compose() -> dict:
@@ -144,6 +161,10 @@ def test_web_health_check_passes_against_production_settings(tmp_path: Path) -> 
     env = production_env(SAMSOK_DATA_DIR=str(tmp_path))
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "-v0"], cwd=REPO, env=env, check=True, timeout=120
+    )
+    record_heartbeat = "from portal.heartbeat import record; record()"  # as beat does
+    subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", record_heartbeat], cwd=REPO, env=env, check=True
     )
     port = free_port()
     gunicorn = str(Path(sys.executable).parent / "gunicorn")

@@ -34,7 +34,8 @@ def test_too_many_parameters_elsewhere_keep_the_html_page(client: Client) -> Non
 
 def test_language_cookie_is_secure_same_site_and_http_only_in_production(tmp_path: Path) -> None:
     env = {key: value for key, value in os.environ.items() if key not in {"DEBUG", "SAMSOK_TESTING"}}
-    env.update(SECRET_KEY="x" * 50, SAMSOK_DATA_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="portal.settings")
+    env.update(SECRET_KEY="x" * 50, SITE_URL="https://samsok.example.org", SAMSOK_DATA_DIR=str(tmp_path))
+    env.update(DJANGO_SETTINGS_MODULE="portal.settings")
     script = (
         "import django; django.setup(); from django.conf import settings as s; "
         "print(s.LANGUAGE_COOKIE_SECURE, s.LANGUAGE_COOKIE_SAMESITE, s.LANGUAGE_COOKIE_HTTPONLY)"

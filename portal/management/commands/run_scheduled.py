@@ -16,6 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from portal import jobs
 from portal.celery import app
+from portal.heartbeat import Pulse
 
 logger = logging.getLogger(__name__)
 
@@ -54,8 +55,10 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, every: int, **options: Any) -> None:
         last_run: dict[str, float] = {}
+        pulse = Pulse()  # /healthz reports a scheduler that stopped (portal.heartbeat)
         with jobs.in_this_process():
             while True:
+                pulse()
                 done, jobs_failed = jobs.run_pending()  # asked for by someone: before the routine
                 ran, failed = run_due(last_run, time.monotonic())
                 summary = f"run_scheduled: ran {', '.join(ran) or 'nothing'}"
