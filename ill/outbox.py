@@ -92,7 +92,8 @@ def deliver(message_id: int, now: datetime | None = None) -> bool:
             return False
         message.attempts += 1
         message.sent_at = now or timezone.now()
-        message.save(update_fields=["attempts", "sent_at"])
+        message.last_error = ""  # an earlier attempt's failure is over: staff see no error on a sent mail
+        message.save(update_fields=["attempts", "sent_at", "last_error"])
         return True
 
 

@@ -51,6 +51,20 @@ def test_a_refusing_mail_server_neither_loses_nor_blocks_a_request(county: Count
         assert outbox.send_due(NOW + timedelta(days=1)) == (0, 0)
 
 
+@pytest.mark.sqlite
+def test_a_message_sent_at_last_keeps_no_error_of_earlier_attempts(county: County, settings: Any) -> None:
+    with smtp_server(refuse_first=1) as (port, mailbox):
+        use_smtp(settings, port)
+        message = OutboxMessage.objects.get(request=place_request(county, NOW))
+        assert outbox.send_due(NOW) == (0, 1)
+        message.refresh_from_db()
+        assert message.last_error
+        assert outbox.send_due(NOW + timedelta(hours=1)) == (1, 0)
+        message.refresh_from_db()
+        assert message.sent_at is not None and message.last_error == ""
+        assert len(mailbox.received) == 1
+
+
 def test_no_email_address_means_no_outbox_message(county: County) -> None:
     req = place_request(county, NOW, email="", phone="070-123 45 67")
     assert not OutboxMessage.objects.filter(request=req).exists()
