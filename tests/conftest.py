@@ -77,8 +77,17 @@ def celery_worker(transactional_db: None, celery_worker_queue: str) -> Iterator[
     app.conf.task_routes = {}
     app.amqp.flush_routes()
     app.amqp.router = app.amqp.Router()  # cached at the first send, maybe by an earlier test
-    with start_worker(app, queues=[celery_worker_queue], perform_ping_check=False, pool="solo") as worker:
-        yield worker
+    # Production keeps no task results (CELERY_TASK_IGNORE_RESULT); tests read what a task returned.
+    app.loader.import_default_modules()
+    ignoring = {name: task.ignore_result for name, task in app.tasks.items()}
+    for task in app.tasks.values():
+        task.ignore_result = False
+    try:
+        with start_worker(app, queues=[celery_worker_queue], perform_ping_check=False, pool="solo") as worker:
+            yield worker
+    finally:
+        for name, ignore in ignoring.items():
+            app.tasks[name].ignore_result = ignore
 
 
 @pytest.fixture(scope="module")
