@@ -39,10 +39,10 @@ def reset_broker_connections() -> None:
 def dead_redis(settings: Any) -> Iterator[str]:
     """The cache aliases and the Celery broker as configured for Redis, on a closed port."""
     url = f"redis://127.0.0.1:{closed_port()}/0"
+    broker = app.conf.broker_url  # read first: the app's settings load from Django's on first use
     # Changing CACHES drops every thread's cache handlers (django.test.signals), before and after.
     settings.CACHES = {alias: {**entry, "LOCATION": url} for alias, entry in settings.CACHES.items()}
     settings.CELERY_BROKER_URL = url
-    broker = app.conf.broker_url
     app.conf.update(broker_url=url)
     reset_broker_connections()
     yield url
