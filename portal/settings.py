@@ -154,6 +154,14 @@ CELERY_TASK_IGNORE_RESULT = True
 # countdown (the outbox's hour), or a task still running (or waiting for its countdown) would be
 # delivered a second time. A harvest cut short does not wait for it: beat resumes the run.
 CELERY_TASK_ACKS_LATE = True
+# A broker outage must not hold a web request for kombu's default retries (about a second per
+# task): two quick tries, then portal.jobs logs it and the scheduled passes pick the work up.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.1,
+    "interval_max": 0.1,
+}
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_TRANSPORT_OPTIONS = {
