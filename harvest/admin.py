@@ -1,18 +1,13 @@
-"""Django admin for libraries, sources, runs and harvested records (raw bytes are not editable).
+"""Django admin for sources, runs and harvested records (raw bytes are not editable).
 
-Library lives in catalog but is registered here with its sources: registering a library and its
-sources is the harvest issue's admin task (catalog has no admin module of its own).
+Library is catalog's (catalog/admin.py: its branches and staff); here its page gains its sources.
 """
 
 from django.contrib import admin
 
-from catalog.models import Branch, Library, SourceRecord
+from catalog.admin import BranchInline, LibraryAdmin
+from catalog.models import Library, SourceRecord
 from harvest.models import HarvestRun, Source
-
-
-class BranchInline(admin.TabularInline):
-    model = Branch
-    extra = 0
 
 
 class SourceInline(admin.StackedInline):
@@ -30,11 +25,14 @@ class SourceInline(admin.StackedInline):
     show_change_link = True
 
 
-@admin.register(Library)
-class LibraryAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "municipality", "email"]
-    search_fields = ["code", "name", "municipality"]
+class LibraryWithSourcesAdmin(LibraryAdmin):
+    """catalog's library page (branches, staff) with the library's own sources."""
+
     inlines = [BranchInline, SourceInline]
+
+
+admin.site.unregister(Library)
+admin.site.register(Library, LibraryWithSourcesAdmin)
 
 
 @admin.register(Source)
