@@ -100,18 +100,19 @@ def test_internal_oai_provider_is_harvested_when_allowed(
 
 
 def test_add_source_refuses_what_a_harvest_would_refuse(strict: None, libraries: dict[str, Library]) -> None:
+    # The command line speaks English (portal.commands.EnglishCommand), the site Swedish.
     refused = {
-        "/etc/passwd": "utanför mappen",
-        "file:///etc/passwd": "utanför mappen",
-        "http://127.0.0.1:8000/export.mrc": "intern adress",
-        "http://localhost/export.mrc": "intern adress",
-        "http://169.254.169.254/latest/meta-data/": "intern adress",
-        "http://[::1]/oai": "intern adress",
+        "/etc/passwd": "outside the folder",
+        "file:///etc/passwd": "outside the folder",
+        "http://127.0.0.1:8000/export.mrc": "an internal address",
+        "http://localhost/export.mrc": "an internal address",
+        "http://169.254.169.254/latest/meta-data/": "an internal address",
+        "http://[::1]/oai": "an internal address",
     }
     for url, words in refused.items():
         with pytest.raises(CommandError, match=words):
             call_command("add_source", "Sods", "--protocol", "marc-file", "--url", url, stdout=StringIO())
-    with pytest.raises(CommandError, match="intern adress"):
+    with pytest.raises(CommandError, match="an internal address"):
         call_command(
             "add_source", "Sods", "--protocol", "oai-pmh", "--url", "http://10.0.0.8/oai", stdout=StringIO()
         )

@@ -3,14 +3,15 @@
 import time
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from catalog.search import get_backend
 from catalog.search.backends.base import SearchUnavailable
 from catalog.search.indexing import rebuild_index
+from portal.commands import EnglishCommand
 
 
-class Command(BaseCommand):
+class Command(EnglishCommand):
     help = "Rebuild the search index from every cluster in the database (readers keep working)."
 
     def handle(self, *args: Any, **options: Any) -> None:

@@ -5,15 +5,16 @@ Prints the new source's id (last line: "added source N ...").
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
 from catalog.models import Library
 from harvest.locations import LocationRefused, check_source_location
 from harvest.models import Source
 from harvest.protocols import PROTOCOLS
+from portal.commands import EnglishCommand
 
 
-class Command(BaseCommand):
+class Command(EnglishCommand):
     help = "Register a harvest source for a library (CODE '-' for a regional feed of many libraries)."
 
     def add_arguments(self, parser: CommandParser) -> None:

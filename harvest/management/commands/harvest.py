@@ -2,12 +2,13 @@
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
 from harvest.locking import SourceBusy
 from harvest.models import HarvestRun, Source
 from harvest.services import harvest_source
 from portal import jobs
+from portal.commands import EnglishCommand
 
 
 def describe(run: HarvestRun) -> str:
@@ -17,7 +18,7 @@ def describe(run: HarvestRun) -> str:
     )
 
 
-class Command(BaseCommand):
+class Command(EnglishCommand):
     help = (
         "Harvest sources now (resuming unfinished runs); --full re-reads everything and deletes what is gone."
     )

@@ -2,13 +2,12 @@
 
 from typing import Any
 
-from django.core.management.base import BaseCommand
-
 from ill import outbox, retention, workflow
 from portal import jobs
+from portal.commands import EnglishCommand
 
 
-class Command(BaseCommand):
+class Command(EnglishCommand):
     help = "Move overdue requests to the next lender, send due patron e-mail, anonymize old requests."
 
     def handle(self, *args: Any, **options: Any) -> None:

@@ -12,10 +12,11 @@ import time
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from portal import jobs
 from portal.celery import app
+from portal.commands import EnglishCommand
 from portal.heartbeat import Pulse
 
 logger = logging.getLogger(__name__)
@@ -39,7 +40,7 @@ def run_due(last_run: dict[str, float], now: float) -> tuple[list[str], list[str
     return ran, failed
 
 
-class Command(BaseCommand):
+class Command(EnglishCommand):
     help = (
         "Run the scheduled jobs (CELERY_BEAT_SCHEDULE) and the waiting background jobs in this "
         "process, once or every N seconds."

@@ -11,15 +11,16 @@ from datetime import date
 from typing import Any
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.db.models import Count
 
 from catalog.models import Cluster, SourceRecord
 from portal import jobs
+from portal.commands import EnglishCommand
 from sample import demo
 
 
-class Command(BaseCommand):
+class Command(EnglishCommand):
     help = "Generate, register, harvest and index the sample county, and create demo staff accounts."
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -8,8 +8,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
+from portal.commands import EnglishCommand
 from sample import DEFAULT_AS_OF, generate_county
 
 
@@ -20,7 +21,7 @@ def parse_as_of(value: str) -> date:
         raise CommandError(f"--as-of must be a date like 2026-11-20, not {value!r}") from error
 
 
-class Command(BaseCommand):
+class Command(EnglishCommand):
     help = "Generate the sample county's MARC files with holdings and the merge ground truth."
 
     def add_arguments(self, parser: CommandParser) -> None:
