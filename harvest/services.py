@@ -24,6 +24,7 @@ from harvest.locking import SourceBusy, source_lock
 from harvest.models import HarvestRun, Source
 from harvest.protocols import HarvestError, HarvestProtocol, get_protocol
 from harvest.reader import prepared_pages
+from harvest.reasons import mass_deletion
 
 logger = logging.getLogger(__name__)
 MAX_ERRORS_KEPT = 200
@@ -149,10 +150,8 @@ class Harvester:
         """Raise if the run's deletions, all of them, exceed the allowed share of the source."""
         allowed = mass_delete_share() * baseline
         if deleting and not self.guard_off and deleting > allowed:
-            raise MassDeletion(
-                f"the run would delete {deleting} of {baseline} records "
-                f"(more than {mass_delete_share():.0%}); confirm on the source to go ahead"
-            )
+            # English, as stored and logged; the staff pages translate it (harvest.reasons).
+            raise MassDeletion(mass_deletion(deleting, baseline, mass_delete_share()))
 
     def _store_page(self, page: Any) -> None:
         run = self.run_row
