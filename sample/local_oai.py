@@ -4,20 +4,33 @@ Used by the test suite and ``scripts/bench_harvest.py`` (a real HTTP server, not
 can be added, changed and deleted between runs, and faults injected into chosen requests (HTTP 503
 with Retry-After, a connection cut mid-body, an OAI error, a slow answer, a recorded response).
 It can also replay recorded responses: a ``resumptionToken`` names the file to answer with.
+
+From the command line it is the quickest OAI-PMH source to try the portal with: it serves the
+MARC records of a file or folder (ISO 2709 or MARCXML, each file a set named after it) and prints
+the URL to give ``manage.py add_source``::
+
+    python -m sample.local_oai var/demo [--port 8070] [--page-size 100]
 """
 
+import argparse
 import base64
 import gzip
 import json
+import re
+import sys
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
+from xml.sax import SAXException
 from xml.sax.saxutils import escape
+
+import pymarc
 
 OAI_HEAD = (
     b'<?xml version="1.0" encoding="UTF-8"?>\n<OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/" '
@@ -87,7 +100,9 @@ class Repository:
 class LocalOaiServer:
     """``with LocalOaiServer(repo) as server: server.url`` — a threaded HTTP server on 127.0.0.1."""
 
-    def __init__(self, repository: Repository | None = None, replay_dir: Path | None = None) -> None:
+    def __init__(
+        self, repository: Repository | None = None, replay_dir: Path | None = None, port: int = 0
+    ) -> None:
         self.repository = repository or Repository()
         self.replay_dir = replay_dir
         self.replay_first = ""
@@ -96,7 +111,7 @@ class LocalOaiServer:
         self.faults: dict[int, dict[str, Any]] = {}
         self.requests: list[dict[str, str]] = []
         self.lock = threading.Lock()
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), _handler_for(self))
         self.httpd.daemon_threads = True
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
@@ -266,3 +281,115 @@ def _handler_for(server: LocalOaiServer) -> type[BaseHTTPRequestHandler]:
             self.wfile.write(body)
 
     return Handler
+
+
+# -- the command line: serve a file or folder of MARC records ---------------------------------
+
+MARC_SUFFIXES = {".mrc", ".marc", ".iso", ".iso2709", ".xml"}
+DEFAULT_PORT = 8070
+_OAI_UNSAFE = re.compile(r"[^A-Za-z0-9_.!~*'()-]")  # what a setSpec allows (and a tidy identifier)
+
+
+def marc_files(location: Path) -> list[Path]:
+    """The file itself, or the MARC files (by suffix) directly in the folder, sorted by name."""
+    if location.is_dir():
+        return sorted(path for path in location.iterdir() if path.suffix.lower() in MARC_SUFFIXES)
+    return [location]
+
+
+def read_marc(path: Path) -> Iterator[pymarc.Record | None]:
+    """The records of an ISO 2709 or MARCXML file (told apart by the first byte); None for a
+    record that cannot be read."""
+    with path.open("rb") as stream:
+        xml = stream.read(64).lstrip().startswith(b"<")
+    if xml:
+        yield from pymarc.parse_xml_to_array(str(path))
+        return
+    with path.open("rb") as stream:
+        yield from pymarc.MARCReader(stream, to_unicode=True, force_utf8=True, utf8_handling="replace")
+
+
+def load_marc(repository: Repository, location: Path) -> tuple[dict[str, int], int]:
+    """Put every record of the file or folder into the repository, in the set named after its
+    file; identifiers ``oai:local:SET:001`` (the record's number in its file without a 001).
+    Returns records per set and how many could not be read."""
+    per_set: dict[str, int] = {}
+    unreadable = 0
+    for path in marc_files(location):
+        set_spec = _OAI_UNSAFE.sub("_", path.stem)
+        count = 0
+        for number, record in enumerate(read_marc(path), start=1):
+            if record is None:
+                unreadable += 1
+                continue
+            control = record["001"]
+            local_id = control.data.strip() if control is not None and control.data else ""
+            local_id = _OAI_UNSAFE.sub("_", local_id) or str(number)
+            metadata = pymarc.record_to_xml(record, namespace=True)
+            repository.put(f"oai:local:{set_spec}:{local_id}", metadata, sets=(set_spec,))
+            count += 1
+        per_set[set_spec] = count
+    return per_set, unreadable
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m sample.local_oai",
+        description="Serve the MARC records of a file or folder over OAI-PMH on 127.0.0.1 (for trials).",
+    )
+    parser.add_argument(
+        "location",
+        metavar="DIR_OR_FILE",
+        type=Path,
+        help="an ISO 2709 or MARCXML file, or a folder of them (.mrc, .marc, .iso, .xml); each file is a set",
+    )
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=DEFAULT_PORT,
+        help=f"port on 127.0.0.1 (default {DEFAULT_PORT}; 0 picks a free one)",
+    )
+    parser.add_argument(
+        "--page-size", type=int, default=100, help="records per ListRecords page (default 100)"
+    )
+    args = parser.parse_args(argv)
+    if not args.location.exists():
+        parser.error(f"{args.location} does not exist")
+    if args.page_size < 1:
+        parser.error("--page-size must be at least 1")
+    repository = Repository(page_size=args.page_size)
+    try:
+        per_set, unreadable = load_marc(repository, args.location)
+    except (OSError, ValueError, SAXException) as exc:
+        parser.error(f"cannot read {args.location}: {exc}")
+    if not repository.records:
+        parser.error(
+            f"no MARC records in {args.location} (files ending in {', '.join(sorted(MARC_SUFFIXES))})"
+        )
+    try:
+        server = LocalOaiServer(repository, port=args.port)
+    except OSError as exc:
+        parser.error(f"cannot listen on 127.0.0.1:{args.port}: {exc}")
+    sets = ", ".join(f"{name} ({count})" for name, count in per_set.items())
+    example_set = next(iter(per_set))
+    lines = [
+        f"serving {len(repository.records)} records at {server.url}",
+        f"  sets: {sets}" + (f"; {unreadable} unreadable records skipped" if unreadable else ""),
+        "add it as a source (the portal must allow a provider on this machine:"
+        " HARVEST_ALLOW_PRIVATE_URLS=1):",
+        f"  python manage.py add_source CODE --protocol oai-pmh --url {server.url}",
+        f"  python manage.py add_source CODE --protocol oai-pmh --url {server.url} --set {example_set}"
+        "   # one file's records",
+        "Ctrl-C stops it; records are read again at each start (new datestamps).",
+    ]
+    print("\n".join(lines), flush=True)
+    with server:
+        try:
+            server.thread.join()
+        except KeyboardInterrupt:
+            print("stopped", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
