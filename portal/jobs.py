@@ -104,17 +104,17 @@ def run_pending(limit: int = 100) -> tuple[int, int]:
     return done, failed
 
 
+def _unclaimed() -> Q:
+    return Q(claimed_until__isnull=True) | Q(claimed_until__lt=timezone.now())
+
+
 def _waiting_ids(limit: int) -> list[int]:
-    now = timezone.now()
-    free = Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
-    waiting = Job.objects.filter(free, attempts__lt=MAX_ATTEMPTS).values_list("pk", flat=True)
+    waiting = Job.objects.filter(_unclaimed(), attempts__lt=MAX_ATTEMPTS).values_list("pk", flat=True)
     return list(waiting[:limit])
 
 
 def _claim(job_id: int) -> Job | None:
-    now = timezone.now()
-    free = Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
-    if not Job.objects.filter(free, pk=job_id).update(claimed_until=now + CLAIM):
+    if not Job.objects.filter(_unclaimed(), pk=job_id).update(claimed_until=timezone.now() + CLAIM):
         return None  # another runner took it
     return Job.objects.filter(pk=job_id).first()
 
