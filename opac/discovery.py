@@ -1,4 +1,4 @@
-"""How machines find the catalogue: robots.txt, sitemap.xml of record pages, OpenSearch description."""
+"""How machines find the catalogue: robots.txt, sitemaps of pages, libraries and records, OpenSearch."""
 
 from typing import Any
 
@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.cache import cache_control
 
-from catalog.models import Cluster
+from catalog.models import Cluster, Library
 
 
 class RecordSitemap(Sitemap):  # type: ignore[type-arg]
@@ -38,7 +38,19 @@ class PageSitemap(Sitemap):  # type: ignore[type-arg]
         return reverse(item)
 
 
-SITEMAPS = {"pages": PageSitemap, "records": RecordSitemap}
+class LibrarySitemap(Sitemap):  # type: ignore[type-arg]
+    """Each library's page: where it is, how to reach it, how much of the catalogue it holds."""
+
+    changefreq = "monthly"
+
+    def items(self) -> QuerySet[Library]:
+        return Library.objects.order_by("code").only("code")
+
+    def location(self, item: Library) -> str:
+        return reverse("site:library", args=[item.code])
+
+
+SITEMAPS = {"pages": PageSitemap, "libraries": LibrarySitemap, "records": RecordSitemap}
 
 
 @cache_control(max_age=3600, public=True)
