@@ -30,7 +30,7 @@ class RequestForm(forms.Form):
     pickup_library = PickupLibraryField(
         label=_("Pick up at library"),
         queryset=Library.objects.filter(accepts_ill_pickup=True),
-        empty_label="",
+        empty_label=_("Choose a library"),
     )
     card_number = forms.CharField(
         label=_("Library card number"), max_length=40, help_text=_("The number on your library card.")
