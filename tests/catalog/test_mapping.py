@@ -25,10 +25,10 @@ def libris_iso(shared_testdata: Path, name: str) -> pymarc.Record:
 def test_libris_batch_record_maps_every_concept(shared_testdata: Path) -> None:
     data = map_record(libris_xml(shared_testdata, "batch14.xml")[0])
     assert data["title"] == "Polisbilen får INTE ett larm"
-    assert data["authors"] == [{"name": "Bently, Peter", "role": "aut"}]
+    assert data["authors"] == [{"name": "Bently, Peter", "role": "aut", "kind": "person"}]
     assert data["contributors"] == [
-        {"name": "Lightfoot, Marta", "role": "ill"},
-        {"name": "Vidén, Eva", "role": "trl"},
+        {"name": "Lightfoot, Marta", "role": "ill", "kind": "person"},
+        {"name": "Vidén, Eva", "role": "trl", "kind": "person"},
     ]
     assert data["isbns"] == ["9789150222319"]
     assert data["libris_id"] == "20203738"

@@ -67,7 +67,7 @@ def test_ris_export(client: Client, county_unindexed: County) -> None:
     body = response.content.decode()
     assert response["Content-Type"].startswith("application/x-research-info-systems")
     assert "attachment" in response["Content-Disposition"]
-    assert body.startswith("TY  - BOOK\r\nTI  - Röda rummet\r\n")
+    assert body.startswith("TY  - BOOK\r\nTI  - Röda rummet : skildringar ur artist- och författarlivet\r\n")
     assert "AU  - Strindberg, August\r\n" in body and "PY  - 1879\r\n" in body
     assert "SN  - 9789100137472" in body and body.endswith("ER  - \r\n")
 
