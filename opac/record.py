@@ -8,7 +8,7 @@ from catalog.access import is_staff_member, staff_required
 from catalog.clustering.redirects import current_cluster_id
 from catalog.home_library import home_library
 from catalog.models import Cluster, SourceRecord
-from opac import exports, marc
+from opac import citation, exports, marc
 from opac.errors import RecordMoved, RecordNotHeld
 from opac.holdings import holding_lines_for
 from opac.record_view import as_list, author_links, description_rows
@@ -37,6 +37,9 @@ def other_editions(cluster: Cluster) -> list[Cluster]:
 def record_page(request: HttpRequest, pk: int) -> HttpResponse:
     cluster = get_cluster(pk)
     home = home_library(request)
+    permalink = request.build_absolute_uri(reverse("site:record", args=[cluster.pk]))
+    lines = holding_lines_for(cluster, home, live=request.GET.get("live") == "1")
+    described = citation.json_ld(cluster.data, permalink, lines, citation.library_urls(request))
     context: dict[str, object] = {
         "cluster": cluster,
         "data": cluster.data,
@@ -44,9 +47,11 @@ def record_page(request: HttpRequest, pk: int) -> HttpResponse:
         "rows": description_rows(cluster.data),
         "authors": author_links(cluster.data.get("authors")),
         "editions": other_editions(cluster),
-        "holding_lines": holding_lines_for(cluster, home, live=request.GET.get("live") == "1"),
+        "holding_lines": lines,
         "home": home,
-        "permalink": request.build_absolute_uri(reverse("site:record", args=[cluster.pk])),
+        "permalink": permalink,
+        "openurl": citation.openurl(cluster.data, permalink),
+        "json_ld": citation.json_ld_script_body(described),
         "is_staff": is_staff_member(request.user),
     }
     return render(request, "opac/record.html", context)

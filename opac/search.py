@@ -4,6 +4,7 @@ from dataclasses import dataclass, replace
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 
 from catalog.fields import FACETS, SORTS
 from catalog.home_library import home_library
@@ -12,6 +13,7 @@ from catalog.models import Library
 from catalog.search import get_backend
 from catalog.search.backends.base import SearchRequest, SearchResult
 from catalog.search.query import InvalidSearch, parse_search_params
+from opac.citation import with_openurls
 from opac.facets import chips, facet_groups
 from opac.hits import make_hit, with_availability
 from opac.pagination import paginate
@@ -69,9 +71,12 @@ def results(request: HttpRequest) -> HttpResponse:
     groups = facet_groups(state, result, libraries)
     context: dict[str, object] = {
         "state": state,
+        "feed_url": replace(state, path=reverse("site:search_feed")).url(),
         "query_text": search_request.q,
         "result": result,
-        "hits": with_availability([make_hit(hit) for hit in result.hits], home),
+        "hits": with_availability(
+            with_openurls(request, [make_hit(hit) for hit in result.hits], result.hits), home
+        ),
         "first_number": (search_request.page - 1) * search_request.page_size + 1,
         "last_number": (search_request.page - 1) * search_request.page_size + len(result.hits),
         "facet_groups": groups,

@@ -3,7 +3,19 @@
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import URLPattern, URLResolver, path
 
-from opac import discovery, home, home_library, libraries, live_summaries, record, search, statements
+from opac import (
+    discovery,
+    feeds,
+    home,
+    home_library,
+    libraries,
+    live_summaries,
+    record,
+    search,
+    statements,
+    suggestions,
+    unapi,
+)
 
 app_name = "site"
 
@@ -11,6 +23,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", home.start, name="start"),
     path("sok/", search.results, name="search"),
     path("sok/status", live_summaries.live_summaries, name="live_summaries"),
+    path("sok/atom", feeds.search_feed, name="search_feed"),
+    path("sok/forslag", suggestions.suggestions, name="suggestions"),
     path("post/<int:pk>/", record.record_page, name="record"),
     path("post/<int:pk>/marc/", record.staff_marc, name="record_marc"),
     path("post/<int:pk>.ris", record.export_ris, name="record_ris"),
@@ -18,6 +32,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("post/<int:pk>.xml", record.export_marcxml, name="record_marcxml"),
     path("bibliotek/", libraries.library_list, name="libraries"),
     path("bibliotek/<str:code>/", libraries.library_detail, name="library"),
+    path("bibliotek/<str:code>/nytt.atom", feeds.library_feed, name="library_feed"),
+    path("unapi", unapi.unapi, name="unapi"),
     path("mitt-bibliotek/", home_library.choose_home_library, name="home_library"),
     path("tillganglighet/", statements.accessibility, name="accessibility"),
     path("robots.txt", discovery.robots_txt, name="robots"),
