@@ -8,11 +8,11 @@ fetch a title shown on a page (`<abbr class="unapi-id" title="ID">`) in a format
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from lxml import etree
 
 from opac import record
-from opac.errors import RecordNotHeld
+from opac.errors import RecordMoved, RecordNotHeld
 
 Export = Callable[[HttpRequest, int], HttpResponse]
 FORMATS: dict[str, tuple[str, str, Export]] = {
@@ -46,6 +46,16 @@ def unapi(request: HttpRequest) -> HttpResponse:
     if record_id is None:
         return HttpResponse(formats_document(None), content_type="application/xml")
     pk = _record_id(record_id)
+    try:
+        return _answer(request, pk, name)
+    except RecordMoved as moved:
+        # The error middleware redirects by the URL's pk; here the id is a parameter.
+        query = request.GET.copy()
+        query["id"] = str(moved.cluster_id)
+        return HttpResponsePermanentRedirect(f"{request.path}?{query.urlencode()}")
+
+
+def _answer(request: HttpRequest, pk: int, name: str | None) -> HttpResponse:
     if not name:
         record.get_cluster(pk)  # an unknown id is a 404 here too
         return HttpResponse(formats_document(str(pk)), content_type="application/xml", status=300)

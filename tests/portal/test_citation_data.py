@@ -12,6 +12,7 @@ import rispy
 from django.test import Client
 from lxml import etree, html
 
+from catalog.models import ClusterRedirect
 from tests.world.portal import County, build_county
 
 SCHEMA = "https://schema.org/"
@@ -76,6 +77,17 @@ def test_json_ld_keeps_harvested_markup_inside_the_script(client: Client, county
     data = re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
     assert data is not None and "<" not in data.group(1)
     assert json.loads(data.group(1))["name"].startswith('<script>alert("x")</script>')
+
+
+@pytest.mark.django_db
+def test_unapi_sends_a_merged_away_id_to_the_title_it_lives_in(client: Client, county: County) -> None:
+    pippi = county.cluster("pippi")
+    member = pippi.members.first()
+    assert member is not None
+    ClusterRedirect.objects.create(id=999999, source_id=member.source_id, local_id=member.local_id)
+    response = client.get("/unapi", {"id": "999999", "format": "ris"})
+    assert response.status_code == 301
+    assert response["Location"] == f"/unapi?id={pippi.pk}&format=ris"
 
 
 @pytest.fixture
