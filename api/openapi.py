@@ -2,11 +2,38 @@
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from catalog.fields import FACETS, HIT_FIELDS, MAX_PAGE, MAX_PAGE_SIZE, SORTS, TERM_FACETS
 from catalog.models import ItemStatus
+from catalog.search.query import (
+    FALSE_VALUES,
+    MAX_FILTER_VALUES,
+    TRUE_VALUES,
+    InvalidSearch,
+    parse_search_params,
+)
+from portal.params import MAX_BATCH, nul_message
 
 _STRINGS = {"type": "array", "items": {"type": "string"}}
 _ERROR = {"$ref": "#/components/schemas/Error"}
+# Text parameters: any characters but NUL, which every /api/ address answers with a 400.
+_TEXT = {"type": "string", "pattern": "^[^\\x00]*$"}
+_TEXTS = {"type": "array", "items": _TEXT}
+# Record ids up to 18 digits (every id the database hands out), comma-separated.
+_IDS = {"type": "string", "pattern": f"^[1-9][0-9]{{0,17}}(,[1-9][0-9]{{0,17}}){{0,{MAX_BATCH - 1}}}$"}
+# One bad request of each kind the search parser refuses: its message is the documented example.
+_BAD_SEARCHES: dict[str, dict[str, Any]] = {
+    "year_not_a_number": {"year_from": "nittonhundra"},
+    "year_out_of_range": {"year_to": "10000"},
+    "years_reversed": {"year_from": "2000", "year_to": "1990"},
+    "available_not_a_flag": {"available": "ja"},
+    "unknown_sort": {"sort": "random"},
+    "page_out_of_range": {"page": str(MAX_PAGE + 1)},
+    "page_size_out_of_range": {"page_size": str(MAX_PAGE_SIZE + 1)},
+    "too_many_filter_values": {"library": [str(n) for n in range(MAX_FILTER_VALUES + 1)]},
+    "unknown_facet": {"facet": "colour"},
+}
 
 
 def _query(name: str, schema: dict[str, Any], description: str, explode: bool = False) -> dict[str, Any]:
@@ -30,7 +57,10 @@ def _hit_schema() -> dict[str, Any]:
         "languages": _STRINGS,
         "isbns": _STRINGS,
         "libraries": {**_STRINGS, "description": "Sigel codes of the libraries holding it."},
-        "available_at": {**_STRINGS, "description": "Sigel codes with a copy available now."},
+        "available_at": {
+            **_STRINGS,
+            "description": "Sigel codes of the libraries with a copy available now (as harvested).",
+        },
     }
     assert tuple(properties) == HIT_FIELDS
     return {"type": "object", "required": list(HIT_FIELDS), "properties": properties}
@@ -38,14 +68,26 @@ def _hit_schema() -> dict[str, Any]:
 
 def _search_parameters() -> list[dict[str, Any]]:
     parameters = [
-        _query("q", {"type": "string"}, 'Words, "phrases", title: author: subject: isbn:, AND/OR/-.'),
+        _query("q", _TEXT, 'Words, "phrases", title: author: subject: isbn:, AND/OR/-.'),
     ]
     for name in TERM_FACETS:
-        parameters.append(_query(name, _STRINGS, f"Filter on {name}; repeat for OR.", explode=True))
+        parameters.append(
+            _query(
+                name,
+                {**_TEXTS, "maxItems": MAX_FILTER_VALUES},
+                f"Filter on {name}; repeat for OR (at most {MAX_FILTER_VALUES} values).",
+                explode=True,
+            )
+        )
     parameters += [
         _query("year_from", {"type": "integer", "minimum": 0, "maximum": 9999}, "Earliest year."),
         _query("year_to", {"type": "integer", "minimum": 0, "maximum": 9999}, "Latest year."),
-        _query("available", {"type": "integer", "enum": [0, 1]}, "1: a copy is available now (at library=)."),
+        _query(
+            "available",
+            {"type": "string", "enum": [*TRUE_VALUES, *FALSE_VALUES]},
+            "1 or true: only titles with a copy available now (at library= when given); 0 or false (the "
+            "default): all. Letter case does not matter.",
+        ),
         _query("sort", {"type": "string", "enum": list(SORTS), "default": "relevance"}, "Order of hits."),
         _query("page", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1}, "Page."),
         _query(
@@ -93,11 +135,24 @@ def _live_holding() -> dict[str, Any]:
 
 def _summary() -> dict[str, Any]:
     """A title's availability in one line (catalog.availability.summary.summarize)."""
-    library = {"type": "object", "properties": {"code": {"type": "string"}, "name": {"type": "string"}}}
+    library = {
+        "type": "object",
+        "required": ["code", "name"],
+        "properties": {"code": {"type": "string"}, "name": {"type": "string"}},
+    }
     return {
         "type": "object",
+        "required": ["available_at", "available_at_libraries", "text", "state"],
         "properties": {
-            "available_at": {"type": "array", "items": library},
+            "available_at": {
+                **_STRINGS,
+                "description": "Sigel codes of the libraries with a copy in now, as in a search hit.",
+            },
+            "available_at_libraries": {
+                "type": "array",
+                "items": library,
+                "description": "The same libraries, in the same order, with their names.",
+            },
             "on_loan_everywhere": {"type": "boolean"},
             "queue_length": {"type": ["integer", "null"], "description": "Reservation queues, summed."},
             "earliest_due_date": {**_MAYBE_STRING, "format": "date"},
@@ -106,6 +161,40 @@ def _summary() -> dict[str, Any]:
             "state": {"type": "string", "enum": ["in", "out", "none"]},
         },
     }
+
+
+def _error_examples(messages: dict[str, str]) -> dict[str, Any]:
+    return {name: {"value": {"error": message}} for name, message in messages.items()}
+
+
+def _bad_request(description: str, messages: dict[str, str] | None = None) -> dict[str, Any]:
+    """A 400 with its messages as examples; a NUL in any parameter is one of them everywhere."""
+    examples = _error_examples({**(messages or {}), "nul_character": nul_message()})
+    response = _json(_ERROR, description + " `error` says why, in the request's language.")
+    response["content"]["application/json"]["examples"] = examples
+    return response
+
+
+def _search_messages() -> dict[str, str]:
+    """What the search parser answers to each kind of bad request, asked of the parser itself."""
+    messages = {}
+    for name, query in _BAD_SEARCHES.items():
+        try:
+            parse_search_params(query)
+        except InvalidSearch as problem:
+            messages[name] = problem.message
+        else:
+            raise AssertionError(f"the search parser accepts {query}")
+    return messages
+
+
+TAGS = [
+    {"name": "search", "description": "Searching the union catalogue and completing search terms."},
+    {"name": "records", "description": "One merged title (a cluster of the libraries' records)."},
+    {"name": "availability", "description": "Where a copy is on the shelf now, live where possible."},
+    {"name": "libraries", "description": "The county's libraries."},
+    {"name": "meta", "description": "This description of the API."},
+]
 
 
 def openapi_document(server_url: str) -> dict[str, Any]:
@@ -161,8 +250,13 @@ def openapi_document(server_url: str) -> dict[str, Any]:
         },
     }
     errors = {
-        "400": _json(_ERROR, "Invalid parameter."),
-        "503": _json(_ERROR, "Search unavailable."),
+        "400": _bad_request("A parameter cannot be used.", _search_messages()),
+        "503": {
+            **_json(_ERROR, "The search engine is unavailable; try again shortly."),
+        },
+    }
+    errors["503"]["content"]["application/json"]["example"] = {
+        "error": _("Search is unavailable right now; try again shortly.")
     }
     return {
         "openapi": "3.1.0",
@@ -172,17 +266,27 @@ def openapi_document(server_url: str) -> dict[str, Any]:
             "description": "Read-only search over the county's public libraries. No login; CORS open.",
         },
         "servers": [{"url": server_url}],
+        "tags": TAGS,
         "paths": {
             "/search": {
                 "get": {
+                    "operationId": "search",
+                    "tags": ["search"],
                     "summary": "Search the union catalogue",
+                    "description": "Hits (merged titles) with facet counts and paging. An empty or missing "
+                    "`q` browses everything; filters repeat for OR within one facet, AND across facets. "
+                    "`available` narrows to titles on the shelf now, as last harvested.",
                     "parameters": _search_parameters(),
                     "responses": {"200": _json(search_response, "Hits, facets and paging."), **errors},
                 }
             },
             "/records/{id}": {
                 "get": {
+                    "operationId": "getRecord",
+                    "tags": ["records"],
                     "summary": "One merged title with members and holdings",
+                    "description": "The hit fields, the full description, the libraries' records merged "
+                    "into it (`members`) and their holdings as harvested.",
                     "parameters": [_ID],
                     "responses": {
                         "200": _json({"$ref": "#/components/schemas/Record"}, "The record."),
@@ -196,10 +300,15 @@ def openapi_document(server_url: str) -> dict[str, Any]:
             },
             "/records/{id}/availability": {
                 "get": {
+                    "operationId": "getRecordAvailability",
+                    "tags": ["availability"],
                     "summary": "The title's holdings with their status now",
                     "description": "Asks each library's own system where it can (Koha ILS-DI, DAIA, "
                     "SIP2), else gives the harvested status with its age.",
-                    "parameters": [_ID, _query("home", {"type": "string"}, "Sigel of the patron's library.")],
+                    "parameters": [
+                        _ID,
+                        _query("home", _TEXT, "Sigel of the patron's library (listed first)."),
+                    ],
                     "responses": {
                         "200": _json(
                             {
@@ -218,16 +327,21 @@ def openapi_document(server_url: str) -> dict[str, Any]:
                         "301": {
                             "description": "The title was merged into another; Location is its availability."
                         },
+                        "400": _bad_request("A parameter cannot be used."),
                         "404": _json(_ERROR, "No such record."),
                     },
                 }
             },
             "/availability": {
                 "get": {
+                    "operationId": "getAvailabilitySummaries",
+                    "tags": ["availability"],
                     "summary": "One-line availability of up to 100 titles in one call",
+                    "description": "What a result list shows per title: where a copy is in now, or that "
+                    "all are on loan and the queue; live where the libraries' systems answer.",
                     "parameters": [
                         {
-                            **_query("ids", {"type": "string"}, "Record ids, comma-separated (at most 100)."),
+                            **_query("ids", _IDS, f"Record ids, comma-separated (at most {MAX_BATCH})."),
                             "required": True,
                         }
                     ],
@@ -241,13 +355,22 @@ def openapi_document(server_url: str) -> dict[str, Any]:
                             },
                             "Summaries by record id.",
                         ),
-                        "400": _json(_ERROR, "ids missing, malformed or more than 100."),
+                        "400": _bad_request(
+                            "ids missing, malformed or more than 100.",
+                            {
+                                "bad_ids": _("ids must be 1 to %(most)d record ids, comma-separated.")
+                                % {"most": MAX_BATCH}
+                            },
+                        ),
                     },
                 }
             },
             "/libraries": {
                 "get": {
+                    "operationId": "listLibraries",
+                    "tags": ["libraries"],
                     "summary": "The libraries of the county",
+                    "description": "Every library's sigel code, name and municipality, by name.",
                     "responses": {
                         "200": _json(
                             {
@@ -261,8 +384,11 @@ def openapi_document(server_url: str) -> dict[str, Any]:
             },
             "/suggest": {
                 "get": {
+                    "operationId": "suggest",
+                    "tags": ["search"],
                     "summary": "Title and author completions",
-                    "parameters": [_query("q", {"type": "string"}, "What has been typed so far.")],
+                    "description": "Completions for a search box, from titles and authors in the index.",
+                    "parameters": [_query("q", _TEXT, "What has been typed so far.")],
                     "responses": {
                         "200": _json(
                             {
@@ -270,13 +396,17 @@ def openapi_document(server_url: str) -> dict[str, Any]:
                                 "properties": {"q": {"type": "string"}, "suggestions": _STRINGS},
                             },
                             "Up to 8 completions.",
-                        )
+                        ),
+                        "400": _bad_request("A parameter cannot be used."),
                     },
                 }
             },
             "/openapi.json": {
                 "get": {
+                    "operationId": "getOpenApiDocument",
+                    "tags": ["meta"],
                     "summary": "This description",
+                    "description": "The OpenAPI 3.1 document of every v1 operation.",
                     "responses": {"200": {"description": "OpenAPI 3.1 document."}},
                 }
             },

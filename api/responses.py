@@ -19,6 +19,8 @@ CORS_HEADERS = {
     "Access-Control-Allow-Headers": "Content-Type",
     "Access-Control-Max-Age": "86400",
 }
+# RFC 9110: a 405 must say which methods the address takes; the preflight answer says so too.
+ALLOW = "GET, HEAD, OPTIONS"
 
 
 def json_response(body: dict[str, Any], status: int = 200) -> HttpResponse:
@@ -45,8 +47,10 @@ def json_api(view: View) -> View:
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if request.method == "OPTIONS":
             response: HttpResponse = HttpResponse(status=204)
+            response["Allow"] = ALLOW
         elif request.method not in ("GET", "HEAD"):
             response = error(_("Only GET is supported."), 405)
+            response["Allow"] = ALLOW
         else:
             try:
                 response = view(request, *args, **kwargs)

@@ -48,10 +48,11 @@ def availability_text(summary: dict[str, Any], holding_count: int, home: Library
     """
     home_code = home.code if home else None
     available = sorted(
-        summary["available_at"], key=lambda library: (library["code"] != home_code, library["name"])
+        summary["available_at_libraries"], key=lambda library: (library["code"] != home_code, library["name"])
     )
-    summary = {**summary, "available_at": available}
-    home_has_it = bool(available) and available[0]["code"] == home_code
+    codes = [library["code"] for library in available]
+    summary = {**summary, "available_at": codes, "available_at_libraries": available}
+    home_has_it = bool(codes) and codes[0] == home_code
     return Availability(summary_state(summary), summary_text(summary, holding_count), home_has_it)
 
 

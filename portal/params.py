@@ -46,8 +46,13 @@ def _request_texts(request: HttpRequest) -> list[str]:
     return texts
 
 
+def nul_message() -> str:
+    """The 400's message, also the API's OpenAPI document's example of it."""
+    return _("The address or form contains a character that is not allowed (NUL).")
+
+
 def _bad_request(request: HttpRequest) -> HttpResponse:
-    message = _("The address or form contains a character that is not allowed (NUL).")
+    message = nul_message()
     if request.path.startswith("/api/"):
         response: HttpResponse = JsonResponse({"error": message}, status=400)
         response["Access-Control-Allow-Origin"] = "*"

@@ -39,7 +39,8 @@ def line_copies(line: HoldingLine) -> Copies:
 
 
 def summarize(copies: list[Copies]) -> dict[str, Any]:
-    """available_at (libraries with a copy in now), or on loan everywhere with the queue."""
+    """available_at (codes of the libraries with a copy in now, by name; available_at_libraries
+    holds their codes and names), or on loan everywhere with the queue."""
     available = {c.library_code: c.library_name for c in copies if c.status == ItemStatus.AVAILABLE}
     on_loan = [c for c in copies if c.status == ItemStatus.ON_LOAN]
     # A library's queue is for the title, repeated on each of its copies: the largest per
@@ -49,8 +50,11 @@ def summarize(copies: list[Copies]) -> dict[str, Any]:
         if c.queue_length is not None:
             per_library[c.library_code] = max(per_library.get(c.library_code, 0), c.queue_length)
     dues = [c.due_date for c in on_loan if c.due_date]
+    libraries = [{"code": c, "name": n} for c, n in sorted(available.items(), key=lambda i: i[1])]
     summary = {
-        "available_at": [{"code": c, "name": n} for c, n in sorted(available.items(), key=lambda i: i[1])],
+        # Codes, as a search hit's available_at; the names beside them for the wording.
+        "available_at": [library["code"] for library in libraries],
+        "available_at_libraries": libraries,
         "on_loan_everywhere": bool(copies) and len(on_loan) == len(copies),
         "queue_length": sum(per_library.values()) if per_library else None,
         "earliest_due_date": min(dues).isoformat() if dues else None,
@@ -66,7 +70,7 @@ NAMES_SHOWN = 3
 
 def summary_text(summary: dict[str, Any], holding_count: int) -> str:
     """One wording for the result list, its live update and the API."""
-    names = [library["name"] for library in summary["available_at"]]
+    names = [library["name"] for library in summary["available_at_libraries"]]
     if names:
         shown = ", ".join(names[:NAMES_SHOWN]) + (" …" if len(names) > NAMES_SHOWN else "")
         return ngettext(

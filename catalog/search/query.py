@@ -1,7 +1,7 @@
 """Read a search request from URL parameters, shared by the JSON API and the portal pages.
 
     GET ?q=&library=&format=&language=&municipality=&subject=&audience=&year_from=&year_to=
-        &available=1&sort=&page=&page_size=&facet=
+        &available=1|0|true|false&sort=&page=&page_size=&facet=
 
 `library`, `format`, `language` (and the other term facets) may repeat: OR within one facet,
 AND across facets. `facet` (repeatable) limits which facets are counted; default all.
@@ -25,8 +25,9 @@ from catalog.fields import (
 from catalog.search.backends.base import SearchRequest
 
 MAX_FILTER_VALUES = 50
-TRUE_VALUES = {"1", "true", "on", "yes"}
-FALSE_VALUES = {"", "0", "false", "off", "no"}
+# What the OpenAPI document lists for `available` (any letter case); empty is the same as absent.
+TRUE_VALUES = ("1", "true")
+FALSE_VALUES = ("0", "false")
 
 
 class InvalidSearch(ValueError):
@@ -89,9 +90,9 @@ def _flag(querydict: Mapping[str, Any], name: str) -> bool:
     raw = _first(querydict, name).strip().lower()
     if raw in TRUE_VALUES:
         return True
-    if raw in FALSE_VALUES:
+    if not raw or raw in FALSE_VALUES:
         return False
-    raise InvalidSearch(_("%(name)s must be 1 or 0.") % {"name": name})
+    raise InvalidSearch(_("%(name)s must be 1, 0, true or false.") % {"name": name})
 
 
 def _sort(querydict: Mapping[str, Any]) -> str:
@@ -104,9 +105,11 @@ def _sort(querydict: Mapping[str, Any]) -> str:
 def _filters(querydict: Mapping[str, Any]) -> dict[str, tuple[str, ...]]:
     filters = {}
     for name in TERM_FACETS:
-        values = tuple(dict.fromkeys(value.strip() for value in _values(querydict, name) if value.strip()))
-        if len(values) > MAX_FILTER_VALUES:
+        given = _values(querydict, name)
+        # Counted as sent (blanks and repeats too), as the OpenAPI document's maxItems counts them.
+        if len(given) > MAX_FILTER_VALUES:
             raise InvalidSearch(_("Too many values for %(name)s.") % {"name": name})
+        values = tuple(dict.fromkeys(value.strip() for value in given if value.strip()))
         if values:
             filters[name] = values
     return filters

@@ -162,11 +162,12 @@ def test_summaries_for_a_result_page_in_one_batch_per_library() -> None:
         summaries = cluster_summaries([in_stock.pk, everywhere_out.pk, nowhere.pk])
     assert len(server.requests) == 1  # one batch call for both titles held by Borås
     assert "id=a%7Cb" in server.requests[0]
-    assert summaries[in_stock.pk]["available_at"] == [{"code": alingsås.code, "name": "Alingsås"}]
+    assert summaries[in_stock.pk]["available_at"] == [alingsås.code]  # codes, as in a search hit
+    assert summaries[in_stock.pk]["available_at_libraries"] == [{"code": alingsås.code, "name": "Alingsås"}]
     assert summaries[in_stock.pk]["text"] == "Available at 1 library: Alingsås"
     assert summaries[in_stock.pk]["state"] == "in"
     # The DAIA answer names no document, so Borås keeps its harvested status.
-    assert summaries[everywhere_out.pk]["available_at"] == [{"code": borås.code, "name": "Borås"}]
+    assert summaries[everywhere_out.pk]["available_at"] == [borås.code]
     assert summaries[nowhere.pk]["text"] == "No copies"
 
 

@@ -179,6 +179,8 @@ def test_live_summaries_for_the_result_page_put_the_home_library_first(
     record = client.get("/sok/status", {"ids": str(pk)}).json()["records"][str(pk)]
     assert record["state"] == "in"
     assert record["text"].startswith("Finns inne på 4 bibliotek: Tyresö bibliotek,")
+    assert "Ty" in record["available_at"]  # codes, as in a search hit; the names beside them
+    assert {"code": "Ty", "name": "Tyresö bibliotek"} in record["available_at_libraries"]
     assert client.get("/sok/status", {"ids": "x"}).status_code == 400
 
 

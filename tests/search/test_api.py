@@ -36,6 +36,15 @@ def test_search_filters_repeat_and_available(client: Client, county: County) -> 
     assert [hit["id"] for hit in at_nyks["hits"]] == [county.pippi.pk]
 
 
+@pytest.mark.parametrize("value", ["1", "true", "TRUE", "0", "false", ""])
+def test_available_takes_the_documented_values(client: Client, county: County, value: str) -> None:
+    documented = client.get("/api/v1/openapi.json").json()["paths"]["/search"]["get"]["parameters"]
+    (available,) = [parameter for parameter in documented if parameter["name"] == "available"]
+    assert {"1", "0", "true", "false"} == set(available["schema"]["enum"])
+    total = client.get("/api/v1/search", {"available": value}).json()["total"]
+    assert total == (2 if value.lower() in ("1", "true") else 3)
+
+
 def test_empty_query_browses_everything(client: Client, county: County) -> None:
     assert client.get("/api/v1/search").json()["total"] == 3
 
@@ -50,6 +59,7 @@ def test_empty_query_browses_everything(client: Client, county: County) -> None:
         "year_from=abc",
         "year_from=2000&year_to=1990",
         "available=maybe",
+        "available=yes",  # not among the values the OpenAPI document lists
         "facet=colour",
     ],
 )
