@@ -5,7 +5,7 @@ Library is catalog's (catalog/admin.py: its branches and staff); here its page g
 
 from django.contrib import admin
 
-from catalog.admin import BranchInline, LibraryAdmin
+from catalog.admin import LibraryAdmin
 from catalog.models import Library, SourceRecord
 from harvest.models import HarvestRun, Source
 
@@ -28,7 +28,7 @@ class SourceInline(admin.StackedInline):
 class LibraryWithSourcesAdmin(LibraryAdmin):
     """catalog's library page (branches, staff) with the library's own sources."""
 
-    inlines = [BranchInline, SourceInline]
+    inlines = [*LibraryAdmin.inlines, SourceInline]
 
 
 admin.site.unregister(Library)

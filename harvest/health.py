@@ -43,7 +43,8 @@ def _change(now: int, before: int | None) -> int | None:
 
 
 def source_health(source: Source, with_details: bool = False) -> SourceHealth:
-    runs = list(source.runs.order_by("-started_at", "-id")[:10])
+    # A run's staged deletions can list every record of the source: not for a health page.
+    runs = list(source.runs.defer("staged_deletions").order_by("-started_at", "-id")[:10])
     complete = [run for run in runs if run.status == HarvestRun.Status.COMPLETE]
     live = SourceRecord.objects.filter(source=source, deleted=False)
     records = live.filter(kind=SourceRecord.Kind.BIB).count()
@@ -54,7 +55,7 @@ def source_health(source: Source, with_details: bool = False) -> SourceHealth:
     interrupted = is_interrupted(last_run)
     return SourceHealth(
         source=source,
-        last_run=runs[0] if runs else None,
+        last_run=last_run,
         records=records,
         holdings=holdings,
         record_change=_change(records, previous.record_count if previous else None),

@@ -16,8 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ill.access import sees_patron, visible_requests
 from ill.models import Event, LendingRule, OutboxMessage, Request, RotaEntry
-
-PATRON_FIELDS = {"patron_name", "card_number", "email", "phone", "message"}
+from ill.retention import PATRON_FIELDS
 
 
 @admin.register(LendingRule)

@@ -13,9 +13,8 @@ from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from catalog.availability import HoldingLine
-from catalog.models import Library
 from opac.hits import Hit
-from opac.record_view import as_list, names
+from opac.record_view import as_list, full_title, names
 
 BOOK_FORMATS = {"book", "large_print", "ebook"}
 SCHEMA = "https://schema.org/"
@@ -37,7 +36,7 @@ def openurl(data: dict[str, object], permalink: str) -> str:
         ("rfr_id", "info:sid/samsok"),
         ("rft_id", permalink),
         ("rft.genre", "book" if _is_book(data) else "document"),
-        ("rft.btitle", " : ".join(as_list([data.get("title"), data.get("subtitle")]))),
+        ("rft.btitle", full_title(data)),
         *(("rft.au", name) for name in names(data.get("authors"))),
         ("rft.date", " ".join(as_list(data.get("year")))),
         ("rft.pub", " ".join(as_list(data.get("publisher")))),
@@ -56,14 +55,7 @@ def with_openurls(request: HttpRequest, hits: list[Hit], documents: list[dict[st
     return hits
 
 
-def library_urls(request: HttpRequest) -> dict[str, str]:
-    return {
-        code: request.build_absolute_uri(reverse("site:library", args=[code]))
-        for code in Library.objects.values_list("code", flat=True)
-    }
-
-
-def _offers(lines: Iterable[HoldingLine], library_url: dict[str, str]) -> list[dict[str, object]]:
+def _offers(lines: Iterable[HoldingLine], request: HttpRequest) -> list[dict[str, object]]:
     """One Offer per library: in stock when any of its copies is on the shelf."""
     libraries: dict[str, dict[str, object]] = {}
     for line in lines:
@@ -75,7 +67,7 @@ def _offers(lines: Iterable[HoldingLine], library_url: dict[str, str]) -> list[d
                 "offeredBy": {
                     "@type": "Library",
                     "name": line.library_name,
-                    "url": library_url[line.library_code],
+                    "url": request.build_absolute_uri(reverse("site:library", args=[line.library_code])),
                 },
             },
         )
@@ -85,15 +77,15 @@ def _offers(lines: Iterable[HoldingLine], library_url: dict[str, str]) -> list[d
 
 
 def json_ld(
-    data: dict[str, object], permalink: str, lines: Iterable[HoldingLine], library_url: dict[str, str]
+    data: dict[str, object], permalink: str, lines: Iterable[HoldingLine], request: HttpRequest
 ) -> dict[str, object]:
-    """schema.org Book (CreativeWork for other formats); `library_url` maps a sigel to its page."""
+    """schema.org Book (CreativeWork for other formats); each holding library's offer links its page."""
     described: dict[str, object] = {
         "@context": "https://schema.org",
         "@type": "Book" if _is_book(data) else "CreativeWork",
         "@id": permalink,
         "url": permalink,
-        "name": " : ".join(as_list([data.get("title"), data.get("subtitle")])),
+        "name": full_title(data),
         "author": [{"@type": "Person", "name": name} for name in names(data.get("authors"))],
         "datePublished": " ".join(as_list(data.get("year"))),
         "inLanguage": as_list(data.get("languages")),
@@ -102,7 +94,7 @@ def json_ld(
         else None,
         "isbn": as_list(data.get("isbns")) if _is_book(data) else [],
         "bookEdition": " ".join(as_list(data.get("edition"))) if _is_book(data) else "",
-        "offers": _offers(lines, library_url),
+        "offers": _offers(lines, request),
     }
     return {key: value for key, value in described.items() if value}
 

@@ -7,7 +7,7 @@ characters (RIS is line-based), and BibTeX specials are escaped so a title canno
 import re
 from collections.abc import Iterable
 
-from opac.record_view import as_list, names
+from opac.record_view import as_list, full_title, names
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
 RIS_TYPES = {
@@ -48,11 +48,6 @@ _BIBTEX_SPECIALS = {
 
 def one_line(value: object) -> str:
     return _CONTROL.sub(" ", str(value)).strip()
-
-
-def full_title(data: dict[str, object]) -> str:
-    """ "Title : subtitle", the whole title proper as a citation gives it."""
-    return " : ".join(str(part) for part in (data.get("title"), data.get("subtitle")) if part)
 
 
 def agents(value: object) -> list[dict[str, str]]:

@@ -20,7 +20,7 @@ from catalog.models import Cluster, Holding, Library
 from catalog.search import get_backend
 from catalog.search.query import InvalidSearch, parse_search_params
 from opac import atom
-from opac.record_view import as_list, names
+from opac.record_view import as_list, full_title, names
 from opac.search_state import SearchState
 
 FEED_SIZE = 50
@@ -43,7 +43,7 @@ def entries(
     result = []
     for cluster in clusters:
         url = request.build_absolute_uri(reverse("site:record", args=[cluster.pk]))
-        title = " : ".join(as_list([cluster.data.get("title"), cluster.data.get("subtitle")]))
+        title = full_title(cluster.data)
         result.append(
             atom.Entry(
                 id=url,

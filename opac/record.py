@@ -39,7 +39,7 @@ def record_page(request: HttpRequest, pk: int) -> HttpResponse:
     home = home_library(request)
     permalink = request.build_absolute_uri(reverse("site:record", args=[cluster.pk]))
     lines = holding_lines_for(cluster, home, live=request.GET.get("live") == "1")
-    described = citation.json_ld(cluster.data, permalink, lines, citation.library_urls(request))
+    described = citation.json_ld(cluster.data, permalink, lines, request)
     context: dict[str, object] = {
         "cluster": cluster,
         "data": cluster.data,

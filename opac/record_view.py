@@ -28,6 +28,11 @@ def as_list(value: object) -> list[str]:
     return [text for text in (_item_text(item).strip() for item in items) if text]
 
 
+def full_title(data: dict[str, object]) -> str:
+    """ "Title : subtitle", as citation tools and feeds show a title."""
+    return " : ".join(as_list([data.get("title"), data.get("subtitle")]))
+
+
 def names(value: object) -> list[str]:
     return as_list(value)
 

@@ -9,9 +9,9 @@ redirect's record comes apart from the cluster it had joined (an undone merge).
 
 from catalog.clustering.bulk import chunked
 from catalog.models import Cluster, ClusterRedirect, SourceRecord
+from portal.params import MAX_DB_ID
 
 Name = tuple[int, str]  # (source id, local id): how a redirect names its record
-LARGEST_ID = 2**63 - 1
 
 
 def revivable(names: dict[int, Name]) -> dict[int, int]:
@@ -41,7 +41,7 @@ def revive(ids: set[int]) -> None:
 
 def current_cluster_id(old_id: int) -> int | None:
     """Where the title once numbered ``old_id`` lives now; None if it is not held any more."""
-    if not 0 < old_id <= LARGEST_ID:
+    if not 0 < old_id <= MAX_DB_ID:
         return None
     redirect = ClusterRedirect.objects.filter(pk=old_id).first()
     if redirect is None:

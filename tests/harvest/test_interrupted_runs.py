@@ -103,7 +103,7 @@ def test_a_failed_run_is_retried_with_backoff_up_to_the_schedule() -> None:
 
 @pytest.mark.django_db
 @pytest.mark.sqlite
-def test_failing_source_retries_back_off_by_attempt(tmp_path: object) -> None:
+def test_each_resumption_of_a_failed_run_counts_an_attempt() -> None:
     """Each resumption of the failed run counts an attempt."""
     source = Source.objects.create(protocol="marc-file", url="/nonexistent")
     runs = [harvest_source(source.pk) for _ in range(3)]
