@@ -62,6 +62,11 @@ class Request(models.Model):
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     message = models.TextField(_("message"), blank=True)
     escalated_to = models.CharField(_("escalated to"), max_length=200, blank=True)
+    # The pickup date the patron was promised (moves when the request moves on to another lender), the
+    # first such promise (kept for statistics) and when the item actually reached the pickup library.
+    promised_arrival = models.DateField(_("expected pickup date"), null=True, blank=True)
+    first_promised_arrival = models.DateField(null=True, blank=True)
+    arrived_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField(auto_now=True)
     closed_at = models.DateTimeField(null=True, blank=True, db_index=True)
@@ -108,6 +113,9 @@ class RotaEntry(models.Model):
     asked_at = models.DateTimeField(null=True, blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
     refusal_reason = models.CharField(max_length=20, choices=RefusalReason.choices, blank=True)
+    expected_arrival = models.DateField(
+        null=True, blank=True, help_text=_("Estimated when the rota was made.")
+    )
 
     class Meta:
         ordering = ["request", "position"]
@@ -170,3 +178,93 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.pk}"
+
+
+# The county's media transport (ill.transport computes arrivals from it). Regional staff edit routes,
+# stops and hubs; each library enters its own closures.
+WEEKDAYS = [
+    (0, _("Monday")),
+    (1, _("Tuesday")),
+    (2, _("Wednesday")),
+    (3, _("Thursday")),
+    (4, _("Friday")),
+    (5, _("Saturday")),
+]
+
+
+class TransportHub(models.Model):
+    """Where boxes between routes are re-sorted; a box waits there `resort_days` working days."""
+
+    name = models.CharField(_("name"), max_length=200)
+    resort_days = models.PositiveSmallIntegerField(_("re-sorting days"), default=1)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("transport hub")
+        verbose_name_plural = _("transport hubs")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TransportRoute(models.Model):
+    """One van's round: the libraries it visits on fixed weekdays, emptied at its hub."""
+
+    number = models.PositiveSmallIntegerField(_("route number"), unique=True)
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    hub = models.ForeignKey(
+        TransportHub, on_delete=models.PROTECT, related_name="routes", verbose_name=_("hub")
+    )
+    cutoff = models.TimeField(
+        _("cut-off time"), help_text=_("A box packed after this time leaves with the next transport.")
+    )
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = _("transport route")
+        verbose_name_plural = _("transport routes")
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.name}".strip()
+
+
+class RouteStop(models.Model):
+    """A library on a route and the weekdays the van visits it (it delivers and picks up each visit)."""
+
+    route = models.ForeignKey(TransportRoute, on_delete=models.CASCADE, related_name="stops")
+    library = models.OneToOneField(
+        Library, on_delete=models.CASCADE, related_name="route_stop", verbose_name=_("library")
+    )
+    weekdays = models.JSONField(_("visit days"), default=list, help_text=_("0 = Monday … 5 = Saturday"))
+
+    class Meta:
+        ordering = ["route", "library__name"]
+        verbose_name = _("route stop")
+        verbose_name_plural = _("route stops")
+
+    def __str__(self) -> str:
+        return f"{self.route.number}: {self.library.code}"
+
+
+class TransportClosure(models.Model):
+    """Days a library neither sends nor receives boxes (e.g. summer weeks), first and last day included."""
+
+    library = models.ForeignKey(
+        Library, on_delete=models.CASCADE, related_name="transport_closures", verbose_name=_("library")
+    )
+    first_day = models.DateField(_("first day"))
+    last_day = models.DateField(_("last day"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["first_day"]
+        verbose_name = _("transport closure")
+        verbose_name_plural = _("transport closures")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(last_day__gte=models.F("first_day")), name="closure_last_after_first"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.library.code} {self.first_day}..{self.last_day}"

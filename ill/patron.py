@@ -9,6 +9,7 @@ from django.db import transaction
 from catalog.models import Cluster, Holding, ItemStatus, Library
 from ill import outbox
 from ill.models import Event, OutboxMessage, Request
+from ill.promise import promise
 from ill.ratelimit import over_limit
 from ill.rota import build_rota, current_statuses
 from ill.states import OPEN_STATES, State
@@ -107,7 +108,9 @@ def create_request(
         )
         request.number = f"FL{now:%y}-{request.pk:05d}"
         request.save(update_fields=["number"])
-        build_rota(request, now)
+        rota = build_rota(request, now)
+        promise(request, rota[0].expected_arrival if rota else None)
+        request.save(update_fields=["promised_arrival", "first_promised_arrival"])
         Event.objects.create(
             request=request, action="create", from_state=State.NEW, to_state=State.NEW, by_patron=True, at=now
         )

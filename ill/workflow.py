@@ -21,6 +21,7 @@ from catalog.models import Library
 from ill import outbox
 from ill.clock import answer_deadline
 from ill.models import Event, OutboxMessage, Request, RotaEntry
+from ill.promise import from_lender, in_hand, promise
 from ill.states import ACTIONS, FINAL_STATES, PATRON_CANCELLABLE, Action, RefusalReason, Side, State
 
 
@@ -159,6 +160,10 @@ def _apply(
     elif action.name == "escalate":
         request.escalated_to = note.strip()[:200]
     request.state = action.target
+    if action.name in {"accept", "ship"} and request.current_lender:
+        promise(request, in_hand(request, request.current_lender, now))
+    elif action.name == "receive":
+        request.arrived_at = now
     if action.name == "notify":
         outbox.queue_for_request(request, OutboxMessage.Kind.READY, base_url, now)
     elif action.name == "not_fulfilled":
@@ -178,6 +183,7 @@ def _close_current_entry(request: Request, status: str, reason: str, now: dateti
 def _ask_next_lender(request: Request, now: datetime) -> None:
     entry = request.rota.filter(status=RotaEntry.Status.WAITING).order_by("position").first()
     if entry is None:
+        promise(request, None)
         request.state = State.EXHAUSTED
         outbox.queue_for_request(request, OutboxMessage.Kind.ROTA_EXHAUSTED, now=now)
         return
@@ -186,6 +192,7 @@ def _ask_next_lender(request: Request, now: datetime) -> None:
     request.state = State.SENT
     request.current_lender = entry.library
     request.deadline = answer_deadline(now)
+    promise(request, from_lender(request, entry.library, now))
 
 
 def advance_overdue(now: datetime | None = None) -> list[int]:
