@@ -19,7 +19,9 @@ from ill.access import sees_patron, sides_for, visible_requests
 from ill.forms import LendingRuleForm
 from ill.models import LendingRule, Request, RotaEntry
 from ill.queues import INCOMING, OUTGOING, QueueFilter, counts_per_state, filter_overdue, queue, queue_counts
+from ill.rota import reasoning
 from ill.states import ACTIONS, RefusalReason, Side, State
+from ill.transport import Timetable
 from ill.workflow import Actor, InvalidTransition, Seen, allowed_actions, perform
 from portal.params import parse_id
 
@@ -86,12 +88,13 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     rota = ill.rota.select_related("library")
     if not is_borrower and not is_regional(request.user):
         rota = rota.exclude(status=RotaEntry.Status.WAITING)
+    timetable = Timetable.load(since=timezone.localdate())
     context = {
         "ill": ill,
         "sees_patron": sees_patron(request.user, ill),
         "is_borrower": is_borrower,
         "actions": allowed_actions(ill, sides),
-        "rota": rota,
+        "rota": [(entry, reasoning(entry, ill.pickup_library, timetable)) for entry in rota],
         "events": ill.events.select_related("actor", "library"),
         "reasons": RefusalReason.choices,
         "now": timezone.now(),

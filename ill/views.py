@@ -20,7 +20,7 @@ from ill.patron import (
     own_library_has_copy,
     resend_confirmation,
 )
-from ill.states import PATRON_CANCELLABLE
+from ill.states import PATRON_CANCELLABLE, State
 from ill.workflow import PATRON, InvalidTransition, perform
 from portal.params import parse_id
 from portal.proxy import client_address
@@ -88,6 +88,10 @@ def _blank_form(request: HttpRequest, cluster: Cluster | None) -> HttpResponse:
     return render(request, "ill/request_form.html", context)
 
 
+# Before the item arrives the patron is told when it is expected.
+WAITING_STATES = [State.NEW, State.SENT, State.ACCEPTED, State.SHIPPED]
+
+
 def _by_token(token: str) -> Request:
     return get_object_or_404(
         Request.objects.select_related("pickup_library"), token=token, anonymized_at=None
@@ -108,6 +112,7 @@ def status(request: HttpRequest, token: str) -> HttpResponse:
             e for e in ill.events.order_by("at", "pk") if e.action == "create" or e.from_state != e.to_state
         ],
         "cancellable": ill.state in PATRON_CANCELLABLE,
+        "waiting_states": WAITING_STATES,
     }
     return render(request, "ill/status.html", context)
 
