@@ -14,14 +14,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from catalog.access import is_regional, staff_libraries, staff_required
+from catalog.models import Library
 from ill import iso18626, statistics
+from ill import picklist as picklists
 from ill.access import sees_patron, sides_for, visible_requests
 from ill.forms import LendingRuleForm
 from ill.models import LendingRule, Request, RotaEntry
 from ill.queues import INCOMING, OUTGOING, QueueFilter, counts_per_state, filter_overdue, queue, queue_counts
 from ill.rota import reasoning
 from ill.states import ACTIONS, RefusalReason, Side, State
-from ill.transport import Timetable
+from ill.transport import Timetable, expected_arrival
 from ill.workflow import Actor, InvalidTransition, Seen, allowed_actions, perform
 from portal.params import parse_id
 
@@ -154,25 +156,34 @@ def act(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required
 def picklist(request: HttpRequest) -> HttpResponse:
-    """Printable list for today's transport box: items to send to borrowers and returns to send back."""
+    """Printable list for the transport box, by transport day and route: items to send to borrowers,
+    returns to send back, and what the next transports bring."""
     libraries = list(staff_libraries(request.user))
     code = request.GET.get("library", "")
     chosen = [lib for lib in libraries if lib.code == code] or libraries
-    to_lend = (
-        visible_requests(request.user)
-        .filter(state=State.ACCEPTED, current_lender__in=chosen)
-        .select_related("pickup_library", "current_lender")
-        .order_by("pickup_library__name", "created_at")
+    visible = visible_requests(request.user).select_related("pickup_library", "current_lender")
+    to_lend = visible.filter(state=State.ACCEPTED, current_lender__in=chosen).order_by(
+        "pickup_library__name", "created_at"
     )
-    returns = (
-        visible_requests(request.user)
-        .filter(state__in=[State.PICKED_UP, State.NOTIFIED, State.RECEIVED], pickup_library__in=chosen)
-        .select_related("pickup_library", "current_lender")
-        .order_by("created_at")
+    returns = visible.filter(
+        state__in=[State.PICKED_UP, State.NOTIFIED, State.RECEIVED], pickup_library__in=chosen
+    ).order_by("created_at")
+    coming = visible.filter(state__in=[State.ACCEPTED, State.SHIPPED], pickup_library__in=chosen).order_by(
+        "promised_arrival", "created_at"
     )
+    now = timezone.now()
+    table = Timetable.load(since=timezone.localdate(now))
+
+    def lender(r: Request) -> Library:
+        return r.current_lender  # type: ignore[return-value]
+
+    def borrower(r: Request) -> Library:
+        return r.pickup_library
+
     context = {
-        "to_lend": [(r, _call_number(r)) for r in to_lend],
-        "returns": [(r, _call_number(r)) for r in returns],
+        "to_lend": picklists.outgoing(to_lend, lender, borrower, _call_number, now, table),
+        "returns": picklists.outgoing(returns, borrower, lender, _call_number, now, table),
+        "arriving": picklists.arriving(coming, table),
         "libraries": libraries,
         "chosen": chosen,
     }
@@ -191,12 +202,16 @@ def label(request: HttpRequest, pk: int) -> HttpResponse:
     sender, receiver = (
         (ill.pickup_library, ill.current_lender) if returning else (ill.current_lender, ill.pickup_library)
     )
+    arrival = None
+    if sender and receiver:
+        arrival = expected_arrival(sender.pk, receiver.pk, timezone.now())
     context = {
         "ill": ill,
         "sender": sender,
         "receiver": receiver,
         "call_number": _call_number(ill),
         "returning": returning,
+        "arrival": arrival,
     }
     return render(request, "ill/staff/label.html", context)
 
