@@ -15,8 +15,19 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from ill.access import sees_patron, visible_requests
-from ill.models import Event, LendingRule, OutboxMessage, Request, RotaEntry
+from ill.models import (
+    Event,
+    LendingRule,
+    OutboxMessage,
+    Request,
+    RotaEntry,
+    RouteStop,
+    TransportClosure,
+    TransportHub,
+    TransportRoute,
+)
 from ill.retention import PATRON_FIELDS
+from ill.transport_forms import RouteStopForm
 
 
 @admin.register(LendingRule)
@@ -108,3 +119,27 @@ class OutboxAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+class RouteStopInline(admin.TabularInline):
+    model = RouteStop
+    form = RouteStopForm
+    extra = 1
+
+
+@admin.register(TransportRoute)
+class TransportRouteAdmin(admin.ModelAdmin):
+    list_display = ["number", "name", "hub", "cutoff"]
+    inlines = [RouteStopInline]
+
+
+@admin.register(TransportHub)
+class TransportHubAdmin(admin.ModelAdmin):
+    list_display = ["name", "resort_days"]
+
+
+@admin.register(TransportClosure)
+class TransportClosureAdmin(admin.ModelAdmin):
+    list_display = ["library", "first_day", "last_day", "note"]
+    list_filter = ["library"]
+    date_hierarchy = "first_day"

@@ -1,7 +1,7 @@
 from django.urls import URLPattern, URLResolver, path
 from django.views.generic import RedirectView
 
-from ill import staff_views
+from ill import staff_views, transport_views
 
 app_name = "ill_staff"
 
@@ -12,6 +12,13 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("picklist/", staff_views.picklist, name="picklist"),
     path("statistics/", staff_views.statistics_page, name="statistics"),
     path("rules/", staff_views.lending_rules, name="rules"),
+    path("transport/", transport_views.timetable, name="transport"),
+    path("transport/route/new/", transport_views.route_edit, name="route_new"),
+    path("transport/route/<int:pk>/", transport_views.route_edit, name="route_edit"),
+    path("transport/hub/new/", transport_views.hub_edit, name="hub_new"),
+    path("transport/hub/<int:pk>/", transport_views.hub_edit, name="hub_edit"),
+    path("transport/closures/", transport_views.closures, name="closures"),
+    path("transport/closures/<int:pk>/delete/", transport_views.closure_delete, name="closure_delete"),
     path("<int:pk>/", staff_views.detail, name="detail"),
     path("<int:pk>/act/", staff_views.act, name="act"),
     path("<int:pk>/label/", staff_views.label, name="label"),
