@@ -19,7 +19,7 @@ from ill import iso18626, statistics
 from ill import picklist as picklists
 from ill.access import sees_patron, sides_for, visible_requests
 from ill.forms import LendingRuleForm
-from ill.models import LendingRule, Request, RotaEntry
+from ill.models import WEEKDAYS, LendingRule, Request, RotaEntry
 from ill.queues import INCOMING, OUTGOING, QueueFilter, counts_per_state, filter_overdue, queue, queue_counts
 from ill.rota import reasoning
 from ill.states import ACTIONS, RefusalReason, Side, State
@@ -240,8 +240,13 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
         borrowers = sorted({b for _l, b in m.matrix})
         grid = [(lender, [m.matrix.get((lender, b), 0) for b in borrowers]) for lender in lenders]
         reasons = [(statistics.reason_label(code), n) for code, n in m.refusals.most_common()]
-        table.append({"m": m, "borrowers": borrowers, "grid": grid, "reasons": reasons})
-    return render(request, "ill/staff/statistics.html", {"months": table, "since": since, "until": until})
+        routes = sorted({route for route, _d in m.transport})
+        transport = [(route, [m.transport.get((route, d), 0) for d, _n in WEEKDAYS]) for route in routes]
+        table.append(
+            {"m": m, "borrowers": borrowers, "grid": grid, "reasons": reasons, "transport": transport}
+        )
+    context = {"months": table, "since": since, "until": until, "weekdays": [name for _d, name in WEEKDAYS]}
+    return render(request, "ill/staff/statistics.html", context)
 
 
 @staff_required

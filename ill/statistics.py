@@ -1,4 +1,10 @@
-"""Regional fjärrlån statistics per month: who lends to whom, fill rate, turnaround, refusals.
+"""Regional fjärrlån statistics per month: who lends to whom, fill rate, turnaround, refusals, and the
+transport: boxes per route and weekday, how often the promised pickup date held, days to pickup.
+
+A promise held when the item reached the pickup library (`arrived_at`, the "received" step) on or
+before the promised day; both the last promise (after any refusals) and the first are counted.
+Transport volume counts each shipment ("shipped" to the borrower, "return shipped" back) on the
+sending library's route, as the timetable has it now, and the weekday it was sent.
 
 Computed from requests, rota entries and events only, none of which retention removes, so the
 figures survive anonymization.
@@ -14,6 +20,9 @@ from django.utils import timezone
 
 from ill.models import Event, Request, RotaEntry
 from ill.states import RefusalReason, State
+from ill.transport import Timetable
+
+WEEKDAY_CODES = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 
 # A request counts as filled once the borrowing library received the item.
 FILLED_STATES = {
@@ -34,6 +43,19 @@ class MonthStatistics:
     turnaround_days: list[float] = field(default_factory=list)
     matrix: Counter[tuple[str, str]] = field(default_factory=Counter)  # (lender, borrower) -> count
     refusals: Counter[str] = field(default_factory=Counter)
+    promises_checked: int = 0  # arrived requests that had a promise
+    promises_held: int = 0
+    first_promises_held: int = 0
+    pickup_days: list[float] = field(default_factory=list)
+    transport: Counter[tuple[int, int]] = field(default_factory=Counter)  # (route, weekday) -> shipments
+
+    @property
+    def promise_rate(self) -> float | None:
+        return round(self.promises_held / self.promises_checked, 3) if self.promises_checked else None
+
+    @property
+    def median_pickup_days(self) -> float | None:
+        return round(stats.median(self.pickup_days), 1) if self.pickup_days else None
 
     @property
     def fill_rate(self) -> float | None:
@@ -73,6 +95,8 @@ def monthly(since: date | None = None, until: date | None = None) -> list[MonthS
                 m.turnaround_days.append((received[req.pk] - req.created_at).total_seconds() / 86400)
         elif req.state in {State.NOT_FULFILLED, State.EXHAUSTED, State.ESCALATED}:
             m.unfilled += 1
+    _count_promises_and_pickups(requests, months)
+    _count_transport(requests, months)
     entries = RotaEntry.objects.filter(request__in=requests).select_related(
         "library", "request__pickup_library"
     )
@@ -83,6 +107,41 @@ def monthly(since: date | None = None, until: date | None = None) -> list[MonthS
         elif entry.status in (RotaEntry.Status.REFUSED, RotaEntry.Status.EXPIRED):
             m.refusals[entry.refusal_reason or "no_answer"] += 1
     return [months[k] for k in sorted(months)]
+
+
+def _count_promises_and_pickups(requests: QuerySet[Request], months: dict[str, MonthStatistics]) -> None:
+    picked_up = dict(
+        Event.objects.filter(request__in=requests, action="pick_up")
+        .values_list("request_id")
+        .annotate(at=Min("at"))
+    )
+    for req in requests.filter(arrived_at__isnull=False, promised_arrival__isnull=False):
+        m = months[_month(req.created_at)]
+        arrived = timezone.localdate(req.arrived_at)  # type: ignore[arg-type]
+        m.promises_checked += 1
+        m.promises_held += arrived <= req.promised_arrival  # type: ignore[operator]
+        m.first_promises_held += bool(req.first_promised_arrival and arrived <= req.first_promised_arrival)
+    for req in requests.filter(pk__in=list(picked_up)):
+        months[_month(req.created_at)].pickup_days.append(
+            (picked_up[req.pk] - req.created_at).total_seconds() / 86400
+        )
+
+
+def _count_transport(requests: QuerySet[Request], months: dict[str, MonthStatistics]) -> None:
+    routes = {library_id: stop.route_number for library_id, stop in Timetable.load().stops.items()}
+    lenders = dict(
+        RotaEntry.objects.filter(request__in=requests, status=RotaEntry.Status.ACCEPTED).values_list(
+            "request_id", "library_id"
+        )
+    )
+    shipments = Event.objects.filter(request__in=requests, action__in=["ship", "ship_return"]).select_related(
+        "request"
+    )
+    for event in shipments:
+        sender = lenders.get(event.request_id) if event.action == "ship" else event.request.pickup_library_id
+        if sender in routes:
+            day = timezone.localdate(event.at).weekday()
+            months[_month(event.request.created_at)].transport[(routes[sender], day)] += 1  # type: ignore[index]
 
 
 def reason_label(code: str) -> str:
@@ -100,6 +159,13 @@ def csv_rows(months: list[MonthStatistics]) -> list[list[str]]:
         rows.append([m.month, "fill_rate", "", "", "" if m.fill_rate is None else str(m.fill_rate)])
         median = m.median_turnaround_days
         rows.append([m.month, "median_turnaround_days", "", "", "" if median is None else str(median)])
+        rows.append([m.month, "promises_checked", "", "", str(m.promises_checked)])
+        rows.append([m.month, "promises_held", "", "", str(m.promises_held)])
+        rows.append([m.month, "first_promises_held", "", "", str(m.first_promises_held)])
+        pickup = m.median_pickup_days
+        rows.append([m.month, "median_days_to_pickup", "", "", "" if pickup is None else str(pickup)])
+        for (route, weekday), n in sorted(m.transport.items()):
+            rows.append([m.month, "transport", f"route {route}", WEEKDAY_CODES[weekday], str(n)])
         for (lender, borrower), n in sorted(m.matrix.items()):
             rows.append([m.month, "loans", lender, borrower, str(n)])
         for reason, n in sorted(m.refusals.items()):
