@@ -255,8 +255,12 @@ def _demo_counts() -> dict[str, int]:
 
     from catalog.models import Branch, Cluster, Holding, Library, SourceRecord, StaffMember
     from harvest.models import Source
+    from ill.models import RouteStop, TransportClosure, TransportRoute
 
     return {
+        "routes": TransportRoute.objects.count(),
+        "stops": RouteStop.objects.count(),
+        "closures": TransportClosure.objects.count(),
         "libraries": Library.objects.count(),
         "branches": Branch.objects.count(),
         "sources": Source.objects.count(),
@@ -280,6 +284,8 @@ def test_demo_county_twice_duplicates_nothing(settings: pytest.FixtureRequest) -
     assert first["libraries"] == len(LIBRARIES) == first["sources"]
     assert first["records"] == 150 and first["holdings"] >= 150 and 0 < first["clusters"] < 150
     assert first["users"] == 3 == first["staff"]
+    # Every library on one of the three routes; Värmdö's summer pause this year and next.
+    assert (first["routes"], first["stops"], first["closures"]) == (3, len(LIBRARIES), 2)
     assert "already generated" in second_out.getvalue() and "150 unchanged" in second_out.getvalue()
     demo_dir = Path(settings.DATA_DIR) / "demo"  # type: ignore[attr-defined]
     credentials = (demo_dir / "credentials.txt").read_text().splitlines()[1:]

@@ -5,8 +5,8 @@ from zoneinfo import ZoneInfo
 
 from django.test import Client
 
-from ill.statistics import csv_rows, monthly
 from ill.states import Side
+from ill.statistics import csv_rows, monthly
 from ill.workflow import Actor, perform
 from tests.world.ill import County, place_request
 from tests.world.places import PASSWORD

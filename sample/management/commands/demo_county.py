@@ -2,8 +2,9 @@
 
 The sample county end to end, through the same code path real sources use: generate the MARC
 files into $SAMSOK_DATA_DIR/demo/ (only if not already there for N/seed), register the ten
-libraries and one marc-file source each, harvest them, rebuild the search index, and create
-demo staff accounts (passwords in demo/credentials.txt, never printed). Idempotent.
+libraries and one marc-file source each, load the sample transport timetable, harvest them,
+rebuild the search index, and create demo staff accounts (passwords in demo/credentials.txt, never
+printed). Idempotent.
 """
 
 import time
@@ -18,6 +19,7 @@ from catalog.models import Cluster, SourceRecord
 from portal import jobs
 from portal.commands import EnglishCommand
 from sample import demo
+from sample.transport import load_timetable
 
 
 class Command(EnglishCommand):
@@ -40,6 +42,8 @@ class Command(EnglishCommand):
         )
         sources = [demo.register_library(entry, out_dir, generated) for entry in demo.load_libraries(out_dir)]
         self.stdout.write(f"registered {len(sources)} libraries, one marc-file source each")
+        routes, stops = load_timetable(date.today())
+        self.stdout.write(f"transport timetable: {routes} routes, {stops} library stops, one hub")
         step = time.monotonic()
         with jobs.in_this_process():
             totals = demo.harvest_all(sources)
