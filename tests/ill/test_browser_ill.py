@@ -1,5 +1,6 @@
 """The whole fjärrlån round trip in real headless Chromium, with axe-core on the pages people use."""
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -12,6 +13,9 @@ from ill.states import State
 from tests.browser.conftest import audit
 from tests.world.ill import County, make_county
 from tests.world.places import PASSWORD
+from tests.world.transport import make_timetable
+
+SWEDISH_DATE = re.compile(r"^(måndag|tisdag|onsdag|torsdag|fredag|lördag|söndag) \d{1,2} [a-zé]+$")
 
 pytestmark = pytest.mark.browser
 
@@ -56,6 +60,7 @@ def act(page: Any, base: str, req: Request, action: str) -> None:
 @pytest.mark.django_db(transaction=True)
 def test_patron_request_travels_from_lender_to_borrower(browser: Any, live_server: Any) -> None:
     county: County = make_county()
+    make_timetable(county)
     base = live_server.url
     patron = browser()
 
@@ -77,6 +82,8 @@ def test_patron_request_travels_from_lender_to_borrower(browser: Any, live_serve
     patron.goto(f"{base}/fjarrlan/status/{req.token}/")  # the link in the confirmation e-mail
     status_url = patron.url
     audit(patron, "status page")
+    promised = patron.inner_text("#ill-promise")  # Nyköping shares Södertälje's route: a real date
+    assert SWEDISH_DATE.match(promised), promised
 
     def patron_sees(state: str) -> None:
         patron.goto(status_url)
@@ -101,9 +108,23 @@ def test_patron_request_travels_from_lender_to_borrower(browser: Any, live_serve
     patron_sees(State.ACCEPTED)
     lender.goto(f"{base}/staff/ill/picklist/")
     assert "Hc Strindberg" in lender.content()
+    groups = lender.locator(".transport-group h3")
+    assert groups.count() == 1 and "med rutt 1" in groups.first.inner_text()
+    assert "Rutt 1," in lender.inner_text(".transport-label")
     audit(lender, "pick list")
+    lender.goto(f"{base}/staff/ill/transport/")
+    assert "Rutt 3: Västra" in lender.content()
+    audit(lender, "transport timetable")
+    lender.goto(f"{base}/staff/ill/transport/closures/")
+    audit(lender, "closures")
     act(lender, base, req, "ship")
     patron_sees(State.SHIPPED)
+    borrower.goto(f"{base}/staff/ill/picklist/")  # what the next transport brings Södertälje
+    assert req.number in borrower.inner_text(".transport-group")
+    audit(borrower, "pick list of the borrowing library")
+    regional = staff_page(browser, base, "regina")
+    regional.goto(f"{base}/staff/ill/transport/route/{county.sods.route_stop.route_id}/")
+    audit(regional, "route editing")
 
     act(borrower, base, req, "receive")
     patron_sees(State.RECEIVED)
