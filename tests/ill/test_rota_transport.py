@@ -126,3 +126,17 @@ def test_staff_read_why_each_lender_is_where_it_is(county: County) -> None:
             "Göteborgs bibliotek: not on the shelf, arrival unknown: "
             "Göteborgs bibliotek is on no transport route"
         )
+
+
+def test_the_patron_reads_the_date_or_plainly_that_it_is_not_known(county: County) -> None:
+    req = place_request(county, MONDAY)  # no timetable yet: no date
+    client = Client()
+    assert (
+        "Vi kan ännu inte säga när den kommer" in client.get(f"/fjarrlan/tack/{req.token}/").content.decode()
+    )
+    assert "inte känt ännu" in client.get(f"/fjarrlan/status/{req.token}/").content.decode()
+    make_timetable(county)
+    dated = place_request(county, MONDAY, card_number="9876543210")
+    assert "Beräknas kunna hämtas: <strong>tisdag 3 mars</strong>" in (
+        client.get(f"/fjarrlan/tack/{dated.token}/").content.decode()
+    )
