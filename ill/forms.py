@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.mapping.formats import FORMATS
 from catalog.models import Library
-from ill.models import LendingRule
+from ill.models import CardCheck, LendingRule
 
 
 class PickupLibraryField(forms.ModelChoiceField):
@@ -34,6 +34,14 @@ class RequestForm(forms.Form):
     )
     card_number = forms.CharField(
         label=_("Library card number"), max_length=40, help_text=_("The number on your library card.")
+    )
+    # Passed to the home library's system for the card check and never stored (ill.cardcheck).
+    pin = forms.CharField(
+        label=_("PIN"),
+        max_length=40,
+        required=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
+        help_text=_("The PIN of your library card, if your library asks for it."),
     )
     email = forms.EmailField(label=_("E-mail"), required=False)
     phone = forms.CharField(
@@ -103,6 +111,17 @@ class RequestForm(forms.Form):
                 forms.ValidationError(
                     _("This is not a library card number of %(library)s. Check the number on your card."),
                     code="card",
+                    params={"library": library.name},
+                ),
+            )
+        if library and not data.get("pin") and CardCheck.objects.filter(
+            library=library, enabled=True, requires_pin=True
+        ).exists():
+            self.add_error(
+                "pin",
+                forms.ValidationError(
+                    _("%(library)s asks for the PIN of your library card."),
+                    code="pin",
                     params={"library": library.name},
                 ),
             )

@@ -43,7 +43,7 @@ def queue_page(request: HttpRequest, direction: str) -> HttpResponse:
     flt = _queue_filter(request, direction)
     now = timezone.now()
     base = queue(request.user, QueueFilter(direction, library=flt.library, include_final=True))
-    rows = queue(request.user, flt)
+    rows = queue(request.user, flt).select_related("iso__partner")
     if flt.overdue_only:
         rows = filter_overdue(rows, now)
     overdue_ids = set(filter_overdue(rows, now).values_list("pk", flat=True))
