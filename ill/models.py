@@ -247,6 +247,8 @@ class IsoTransaction(models.Model):
     role = models.CharField(max_length=10, choices=Role.choices)
     # The partner's own id: supplyingAgencyRequestId (we request) or requestingAgencyRequestId (we supply).
     partner_request_id = models.CharField(max_length=200, blank=True, db_index=True)
+    # The agency id the county library goes by in this exchange (as the partner addressed it).
+    our_agency_id = models.CharField(max_length=100, blank=True)
     last_status = models.CharField(_("last ISO 18626 status"), max_length=30, blank=True)
 
     def __str__(self) -> str:
@@ -263,7 +265,9 @@ class IsoMessage(models.Model):
     request = models.ForeignKey(
         Request, null=True, blank=True, on_delete=models.SET_NULL, related_name="iso_messages"
     )
-    partner = models.ForeignKey(IsoPartner, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    partner = models.ForeignKey(
+        IsoPartner, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     direction = models.CharField(max_length=3, choices=Direction.choices)
     kind = models.CharField(max_length=50, blank=True)  # request, supplyingAgencyMessage, ...
     summary = models.CharField(max_length=200, blank=True)  # e.g. "Loaned", "Cancel"
@@ -296,7 +300,9 @@ class LibrisEscalation(models.Model):
     libris_number = models.CharField(_("LIBRIS request number"), max_length=50)
     outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, default=Outcome.PENDING)
     recorded_at = models.DateTimeField()
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
 
     def __str__(self) -> str:
         return f"{self.request_id} LIBRIS {self.libris_number}"

@@ -14,10 +14,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from catalog.access import is_regional, staff_libraries, staff_required
-from ill import iso18626, statistics
+from ill import iso18626, libris, statistics
 from ill.access import sees_patron, sides_for, visible_requests
-from ill.forms import LendingRuleForm
-from ill.models import LendingRule, Request, RotaEntry
+from ill.forms import LendingRuleForm, LibrisEscalationForm
+from ill.models import IsoPartner, IsoTransaction, LendingRule, LibrisEscalation, Request, RotaEntry
 from ill.queues import INCOMING, OUTGOING, QueueFilter, counts_per_state, filter_overdue, queue, queue_counts
 from ill.states import ACTIONS, RefusalReason, Side, State
 from ill.workflow import Actor, InvalidTransition, Seen, allowed_actions, perform
@@ -96,7 +96,25 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "reasons": RefusalReason.choices,
         "now": timezone.now(),
     }
+    context.update(_beyond_the_county(ill, is_borrower))
     return render(request, "ill/staff/detail.html", context)
+
+
+def _beyond_the_county(ill: Request, is_borrower: bool) -> dict[str, object]:
+    """ISO 18626 exchange and messages, and (for the borrowing library) partners and LIBRIS."""
+    exchange = IsoTransaction.objects.filter(request=ill).select_related("partner").first()
+    escalation = LibrisEscalation.objects.filter(request=ill).first()
+    may_escalate = is_borrower and (ill.state == State.EXHAUSTED or escalation is not None)
+    return {
+        "iso": exchange,
+        "iso_messages": ill.iso_messages.all(),
+        "partners": IsoPartner.objects.filter(active=True)
+        if is_borrower and ill.state == State.EXHAUSTED
+        else [],
+        "libris": escalation,
+        "libris_prefill": libris.prefill(ill) if may_escalate and exchange is None else None,
+        "libris_form": LibrisEscalationForm(instance=escalation),
+    }
 
 
 def _seen(request: HttpRequest) -> Seen | None:
@@ -223,7 +241,13 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
         grid = [(lender, [m.matrix.get((lender, b), 0) for b in borrowers]) for lender in lenders]
         reasons = [(statistics.reason_label(code), n) for code, n in m.refusals.most_common()]
         table.append({"m": m, "borrowers": borrowers, "grid": grid, "reasons": reasons})
-    return render(request, "ill/staff/statistics.html", {"months": table, "since": since, "until": until})
+    context = {
+        "months": table,
+        "since": since,
+        "until": until,
+        "left_county": statistics.left_county(since, until),
+    }
+    return render(request, "ill/staff/statistics.html", context)
 
 
 @staff_required

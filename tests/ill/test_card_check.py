@@ -119,7 +119,9 @@ def test_the_staff_queue_shows_the_card_check(client: Client, county: County, si
     checks_at(county, sip2.url)
     client.post("/fjarrlan/ny/", form_data(county))
     sip2.garbage = True
-    client.post("/fjarrlan/ny/", form_data(county, card_number="1111111111", record="", title="Okänd bok"))  # no record: title
+    client.post(
+        "/fjarrlan/ny/", form_data(county, card_number="1111111111", record="", title="Okänd bok")
+    )  # no record: title
     sara = Client()
     sara.login(username="sara", password=PASSWORD)
     page = sara.get("/staff/ill/outgoing/", **EN).content.decode()
