@@ -19,7 +19,7 @@ from ill import outbox
 from ill.models import IsoMessage, IsoPartner, IsoTransaction, Request
 from ill.states import Side, State
 from ill.workflow import Actor, perform
-from tests.ill.iso_peer import N, IsoPeer
+from tests.ill.iso_peer import IsoPeer, N
 from tests.world.ill import County, place_request
 from tests.world.places import PASSWORD
 
@@ -46,7 +46,7 @@ def status_of(answer: etree._Element) -> str:
 
 
 def deliver() -> None:
-    sent, failed = outbox.send_due_iso()
+    _sent, failed = outbox.send_due_iso()
     assert failed == 0
 
 

@@ -125,7 +125,9 @@ class Sip2Connection:
 
 def open_session(url: str, options: Mapping[str, Any], timeout: float) -> Sip2Connection:
     """Connect to a SIP2 server within `timeout` and log in (93) when options name a login_user."""
-    connection = Sip2Connection(parse_address(url), time.monotonic() + timeout, options.get("encoding", "utf-8"))
+    connection = Sip2Connection(
+        parse_address(url), time.monotonic() + timeout, options.get("encoding", "utf-8")
+    )
     user = options.get("login_user")
     if user:
         login = sip.login(
