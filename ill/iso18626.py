@@ -243,6 +243,20 @@ def schema_errors(document: etree._Element) -> list[str]:
     return [f"line {e.line}: {e.message}" for e in schema.error_log][:10]
 
 
+def without_patron(body: bytes) -> bytes:
+    """The message as we keep it: a partner's patronInfo (their patron's data) is dropped."""
+    try:
+        root = etree.fromstring(body, _PARSER)
+    except etree.XMLSyntaxError:
+        return body
+    found = root.findall(".//i:patronInfo", {"i": NS})
+    for element in found:
+        parent = element.getparent()
+        if parent is not None:
+            parent.remove(element)
+    return _bytes(root) if found else body
+
+
 def _text(element: etree._Element, path: str) -> str:
     found = element.find(path, {"i": NS})
     return (found.text or "").strip() if found is not None else ""

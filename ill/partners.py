@@ -76,7 +76,7 @@ def receive(body: bytes, now: datetime) -> bytes:
         direction=IsoMessage.Direction.IN,
         kind=message.kind if message else "",
         summary=_summary(message),
-        body=body.decode("utf-8", errors="replace"),
+        body=iso18626.without_patron(body).decode("utf-8", errors="replace"),
         error=str(error) if error else "",
         at=now,
     )
@@ -97,7 +97,7 @@ def receive(body: bytes, now: datetime) -> bytes:
         now,
         now,
         error,
-        echo=(message.reason or message.action) if message else "",
+        echo=(message.reason or message.action) if message and not error else "",
     )
     stored.confirmation = answer.decode("utf-8")
     stored.save(update_fields=["request", "partner", "error", "confirmation"])

@@ -192,6 +192,7 @@ def test_samsok_lends_a_whole_loan_to_a_partner(
     req = partner_request(county, peer, endpoint, "peer-1")
     assert req.state == State.SENT and req.current_lender == county.nyks and req.pickup_library is None
     assert req.patron_name == "" and req.card_number == ""  # the partner's patronInfo is not kept
+    assert all("patronInfo" not in m.body for m in IsoMessage.objects.filter(request=req))
     assert partner_request(county, peer, endpoint, "peer-1") == req  # a retried request is one request
     nils = Client()
     nils.login(username="nils", password=PASSWORD)
