@@ -283,6 +283,8 @@ class IsoMessage(models.Model):
 
     class Meta:
         ordering = ["at", "pk"]
+        verbose_name = _("ISO 18626 message")
+        verbose_name_plural = _("ISO 18626 messages")
 
     def __str__(self) -> str:
         return f"{self.direction} {self.kind} {self.summary}"
@@ -303,6 +305,10 @@ class LibrisEscalation(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
+
+    class Meta:
+        verbose_name = _("LIBRIS escalation")
+        verbose_name_plural = _("LIBRIS escalations")
 
     def __str__(self) -> str:
         return f"{self.request_id} LIBRIS {self.libris_number}"
