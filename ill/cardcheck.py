@@ -3,7 +3,8 @@
 A card the home library's system calls unknown, blocked or with a wrong PIN stops the form. When
 the system is slow, down or answers nonsense the request is stored anyway, marked "card not
 checked" with the reason: never lost, never blocked. Timeout and circuit breaker are the
-live-availability ones (AVAILABILITY_TIMEOUT, catalog.availability.breaker). The PIN is only passed
+live-availability ones (AVAILABILITY_TIMEOUT or a shorter "timeout_ms" in the options,
+catalog.availability.breaker). The PIN is only passed
 through, never stored or logged.
 """
 
@@ -11,12 +12,12 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 
 from catalog.availability import breaker
 from catalog.availability.base import ProviderError
 from catalog.availability.providers.sip2 import Sip2Timeout, Sip2Unreachable
+from catalog.availability.registry import library_timeout
 from catalog.availability.sip2_patron import CardVerdict, check_patron
 from catalog.models import Library
 from ill.models import CardCheck, CardNotChecked
@@ -69,7 +70,7 @@ def check_card(library: Library, card: str, pin: str, now: datetime) -> CardChec
     if not breaker.allow_request(key):
         return CardCheckResult(not_checked=CardNotChecked.DOWN)
     try:
-        verdict = check_patron(check.sip2_address, check.options, card, pin, settings.AVAILABILITY_TIMEOUT)
+        verdict = check_patron(check.sip2_address, check.options, card, pin, library_timeout(check.options))
     except ProviderError as exc:
         breaker.record_failure(key)
         log.warning("card check at %s failed: %s", library.code, type(exc).__name__)

@@ -91,10 +91,11 @@ def _not_checked(client: Client, county: County) -> Request:
 
 
 def test_a_hanging_system_times_out_and_the_request_is_stored_unchecked(
-    client: Client, county: County
+    client: Client, county: County, settings: Any
 ) -> None:
+    settings.AVAILABILITY_TIMEOUT = 10  # the library's own shorter timeout_ms wins
     with HangingServer() as hanging:
-        checks_at(county, f"127.0.0.1:{hanging.port}")
+        checks_at(county, f"127.0.0.1:{hanging.port}", options={"timeout_ms": 300})
         assert _not_checked(client, county).card_not_checked == CardNotChecked.TIMEOUT
 
 
