@@ -48,11 +48,18 @@ def ask_partner(request_id: int, partner: IsoPartner, actor: Actor, now: datetim
     """Escalate a request no county library could lend to `partner`: the `request` message is queued."""
     with transaction.atomic():
         request = perform(request_id, "escalate", actor, note=str(partner), now=now)
-        exchange = IsoTransaction.objects.create(
+        # After an earlier partner could not lend, the exchange moves on to this one.
+        exchange, _created = IsoTransaction.objects.update_or_create(
             request=request,
-            partner=partner,
-            role=IsoTransaction.Role.REQUESTER,
-            our_agency_id=iso18626.our_agency_id(request.pickup_library) if request.pickup_library else "",
+            defaults={
+                "partner": partner,
+                "role": IsoTransaction.Role.REQUESTER,
+                "our_agency_id": iso18626.our_agency_id(request.pickup_library)
+                if request.pickup_library
+                else "",
+                "partner_request_id": "",
+                "last_status": "",
+            },
         )
         iso_outgoing.send_request(exchange, now)
     return request

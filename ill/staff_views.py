@@ -104,6 +104,7 @@ def _beyond_the_county(ill: Request, is_borrower: bool) -> dict[str, object]:
     """ISO 18626 exchange and messages, and (for the borrowing library) partners and LIBRIS."""
     exchange = IsoTransaction.objects.filter(request=ill).select_related("partner").first()
     escalation = LibrisEscalation.objects.filter(request=ill).first()
+    # LIBRIS once no county library (nor a partner asked so far) could lend, or once recorded.
     may_escalate = is_borrower and (ill.state == State.EXHAUSTED or escalation is not None)
     return {
         "iso": exchange,
@@ -112,7 +113,7 @@ def _beyond_the_county(ill: Request, is_borrower: bool) -> dict[str, object]:
         if is_borrower and ill.state == State.EXHAUSTED
         else [],
         "libris": escalation,
-        "libris_prefill": libris.prefill(ill) if may_escalate and exchange is None else None,
+        "libris_prefill": libris.prefill(ill) if may_escalate else None,
         "libris_form": LibrisEscalationForm(instance=escalation),
     }
 

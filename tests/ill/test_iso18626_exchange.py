@@ -137,6 +137,18 @@ def test_a_partner_that_cannot_lend_gives_the_request_back(
     assert status_of(answer) == "OK"
     req.refresh_from_db()
     assert req.state == State.EXHAUSTED  # the librarian may ask another partner or LIBRIS
+    sara = Client()
+    sara.login(username="sara", password=PASSWORD)
+    page = sara.get(f"/staff/ill/{req.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'id="libris-block"' in page and "Ask a library outside the county" in page
+    other = IsoPartner.objects.create(
+        name="Nasjonalbiblioteket", agency_id="NO-2000000", endpoint_url=peer.url
+    )
+    sara.post(f"/staff/ill/{req.pk}/partner/", {"partner": other.pk})
+    deliver()
+    req.refresh_from_db()
+    assert req.state == State.ESCALATED and IsoTransaction.objects.get(request=req).partner == other
+    assert peer.last("request").text(".//i:supplyingAgencyId/i:agencyIdValue") == "NO-2000000"
 
 
 def test_withdrawing_from_a_partner_cancels_when_it_agrees(
