@@ -16,8 +16,12 @@ from django.utils.translation import gettext_lazy as _
 
 from ill.access import sees_patron, visible_requests
 from ill.models import (
+    CardCheck,
     Event,
+    IsoMessage,
+    IsoPartner,
     LendingRule,
+    LibrisEscalation,
     OutboxMessage,
     Request,
     RotaEntry,
@@ -143,3 +147,44 @@ class TransportClosureAdmin(admin.ModelAdmin):
     list_display = ["library", "first_day", "last_day", "note"]
     list_filter = ["library"]
     date_hierarchy = "first_day"
+
+
+@admin.register(CardCheck)
+class CardCheckAdmin(admin.ModelAdmin):
+    list_display = ["library", "sip2_address", "requires_pin", "enabled"]
+
+
+@admin.register(IsoPartner)
+class IsoPartnerAdmin(admin.ModelAdmin):
+    list_display = ["name", "agency_id", "endpoint_url", "active"]
+    search_fields = ["name", "agency_id"]
+
+
+@admin.register(IsoMessage)
+class IsoMessageAdmin(admin.ModelAdmin):
+    # Read-only: the record of what was exchanged (we send no patron data; a partner's is dropped).
+    list_display = [
+        "at",
+        "direction",
+        "partner",
+        "request",
+        "kind",
+        "summary",
+        "sent_at",
+        "attempts",
+        "error",
+    ]
+    list_filter = ["direction", "kind"]
+    readonly_fields = [f.name for f in IsoMessage._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(LibrisEscalation)
+class LibrisEscalationAdmin(admin.ModelAdmin):
+    list_display = ["request", "libris_number", "outcome", "recorded_at"]
+    list_filter = ["outcome"]

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.mapping.formats import FORMATS
 from catalog.models import Library
-from ill.models import LendingRule
+from ill.models import CardCheck, IsoPartner, LendingRule, LibrisEscalation
 
 
 class PickupLibraryField(forms.ModelChoiceField):
@@ -34,6 +34,14 @@ class RequestForm(forms.Form):
     )
     card_number = forms.CharField(
         label=_("Library card number"), max_length=40, help_text=_("The number on your library card.")
+    )
+    # Passed to the home library's system for the card check and never stored (ill.cardcheck).
+    pin = forms.CharField(
+        label=_("PIN"),
+        max_length=40,
+        required=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
+        help_text=_("The PIN of your library card, if your library asks for it."),
     )
     email = forms.EmailField(label=_("E-mail"), required=False)
     phone = forms.CharField(
@@ -106,6 +114,19 @@ class RequestForm(forms.Form):
                     params={"library": library.name},
                 ),
             )
+        if (
+            library
+            and not data.get("pin")
+            and CardCheck.objects.filter(library=library, enabled=True, requires_pin=True).exists()
+        ):
+            self.add_error(
+                "pin",
+                forms.ValidationError(
+                    _("%(library)s asks for the PIN of your library card."),
+                    code="pin",
+                    params={"library": library.name},
+                ),
+            )
         return data
 
 
@@ -137,3 +158,22 @@ class LendingRuleForm(forms.ModelForm):
     class Meta:
         model = LendingRule
         fields = ["formats_not_lent", "newer_than_months"]
+
+
+class IsoPartnerForm(forms.ModelForm):
+    """A library outside the county, with its ISO 18626 endpoint and agency id."""
+
+    endpoint_url = forms.URLField(label=_("ISO 18626 endpoint"), max_length=500, assume_scheme="https")
+
+    class Meta:
+        model = IsoPartner
+        fields = ["name", "agency_id", "endpoint_url", "active", "note"]
+        widgets = {"note": forms.Textarea(attrs={"rows": 2})}
+
+
+class LibrisEscalationForm(forms.ModelForm):
+    """The LIBRIS fjärrlån request number the borrowing library got, and what came of it."""
+
+    class Meta:
+        model = LibrisEscalation
+        fields = ["libris_number", "outcome"]

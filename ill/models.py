@@ -15,6 +15,14 @@ def new_status_token() -> str:
     return secrets.token_urlsafe(24)
 
 
+class CardNotChecked(models.TextChoices):
+    """Why the home library's system could not check the card; the request was stored anyway."""
+
+    TIMEOUT = "timeout", _("the library system did not answer in time")
+    DOWN = "down", _("the library system is down")
+    GARBAGE = "garbage", _("the library system answered nonsense")
+
+
 class LendingRule(models.Model):
     """What one library does not lend to other libraries (absent: lends everything lendable)."""
 
@@ -47,8 +55,14 @@ class Request(models.Model):
     year = models.CharField(_("year"), max_length=20, blank=True)
     isbn = models.CharField(_("ISBN"), max_length=40, blank=True)
     format = models.CharField(max_length=30, blank=True)
+    # Empty only for a partner's ISO 18626 request to one of the county's libraries (see IsoTransaction).
     pickup_library = models.ForeignKey(
-        Library, on_delete=models.PROTECT, related_name="ill_borrowed", verbose_name=_("pickup library")
+        Library,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="ill_borrowed",
+        verbose_name=_("pickup library"),
     )
     current_lender = models.ForeignKey(
         Library, null=True, blank=True, on_delete=models.PROTECT, related_name="ill_current"
@@ -67,6 +81,11 @@ class Request(models.Model):
     promised_arrival = models.DateField(_("expected pickup date"), null=True, blank=True)
     first_promised_arrival = models.DateField(null=True, blank=True)
     arrived_at = models.DateTimeField(null=True, blank=True)
+    # The card check at the home library (SIP2): when it said the card is valid, or why it could not ask.
+    card_checked_at = models.DateTimeField(_("card checked at"), null=True, blank=True)
+    card_not_checked = models.CharField(
+        _("card not checked"), max_length=10, choices=CardNotChecked.choices, blank=True
+    )
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField(auto_now=True)
     closed_at = models.DateTimeField(null=True, blank=True, db_index=True)
@@ -268,3 +287,126 @@ class TransportClosure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.library.code} {self.first_day}..{self.last_day}"
+
+
+# --- Card check at the home library, partners beyond the county (ISO 18626), LIBRIS escalation ---
+
+
+class CardCheck(models.Model):
+    """How a library's own system checks a patron's card over SIP2 (Patron Status 23/24).
+
+    `options` take the SIP2 provider's keys: institution, terminal_password, login_user,
+    login_password, location, encoding.
+    """
+
+    library = models.OneToOneField(Library, on_delete=models.CASCADE, related_name="card_check")
+    enabled = models.BooleanField(_("check cards when a fjärrlån is requested"), default=True)
+    sip2_address = models.CharField(_("SIP2 address (host:port)"), max_length=200)
+    options = models.JSONField(default=dict, blank=True)
+    requires_pin = models.BooleanField(_("the patron gives the card's PIN too"), default=False)
+
+    class Meta:
+        verbose_name = _("card check (SIP2)")
+        verbose_name_plural = _("card checks (SIP2)")
+
+    def __str__(self) -> str:
+        return f"{self.library.code} {self.sip2_address}"
+
+
+class IsoPartner(models.Model):
+    """A library outside the county that exchanges fjärrlån with us over ISO 18626."""
+
+    name = models.CharField(_("name"), max_length=200)
+    agency_id = models.CharField(
+        _("agency id (ISIL)"), max_length=100, unique=True, help_text=_("e.g. DK-820010 or SE-Ldb")
+    )
+    endpoint_url = models.URLField(_("ISO 18626 endpoint"), max_length=500)
+    active = models.BooleanField(_("active"), default=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("ISO 18626 partner")
+        verbose_name_plural = _("ISO 18626 partners")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.agency_id})"
+
+
+class IsoTransaction(models.Model):
+    """A request exchanged with a partner: we borrow from it (requester) or lend to it (supplier)."""
+
+    class Role(models.TextChoices):
+        REQUESTER = "requester", _("we borrow from the partner")
+        SUPPLIER = "supplier", _("we lend to the partner")
+
+    request = models.OneToOneField(Request, on_delete=models.CASCADE, related_name="iso")
+    partner = models.ForeignKey(IsoPartner, on_delete=models.PROTECT, related_name="transactions")
+    role = models.CharField(max_length=10, choices=Role.choices)
+    # The partner's own id: supplyingAgencyRequestId (we request) or requestingAgencyRequestId (we supply).
+    partner_request_id = models.CharField(max_length=200, blank=True, db_index=True)
+    # The agency id the county library goes by in this exchange (as the partner addressed it).
+    our_agency_id = models.CharField(max_length=100, blank=True)
+    last_status = models.CharField(_("last ISO 18626 status"), max_length=30, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.request_id} {self.role} {self.partner_id}"
+
+
+class IsoMessage(models.Model):
+    """One ISO 18626 message in or out, kept with the request's history; outgoing ones are an outbox."""
+
+    class Direction(models.TextChoices):
+        IN = "in", _("received")
+        OUT = "out", _("sent")
+
+    request = models.ForeignKey(
+        Request, null=True, blank=True, on_delete=models.SET_NULL, related_name="iso_messages"
+    )
+    partner = models.ForeignKey(
+        IsoPartner, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    direction = models.CharField(max_length=3, choices=Direction.choices)
+    kind = models.CharField(max_length=50, blank=True)  # request, supplyingAgencyMessage, ...
+    summary = models.CharField(max_length=200, blank=True)  # e.g. "Loaned", "Cancel"
+    body = models.TextField()
+    error = models.TextField(blank=True)  # schema or content error of this message, or the partner's ERROR
+    confirmation = models.TextField(blank=True)  # our answer (in) or the partner's answer (out)
+    at = models.DateTimeField()
+    # Outgoing only: delivered by ill.outbox with backoff, like the patron e-mail.
+    next_attempt_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("ISO 18626 message")
+        verbose_name_plural = _("ISO 18626 messages")
+
+    def __str__(self) -> str:
+        return f"{self.direction} {self.kind} {self.summary}"
+
+
+class LibrisEscalation(models.Model):
+    """A request the borrowing library passed on to LIBRIS fjärrlån by hand, and what came of it."""
+
+    class Outcome(models.TextChoices):
+        PENDING = "pending", _("waiting for an answer")
+        FILLED = "filled", _("lent by a library outside the county")
+        UNFILLED = "unfilled", _("no library could lend")
+
+    request = models.OneToOneField(Request, on_delete=models.CASCADE, related_name="libris")
+    libris_number = models.CharField(_("LIBRIS request number"), max_length=50)
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, default=Outcome.PENDING)
+    recorded_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+
+    class Meta:
+        verbose_name = _("LIBRIS escalation")
+        verbose_name_plural = _("LIBRIS escalations")
+
+    def __str__(self) -> str:
+        return f"{self.request_id} LIBRIS {self.libris_number}"

@@ -104,6 +104,8 @@ def create_request(
             email=data.get("email") or "",
             phone=data.get("phone") or "",
             message=data.get("message") or "",
+            card_checked_at=data.get("card_checked_at"),
+            card_not_checked=data.get("card_not_checked") or "",
             created_at=now,
         )
         request.number = f"FL{now:%y}-{request.pk:05d}"

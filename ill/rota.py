@@ -184,7 +184,7 @@ def current_statuses(holdings: list[Holding]) -> dict[int, str]:
 
 def build_rota(request: Request, now: datetime) -> list[RotaEntry]:
     """Store the rota for a new request (empty for titles not in the catalogue)."""
-    if request.cluster is None:
+    if request.cluster is None or request.pickup_library is None:  # no title, or a partner's request
         return []
     entries = [
         RotaEntry(

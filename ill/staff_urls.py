@@ -1,7 +1,7 @@
 from django.urls import URLPattern, URLResolver, path
 from django.views.generic import RedirectView
 
-from ill import staff_views, transport_views
+from ill import partner_views, staff_views, transport_views
 
 app_name = "ill_staff"
 
@@ -23,4 +23,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("<int:pk>/act/", staff_views.act, name="act"),
     path("<int:pk>/label/", staff_views.label, name="label"),
     path("<int:pk>/iso18626.xml", staff_views.iso18626_export, name="iso18626"),
+    path("<int:pk>/partner/", partner_views.ask_partner, name="ask_partner"),
+    path("<int:pk>/partner/withdraw/", partner_views.withdraw_from_partner, name="withdraw_partner"),
+    path("<int:pk>/libris/", partner_views.record_libris, name="libris"),
+    path("partners/", partner_views.partner_list, name="partners"),
+    path("partners/<int:pk>/", partner_views.partner_list, name="partner"),
 ]

@@ -15,11 +15,19 @@ from django.views.decorators.http import require_POST
 
 from catalog.access import is_regional, staff_libraries, staff_required
 from catalog.models import Library
-from ill import iso18626, statistics
+from ill import iso18626, libris, statistics
 from ill import picklist as picklists
 from ill.access import sees_patron, sides_for, visible_requests
-from ill.forms import LendingRuleForm
-from ill.models import WEEKDAYS, LendingRule, Request, RotaEntry
+from ill.forms import LendingRuleForm, LibrisEscalationForm
+from ill.models import (
+    WEEKDAYS,
+    IsoPartner,
+    IsoTransaction,
+    LendingRule,
+    LibrisEscalation,
+    Request,
+    RotaEntry,
+)
 from ill.queues import INCOMING, OUTGOING, QueueFilter, counts_per_state, filter_overdue, queue, queue_counts
 from ill.rota import reasoning
 from ill.states import ACTIONS, RefusalReason, Side, State
@@ -47,7 +55,7 @@ def queue_page(request: HttpRequest, direction: str) -> HttpResponse:
     flt = _queue_filter(request, direction)
     now = timezone.now()
     base = queue(request.user, QueueFilter(direction, library=flt.library, include_final=True))
-    rows = queue(request.user, flt)
+    rows = queue(request.user, flt).select_related("iso__partner")
     if flt.overdue_only:
         rows = filter_overdue(rows, now)
     overdue_ids = set(filter_overdue(rows, now).values_list("pk", flat=True))
@@ -96,12 +104,34 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "sees_patron": sees_patron(request.user, ill),
         "is_borrower": is_borrower,
         "actions": allowed_actions(ill, sides),
-        "rota": [(entry, reasoning(entry, ill.pickup_library, timetable)) for entry in rota],
+        "rota": [
+            (entry, reasoning(entry, ill.pickup_library, timetable) if ill.pickup_library else "")
+            for entry in rota
+        ],
         "events": ill.events.select_related("actor", "library"),
         "reasons": RefusalReason.choices,
         "now": timezone.now(),
     }
+    context.update(_beyond_the_county(ill, is_borrower))
     return render(request, "ill/staff/detail.html", context)
+
+
+def _beyond_the_county(ill: Request, is_borrower: bool) -> dict[str, object]:
+    """ISO 18626 exchange and messages, and (for the borrowing library) partners and LIBRIS."""
+    exchange = IsoTransaction.objects.filter(request=ill).select_related("partner").first()
+    escalation = LibrisEscalation.objects.filter(request=ill).first()
+    # LIBRIS once no county library (nor a partner asked so far) could lend, or once recorded.
+    may_escalate = is_borrower and (ill.state == State.EXHAUSTED or escalation is not None)
+    return {
+        "iso": exchange,
+        "iso_messages": ill.iso_messages.all(),
+        "partners": IsoPartner.objects.filter(active=True)
+        if is_borrower and ill.state == State.EXHAUSTED
+        else [],
+        "libris": escalation,
+        "libris_prefill": libris.prefill(ill) if may_escalate else None,
+        "libris_form": LibrisEscalationForm(instance=escalation),
+    }
 
 
 def _seen(request: HttpRequest) -> Seen | None:
@@ -245,7 +275,13 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
         table.append(
             {"m": m, "borrowers": borrowers, "grid": grid, "reasons": reasons, "transport": transport}
         )
-    context = {"months": table, "since": since, "until": until, "weekdays": [name for _d, name in WEEKDAYS]}
+    context = {
+        "months": table,
+        "since": since,
+        "until": until,
+        "weekdays": [name for _d, name in WEEKDAYS],
+        "left_county": statistics.left_county(since, until),
+    }
     return render(request, "ill/staff/statistics.html", context)
 
 

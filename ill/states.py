@@ -42,6 +42,8 @@ class Side(Enum):
     LENDER = "lender"
     SYSTEM = "system"
     PATRON = "patron"
+    # A library outside the county, over ISO 18626 (ill.partners): its messages take these steps.
+    PARTNER = "partner"
 
 
 @dataclass(frozen=True)
@@ -61,7 +63,16 @@ def _action(
     return Action(name, label, frozenset(sources), target, frozenset(sides), note)
 
 
-B, L, S, P = Side.BORROWER, Side.LENDER, Side.SYSTEM, Side.PATRON
+B, L, S, P, X = Side.BORROWER, Side.LENDER, Side.SYSTEM, Side.PATRON, Side.PARTNER
+# Where the item is while a partner has it or lends it: a completed loan closes from any of these.
+ON_LOAN = {
+    State.SHIPPED,
+    State.RECEIVED,
+    State.NOTIFIED,
+    State.PICKED_UP,
+    State.RETURN_SHIPPED,
+    State.RETURN_RECEIVED,
+}
 ACTIONS: dict[str, Action] = {
     a.name: a
     for a in [
@@ -104,6 +115,25 @@ ACTIONS: dict[str, Action] = {
             State.CANCELLED,
             B,
             P,
+        ),
+        # Steps a partner outside the county takes by ISO 18626 message (no new states: an escalated
+        # request is with the partner; the item then moves through the same states as in the county).
+        # We borrow from the partner (requester):
+        _action("partner_loaned", _("Lent and shipped by the partner"), {State.ESCALATED}, State.SHIPPED, X),
+        _action("partner_unfilled", _("The partner cannot lend"), {State.ESCALATED}, State.EXHAUSTED, X),
+        _action("partner_cancelled", _("Cancelled by the partner"), {State.ESCALATED}, State.CANCELLED, X),
+        _action("partner_completed", _("Loan completed by the partner"), ON_LOAN, State.CLOSED, X),
+        # The partner borrows from a county library (we supply):
+        _action("partner_received", _("Received by the partner"), {State.SHIPPED}, State.RECEIVED, X),
+        _action(
+            "partner_shipped_return",
+            _("Return shipped by the partner"),
+            {State.SHIPPED, State.RECEIVED},
+            State.RETURN_SHIPPED,
+            X,
+        ),
+        _action(
+            "partner_cancel", _("Cancelled by the partner"), {State.SENT, State.ACCEPTED}, State.CANCELLED, X
         ),
     ]
 }

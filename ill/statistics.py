@@ -15,10 +15,10 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.db.models import Min, QuerySet
+from django.db.models import Count, Min, QuerySet
 from django.utils import timezone
 
-from ill.models import Event, Request, RotaEntry
+from ill.models import Event, IsoTransaction, LibrisEscalation, Request, RotaEntry
 from ill.states import RefusalReason, State
 from ill.transport import Timetable
 
@@ -32,6 +32,10 @@ FILLED_STATES = {
     State.RETURN_SHIPPED,
     State.RETURN_RECEIVED,
 }
+
+
+# The borrower column of loans to a partner outside the county (ISO 18626), which has no sigel here.
+PARTNER_BORROWER = "ISO 18626"
 
 
 @dataclass
@@ -103,7 +107,8 @@ def monthly(since: date | None = None, until: date | None = None) -> list[MonthS
     for entry in entries:
         m = months[_month(entry.request.created_at)]
         if entry.status == RotaEntry.Status.ACCEPTED:
-            m.matrix[(entry.library.code, entry.request.pickup_library.code)] += 1
+            borrower = entry.request.pickup_library
+            m.matrix[(entry.library.code, borrower.code if borrower else PARTNER_BORROWER)] += 1
         elif entry.status in (RotaEntry.Status.REFUSED, RotaEntry.Status.EXPIRED):
             m.refusals[entry.refusal_reason or "no_answer"] += 1
     return [months[k] for k in sorted(months)]
@@ -171,3 +176,41 @@ def csv_rows(months: list[MonthStatistics]) -> list[list[str]]:
         for reason, n in sorted(m.refusals.items()):
             rows.append([m.month, "refusals", "", reason, str(n)])
     return rows
+
+
+# --- Requests that left the county: LIBRIS fjärrlån (recorded by hand) and ISO 18626 partners ---
+
+
+@dataclass
+class LeftCounty:
+    """Requests of the county's patrons passed on outside it, and loans to partners outside it."""
+
+    libris: int = 0
+    libris_filled: int = 0
+    libris_unfilled: int = 0
+    to_partners: int = 0
+    to_partners_filled: int = 0
+    lent_to_partners: int = 0
+
+
+def left_county(since: date | None = None, until: date | None = None) -> LeftCounty:
+    """Counted by request creation date, like `monthly`."""
+    requests: QuerySet[Request] = Request.objects.all()
+    if since:
+        requests = requests.filter(created_at__date__gte=since)
+    if until:
+        requests = requests.filter(created_at__date__lte=until)
+    libris = LibrisEscalation.objects.filter(request__in=requests)
+    asked = IsoTransaction.objects.filter(request__in=requests, role=IsoTransaction.Role.REQUESTER)
+    return LeftCounty(
+        libris=libris.count(),
+        libris_filled=libris.filter(outcome=LibrisEscalation.Outcome.FILLED).count(),
+        libris_unfilled=libris.filter(outcome=LibrisEscalation.Outcome.UNFILLED).count(),
+        to_partners=asked.count(),
+        to_partners_filled=Event.objects.filter(
+            request__in=asked.values("request"), action="partner_loaned"
+        ).aggregate(n=Count("request", distinct=True))["n"],
+        lent_to_partners=Event.objects.filter(
+            request__in=requests, request__iso__role=IsoTransaction.Role.SUPPLIER, action="ship"
+        ).aggregate(n=Count("request", distinct=True))["n"],
+    )

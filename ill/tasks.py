@@ -23,7 +23,20 @@ def send_outbox_message(self: Any, message_id: int) -> bool:
 @shared_task
 def send_outbox() -> tuple[int, int]:
     """Safety net on the beat schedule: send every due message (after restarts, exhausted retries)."""
-    return outbox.send_due()
+    sent, failed = outbox.send_due()
+    iso_sent, iso_failed = outbox.send_due_iso()
+    return sent + iso_sent, failed + iso_failed
+
+
+@shared_task(bind=True, max_retries=8)
+def send_iso_message(self: Any, message_id: int) -> bool:
+    """Deliver one ISO 18626 message to its partner; on failure retry with backoff (the row stays)."""
+    if outbox.deliver_iso(message_id):
+        return True
+    if self.request.called_directly:
+        return False
+    base = settings.ILL_OUTBOX_RETRY_SECONDS
+    raise self.retry(countdown=min(base * 2**self.request.retries, 3600))
 
 
 @shared_task

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from catalog.home_library import home_library
 from catalog.models import Cluster
+from ill.cardcheck import check_card, refusal_message
 from ill.forms import RequestForm
 from ill.models import Request
 from ill.patron import (
@@ -55,10 +56,17 @@ def new_request(request: HttpRequest) -> HttpResponse:
     # Counted before the duplicate check too: a duplicate re-sends the patron's link by e-mail.
     if over_submission_limits(client_address(request), data["card_number"], data.get("email") or ""):
         return render(request, "ill/rate_limited.html", status=429)
+    now = timezone.now()
+    card = check_card(data["pickup_library"], data["card_number"], data.get("pin") or "", now)
+    if card.refused:
+        assert card.verdict is not None
+        form.add_error("card_number", refusal_message(card.verdict, data["pickup_library"]))
+        return render(request, "ill/request_form.html", context, status=400)
+    data.update(card_checked_at=card.checked_at, card_not_checked=card.not_checked)
     duplicate = open_duplicate(data["card_number"], cluster)
     if duplicate is None:
         try:
-            create_request(cluster, data, timezone.now(), request.build_absolute_uri("/"))
+            create_request(cluster, data, now, request.build_absolute_uri("/"))
         except IntegrityError:  # the same request committed a moment ago (a double click)
             duplicate = open_duplicate(data["card_number"], cluster)
             if duplicate is None:

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalog.models import Library
-from ill import outbox
+from ill import iso_outgoing, outbox
 from ill.clock import answer_deadline
 from ill.models import Event, OutboxMessage, Request, RotaEntry
 from ill.promise import from_lender, in_hand, promise
@@ -105,6 +105,7 @@ def perform(
             note=_event_note(note, reason),
             at=now,
         )
+        iso_outgoing.after_step(request, action.name, now)
     return request
 
 
@@ -160,7 +161,7 @@ def _apply(
     elif action.name == "escalate":
         request.escalated_to = note.strip()[:200]
     request.state = action.target
-    if action.name in {"accept", "ship"} and request.current_lender:
+    if action.name in {"accept", "ship"} and request.current_lender and request.pickup_library:
         promise(request, in_hand(request, request.current_lender, now))
     elif action.name == "receive":
         request.arrived_at = now
@@ -182,6 +183,10 @@ def _close_current_entry(request: Request, status: str, reason: str, now: dateti
 
 def _ask_next_lender(request: Request, now: datetime) -> None:
     entry = request.rota.filter(status=RotaEntry.Status.WAITING).order_by("position").first()
+    if entry is None and request.pickup_library_id is None:
+        # A partner's ISO 18626 request names one county library: nobody else is asked.
+        request.state = State.NOT_FULFILLED
+        return
     if entry is None:
         promise(request, None)
         request.state = State.EXHAUSTED

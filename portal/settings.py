@@ -243,6 +243,12 @@ AVAILABILITY_BREAKER_FAILURES = env_int("AVAILABILITY_BREAKER_FAILURES", 3, mini
 AVAILABILITY_BREAKER_SECONDS = env_int("AVAILABILITY_BREAKER_SECONDS", 60, minimum=1)
 AVAILABILITY_MAX_WORKERS = env_int("AVAILABILITY_MAX_WORKERS", 32, minimum=1)
 
+# --- fjärrlån beyond the county (ISO 18626) ------------------------------------------------------
+# The standard's v1.2 schema; every message in and out is validated against it when the file exists.
+ISO18626_XSD = env_path(
+    "ISO18626_XSD", BASE_DIR.parent / "shared/testdata/iso18626-ill/xsd/ISO-18626-v1_2.xsd"
+)
+
 # --- e-mail --------------------------------------------------------------------------------
 EMAIL_HOST = env_str("EMAIL_HOST")
 if EMAIL_HOST:

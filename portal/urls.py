@@ -15,6 +15,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("api.urls")),
     path("fjarrlan/", include("ill.urls")),
+    path("ill/", include("ill.iso_urls")),
     path("staff/sources/", include("harvest.urls")),
     path("staff/catalog/", include("catalog.staff_urls")),
     path("staff/ill/", include("ill.staff_urls")),

@@ -17,7 +17,9 @@ from django.test import Client
 from django.utils import timezone, translation
 
 from catalog.models import MergeOverride
-from ill.states import Side
+from ill.models import IsoPartner
+from ill.partners import ask_partner
+from ill.states import Side, State
 from ill.workflow import Actor, perform
 from tests.world import ill, portal
 from tests.world.places import PASSWORD, source
@@ -51,6 +53,20 @@ def pages() -> list[Page]:
         local_id=kept_apart.local_id,
         created_by=loans.regional,
     )
+    # Beyond the county: one request no county library could lend (partners and LIBRIS offered),
+    # one sent to a partner over ISO 18626 (its messages listed).
+    IsoPartner.objects.create(
+        name="Det Kgl. Bibliotek", agency_id="DK-820010", endpoint_url="http://127.0.0.1:9/"
+    )
+    stuck = ill.place_request(loans, now, card_number="2222222222")
+    stuck = perform(stuck.pk, "send", Actor(Side.BORROWER), now=now)
+    while stuck.state == State.SENT:
+        stuck = perform(stuck.pk, "refuse", Actor(Side.LENDER), reason="on_loan", now=now)
+    escalated = ill.place_request(
+        loans, now, card_number="3333333333", cluster=None, title="Okänd bok", author="", year="", isbn=""
+    )
+    perform(escalated.pk, "send", Actor(Side.BORROWER), now=now)
+    ask_partner(escalated.pk, IsoPartner.objects.get(), Actor(Side.BORROWER), now)
     own = source(loans.sods)
     own.last_success_at = timezone.now()
     own.save(update_fields=["last_success_at"])
@@ -82,6 +98,9 @@ def pages() -> list[Page]:
         Page("staff-label", f"/staff/ill/{req.pk}/label/", "nils"),
         Page("staff-rules", "/staff/ill/rules/", "nils"),
         Page("staff-statistics", "/staff/ill/statistics/", "regina"),
+        Page("staff-request-exhausted", f"/staff/ill/{stuck.pk}/", "sara"),
+        Page("staff-request-partner", f"/staff/ill/{escalated.pk}/", "sara"),
+        Page("staff-partners", "/staff/ill/partners/", "regina"),
         Page("staff-sources", "/staff/sources/", "regina"),
         Page("staff-source", f"/staff/sources/{own.pk}/", "regina"),
         Page("staff-clusters", "/staff/catalog/", "regina"),
@@ -137,6 +156,6 @@ def nu_errors(files: list[Path]) -> list[str]:
 def test_every_page_is_valid_html(tmp_path: Path, settings: object) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
     files = render_all(tmp_path)
-    assert len(files) == 31 * len(LANGUAGES)
+    assert len(files) == 34 * len(LANGUAGES)
     errors = nu_errors(files)
     assert not errors, "\n".join(errors)

@@ -10,7 +10,21 @@ import re
 from dataclasses import dataclass, field
 
 # Length of the fixed part after the message id, for the responses we read.
-FIXED_LENGTHS = {"09": 37, "10": 22, "17": 18, "18": 24, "94": 1, "98": 34, "99": 8}
+FIXED_LENGTHS = {
+    "09": 37,
+    "10": 22,
+    "17": 18,
+    "18": 24,
+    "23": 21,
+    "24": 35,
+    "63": 31,
+    "64": 59,
+    "94": 1,
+    "98": 34,
+    "99": 8,
+}
+# Patron status (24/64, first 14 fixed characters): 'Y' at these positions means the card may not borrow.
+PATRON_BLOCKED_AT = {0: "charge privileges denied", 4: "card reported lost"}
 _TRAILER = re.compile(r"\|?AY(\d)AZ([0-9A-Fa-f]{4})$")
 
 
@@ -43,6 +57,22 @@ def item_information(
 ) -> str:
     """17 Item Information request."""
     body = f"17{sip_timestamp(when)}AO{institution}|AB{item_id}|AC{terminal_password}|"
+    return with_error_detection(body, sequence, encoding)
+
+
+def patron_status(
+    patron_id: str,
+    when: dt.datetime,
+    sequence: int,
+    patron_password: str = "",
+    institution: str = "",
+    terminal_password: str = "",
+    encoding: str = "utf-8",
+) -> str:
+    """23 Patron Status request (language 000 = unknown); the answer is a 24."""
+    body = (
+        f"23000{sip_timestamp(when)}AO{institution}|AA{patron_id}|AC{terminal_password}|AD{patron_password}|"
+    )
     return with_error_detection(body, sequence, encoding)
 
 

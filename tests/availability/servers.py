@@ -87,12 +87,20 @@ class Sip2Server:
     """SIP2 over TCP: 93 → 94 ok, 99 → the sample 98, 17 → the sample 18 for the asked barcode.
 
     `statuses` overrides the circulation status per barcode (e.g. {"B2": "03"}); `garbage`
-    answers every request with nonsense; `delay` waits before each answer.
+    answers every request with nonsense; `delay` waits before each answer. `patrons` makes 23
+    Patron Status answer 24 per card: {card: (14-character patron status, PIN)}.
     """
 
-    def __init__(self, samples: dict[str, str], statuses: dict[str, str] | None = None, delay: float = 0.0):
+    def __init__(
+        self,
+        samples: dict[str, str],
+        statuses: dict[str, str] | None = None,
+        delay: float = 0.0,
+        patrons: dict[str, tuple[str, str]] | None = None,
+    ):
         self.samples = samples
         self.statuses = statuses or {}
+        self.patrons = patrons or {}
         self.delay = delay
         self.garbage = False
         self.received: list[str] = []
@@ -133,7 +141,18 @@ class Sip2Server:
                 body = response[: response.rindex("AY")]
                 response = sip.with_error_detection(f"18{self.statuses[item_id]}{body[4:]}", sequence)
             return response
+        if message.code == "23":
+            return self.patron_status(message, sequence)
         return "XXSomeUnknownData\r"
+
+    def patron_status(self, message: sip.Sip2Message, sequence: int) -> str:
+        """24 per the SIP2 spec: status, language, date, AO, AA, AE, BL valid patron, CQ valid PIN."""
+        card = message.get("AA")
+        status, pin = self.patrons.get(card, (" " * 14, ""))
+        valid = "Y" if card in self.patrons else "N"
+        pin_ok = "Y" if card in self.patrons and message.get("AD") == pin else "N"
+        body = f"24{status}00020260302    090000AO{message.get('AO')}|AA{card}|AE|BL{valid}|CQ{pin_ok}|"
+        return sip.with_error_detection(body, sequence)
 
     @property
     def url(self) -> str:

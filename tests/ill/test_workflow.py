@@ -50,6 +50,8 @@ def actor_for(action: str) -> Actor:
     sides = ACTIONS[action].sides
     if Side.SYSTEM in sides:
         return Actor(Side.SYSTEM)
+    if Side.PARTNER in sides:  # a partner outside the county, by ISO 18626 message
+        return Actor(Side.PARTNER)
     return LENDER if Side.LENDER in sides else BORROWER
 
 

@@ -10,7 +10,8 @@ Holdings without an item id (barcode) cannot be asked and keep their harvested s
 import datetime as dt
 import socket
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 from urllib.parse import urlsplit
 
 from django.utils import timezone
@@ -58,6 +59,14 @@ def parse_address(url: str) -> tuple[str, int]:
     return parts.hostname, parts.port
 
 
+class Sip2Timeout(ProviderError):
+    """The SIP2 server did not connect or answer within the timeout."""
+
+
+class Sip2Unreachable(ProviderError):
+    """The SIP2 server refused or dropped the connection (down). Other ProviderErrors: garbage."""
+
+
 class Sip2Connection:
     """A SIP2 session with a deadline: every read is bounded by the time left."""
 
@@ -68,13 +77,15 @@ class Sip2Connection:
         self.buffer = b""
         try:
             self.sock = socket.create_connection(address, timeout=self._left())
+        except TimeoutError:
+            raise Sip2Timeout(f"SIP2 {address[0]}:{address[1]}: no connection within the timeout") from None
         except OSError as exc:
-            raise ProviderError(f"SIP2 {address[0]}:{address[1]}: {exc}") from None
+            raise Sip2Unreachable(f"SIP2 {address[0]}:{address[1]}: {exc}") from None
 
     def _left(self) -> float:
         left = self.deadline - time.monotonic()
         if left <= 0:
-            raise ProviderError("SIP2 answer took longer than the timeout")
+            raise Sip2Timeout("SIP2 answer took longer than the timeout")
         return left
 
     def exchange(self, message: str) -> sip.Sip2Message:
@@ -88,8 +99,10 @@ class Sip2Connection:
             answer = sip.parse_message(raw.decode(self.encoding, errors="replace"), self.encoding)
         except sip.Sip2Error as exc:
             raise ProviderError(f"SIP2: {exc}") from None
+        except TimeoutError:
+            raise Sip2Timeout("SIP2 answer took longer than the timeout") from None
         except OSError as exc:
-            raise ProviderError(f"SIP2: {exc}") from None
+            raise Sip2Unreachable(f"SIP2: {exc}") from None
         if answer.sequence is not None and answer.sequence != sent_sequence:
             raise ProviderError("SIP2 answer has the wrong sequence number")
         return answer
@@ -99,7 +112,7 @@ class Sip2Connection:
             self.sock.settimeout(self._left())
             chunk = self.sock.recv(4096)
             if not chunk:
-                raise ProviderError("SIP2 server closed the connection")
+                raise Sip2Unreachable("SIP2 server closed the connection")
             self.buffer += chunk
             if len(self.buffer) > 65536:
                 raise ProviderError("SIP2 answer too long")
@@ -110,27 +123,36 @@ class Sip2Connection:
         self.sock.close()
 
 
+def open_session(url: str, options: Mapping[str, Any], timeout: float) -> Sip2Connection:
+    """Connect to a SIP2 server within `timeout` and log in (93) when options name a login_user."""
+    connection = Sip2Connection(
+        parse_address(url), time.monotonic() + timeout, options.get("encoding", "utf-8")
+    )
+    user = options.get("login_user")
+    if user:
+        login = sip.login(
+            user,
+            options.get("login_password", ""),
+            options.get("location", ""),
+            connection.sequence,
+            connection.encoding,
+        )
+        try:
+            answer = connection.exchange(login)
+        except ProviderError:
+            connection.close()
+            raise
+        if answer.code != "94" or answer.fixed != "1":
+            connection.close()
+            raise ProviderError("SIP2 login refused")
+    return connection
+
+
 class Sip2Provider(AvailabilityProvider):
     """Item Information for each holding with a barcode, on one connection."""
 
     def _connect(self) -> Sip2Connection:
-        deadline = time.monotonic() + self.timeout
-        connection = Sip2Connection(parse_address(self.url), deadline, self.options.get("encoding", "utf-8"))
-        user = self.options.get("login_user")
-        if user:
-            answer = connection.exchange(
-                sip.login(
-                    user,
-                    self.options.get("login_password", ""),
-                    self.options.get("location", ""),
-                    connection.sequence,
-                    connection.encoding,
-                )
-            )
-            if answer.code != "94" or answer.fixed != "1":
-                connection.close()
-                raise ProviderError("SIP2 login refused")
-        return connection
+        return open_session(self.url, self.options, self.timeout)
 
     def get_statuses(self, holdings: Sequence[Holding]) -> dict[int, LiveStatus]:
         asked = [h for h in holdings if h.item_id]
