@@ -2,8 +2,10 @@
 
 The records are split as MARC files are (``harvest.protocols.marc_file``: at record terminators,
 or at ``</record>``), so a broken record costs only itself. An answer cut off on the way (the
-connection dropped, the server died) raises ``ExportCut``: a last record without its terminator,
-or a MARCXML collection without its end tag, is never stored as if it were whole.
+connection dropped, the server died) raises ``ExportCut``: a body shorter than its Content-Length,
+a last record shorter than its leader says, or a MARCXML collection without its end tag, is never
+stored as if it were whole. (Without a Content-Length, an ISO 2709 answer cut exactly between two
+records cannot be told from a whole one; the next run's window covers those bibs again.)
 """
 
 import http.client
@@ -12,7 +14,7 @@ from collections.abc import Iterator
 from typing import IO, Any, cast
 
 from harvest.protocols.base import HarvestError
-from harvest.protocols.marc_file import BLOCK, RECORD_TERMINATOR, iso2709_chunks, xml_chunks, xml_wrapper
+from harvest.protocols.marc_file import BLOCK, iso2709_chunks, xml_chunks, xml_wrapper
 from harvest.records import ParsedRecord, parse_iso2709, parse_marcxml
 
 NUL = b"\x00"
@@ -42,10 +44,11 @@ class ExportBody:
         self.ended = False
         self.last = b""  # the data's last bytes handed out (for the previous byte, and the end tag)
         self.total = 0
+        self.short = False  # the network ended before the length the answer announced
 
     def head(self, size: int) -> bytes:
-        """The first bytes of the data, left to be read again."""
-        while len(self.pending) < size:
+        """The first bytes of the data (up to its first record, at most ``size``), left to be read."""
+        while len(self.pending) < size and not _XML_START.search(self.pending):
             block = self._network(BLOCK)
             if not block:
                 break
@@ -55,6 +58,8 @@ class ExportBody:
     def read(self, size: int = -1) -> bytes:
         if not self.pending and not self.ended:
             self.pending = self._network(BLOCK if size < 0 else max(size, 1))
+            if not self.pending and self.short:
+                raise ExportCut(f"the answer broke off after {self.total} bytes of more it announced")
         data, self.pending = self.pending, b""
         if self.separated and not self.ended:
             cut = self._separator(data)
@@ -88,6 +93,8 @@ class ExportBody:
             block: bytes = self.response.read(size)
         except (TimeoutError, http.client.HTTPException, OSError) as exc:
             raise ExportCut(f"the answer broke off after {self.total} bytes: {type(exc).__name__}") from exc
+        if not block:  # http.client ends a body shorter than its Content-Length silently
+            self.short = bool(getattr(self.response, "length", None))
         return block
 
 
@@ -105,7 +112,14 @@ def record_chunks(body: ExportBody, marcxml: bool, latin1: bool) -> Iterator[tup
         if collection and not _XML_END.search(body.last):
             raise ExportCut("the answer broke off before the end of its collection")
         return
+    last = b""
     for raw, _end in iso2709_chunks(cast(IO[bytes], body), 0):
-        if not raw.endswith(RECORD_TERMINATOR):
-            raise ExportCut("the answer broke off in the middle of a record")
-        yield raw, parse_iso2709(raw, latin1=latin1)
+        if last:
+            yield last, parse_iso2709(last, latin1=latin1)
+        last = raw
+    # The splitter ends the last piece with a terminator of its own: a record shorter than its
+    # leader says is the end of an answer that broke off (one in the middle is a broken record).
+    if last[:5].isdigit() and int(last[:5]) > len(last):
+        raise ExportCut("the answer broke off in the middle of a record")
+    if last:
+        yield last, parse_iso2709(last, latin1=latin1)

@@ -19,6 +19,7 @@ import csv
 import http.client
 import io
 import logging
+import re
 import time
 import urllib.error
 import urllib.request
@@ -32,7 +33,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from catalog.mapping.holdings import is_holdings_record
+from catalog.mapping.holdings import HOLDINGS_TYPES, is_holdings_record
 from harvest.locations import open_url
 from harvest.protocols.base import HarvestedItem, HarvestError, HarvestProtocol, Page
 from harvest.protocols.libris_body import ExportBody, ExportCut, record_chunks
@@ -53,6 +54,7 @@ PAGE_SIZE = 500  # records a page holds at least (a page ends after a bib's last
 BEGINNING = datetime(1970, 1, 1, tzinfo=UTC)
 USER_AGENT = "Samsok-harvester/1.0 (+union catalogue; LIBRIS MARC export)"
 RETRYABLE_STATUS = (429, 500, 502, 503, 504)
+_XML_LEADER = re.compile(rb"<(?:[\w.-]+:)?leader>([^<]{24})<")
 
 
 def export_time(moment: datetime) -> str:
@@ -136,21 +138,32 @@ class LibrisExportProtocol(HarvestProtocol):
         raw_format = _raw_format(profile)
         group = Group()
         for raw, parsed in record_chunks(body, profile.marcxml, profile.latin1):
-            record = parsed.record
-            if record is not None and record.leader[6] == "z":
+            kind = record_type(raw, parsed)
+            if kind == "z":
                 continue  # an authority record (authtype=after): not a title of the catalogue
-            if record is not None and not is_holdings_record(record):
+            if kind not in HOLDINGS_TYPES:  # a bib begins a group (so does a record too broken to say)
                 if group.items:
                     yield group
                 group = Group()
             item = _item(raw, parsed, raw_format, group)
             group.items.append(item)
-            if record is not None and not is_holdings_record(record):
+            if parsed.record is None:
+                continue
+            if kind not in HOLDINGS_TYPES:
                 group.bib = item
-            elif record is not None and not item.deleted and item.parent_local_id == _bib_id(group):
+            elif not item.deleted and item.parent_local_id == _bib_id(group):
                 group.holdings.append(item.local_id)
         if group.items:
             yield group
+
+
+def record_type(raw: bytes, parsed: ParsedRecord) -> str:
+    """Leader/06 (type of record) of the record, or of its bytes if it could not be read."""
+    if parsed.record is not None:
+        return str(parsed.record.leader)[6]
+    leader = _XML_LEADER.search(raw)
+    text = leader.group(1) if leader else raw[:24] if raw[:5].isdigit() else b""
+    return text[6:7].decode("latin-1")
 
 
 def _raw_format(profile: ExportProfile) -> str:

@@ -37,6 +37,7 @@ class Bib:
     created: datetime
     modified: datetime
     deleted: bool = False
+    raw: bytes | None = None  # served as it is instead of the record (MARCXML only): a broken one
 
     @property
     def id(self) -> str:
@@ -123,7 +124,7 @@ class Export:
         self.deleted_mode = deleted
         self.virtual = virtual
         self.exported: set[str] = set()
-        self.records: list[Record] = []
+        self.records: list[Record | bytes] = []
         self.deleted_ids: list[str] = []
 
     def run(self, start: datetime, end: datetime) -> "Export":
@@ -171,13 +172,15 @@ class Export:
             return
         self.records += self._compile(bib, deleted)
 
-    def _compile(self, bib: Bib, deleted: bool) -> list[Record]:
+    def _compile(self, bib: Bib, deleted: bool) -> list[Record | bytes]:
+        if bib.raw is not None:
+            return [bib.raw, *(h.record for h in self.catalogue.live_holdings(bib.id))]
         record = deepcopy(bib.record)
         record.remove_fields("003")
         record.add_ordered_field(Field(tag="003", data=self.profile.get("f003", "SE-LIBR")))
         if deleted:
             record.leader = record.leader[:5] + "d" + record.leader[6:]
-        result = [record]
+        result: list[Record | bytes] = [record]
         holdings = [h for h in self.catalogue.live_holdings(bib.id) if self._all or h.sigel in self.locations]
         for holding in holdings:
             if self.profile.get("holdtype", "interleaved").lower() == "after":
@@ -189,7 +192,7 @@ class Export:
         strategy = self.profile.get("composestrategy", "none")
         form = {"compose": "NFC", "composelatin1": "NFC", "decompose": "NFD"}.get(strategy)
         for each in result if form else []:
-            normalize(each, form)  # type: ignore[arg-type]
+            normalize(each, form)  # type: ignore[arg-type]  # Records only here
         return result
 
     def body(self) -> bytes:
@@ -198,7 +201,9 @@ class Export:
         if self.profile.get("format", "ISO2709").upper() == "MARCXML":
             data = marcxml(self.records, encoding)
         else:
-            data = b"".join(iso2709(record, encoding) for record in self.records)
+            data = b"".join(
+                iso2709(record, encoding) for record in self.records if isinstance(record, Record)
+            )
         if self.deleted_mode == "append":
             data += b"\x00" + "".join(f"{bib_id},DELETED\n" for bib_id in self.deleted_ids).encode()
         return data
@@ -262,10 +267,11 @@ def iso2709(record: Record, encoding: str) -> bytes:
     return leader.encode("ascii") + directory + b"\x1e" + data + b"\x1d"
 
 
-def marcxml(records: list[Record], encoding: str) -> bytes:
+def marcxml(records: list[Record | bytes], encoding: str) -> bytes:
     collection = etree.Element(f"{{{MARC_NS}}}collection", nsmap={None: MARC_NS})
     for record in records:
-        collection.append(etree.fromstring(record_to_xml(record, namespace=True)))
+        raw = record if isinstance(record, bytes) else record_to_xml(record, namespace=True)
+        collection.append(etree.fromstring(raw))
     return etree.tostring(collection, xml_declaration=True, encoding=encoding.upper()) + b"\n"
 
 
