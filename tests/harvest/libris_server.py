@@ -13,6 +13,7 @@ UTF-8 or ISO-8859-1. A bib none of the locations holds any more counts as delete
 ``crashes`` makes the next answers break off: after so many bytes the connection is dropped.
 """
 
+import re
 import socket
 import threading
 import unicodedata
@@ -174,7 +175,8 @@ class Export:
 
     def _compile(self, bib: Bib, deleted: bool) -> list[Record | bytes]:
         if bib.raw is not None:
-            return [bib.raw, *(h.record for h in self.catalogue.live_holdings(bib.id))]
+            raw = re.sub(rb"(<(?:\w+:)?leader>.{5}).", rb"\g<1>d", bib.raw, count=1) if deleted else bib.raw
+            return [raw, *(h.record for h in self.catalogue.live_holdings(bib.id))]
         record = deepcopy(bib.record)
         record.remove_fields("003")
         record.add_ordered_field(Field(tag="003", data=self.profile.get("f003", "SE-LIBR")))

@@ -7,16 +7,21 @@ import time
 import unicodedata
 from collections.abc import Iterator
 from datetime import timedelta
+from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.utils import timezone
 
 from catalog.models import Holding, Library, SourceRecord
 from catalog.search.documents import build_documents
 from harvest.models import HarvestRun, Source
-from harvest.protocols import libris_export
+from harvest.protocols import libris_export, libris_profile
 from harvest.protocols.libris_export import BEGINNING
+from harvest.protocols.libris_profile import ProfileError, parse_address, parse_properties
 from harvest.services import harvest_source
 from tests.harvest.libris_data import COUNTY, county_catalogue, expected_holders, holding_like
 from tests.harvest.libris_server import MARC_NS, Crash, Export, LibrisExportServer, parse_profile
@@ -275,3 +280,75 @@ def test_a_broken_record_is_kept_with_its_error(
     kept = SourceRecord.objects.get(source=source, error__contains="leader")
     assert b"1390474" in bytes(kept.raw) and run.failed == 1
     assert "20203738" in holders()  # the rest of the answer is stored
+
+
+def test_the_profile_is_read_as_java_reads_properties() -> None:
+    text = (
+        "# Länets profil\n! also a comment\nlocations = Sods Nyks \\\n   Li\n"
+        "extrafields=G\\:050 ; Li\\:084\nlongname:Länets bibliotek\nformat MARCXML\nname=Sk\\u00e5ne\n"
+    )
+    properties = parse_properties(text)
+    assert properties["locations"] == "Sods Nyks Li"
+    assert properties["extrafields"] == "G:050 ; Li:084"
+    assert properties["longname"] == "Länets bibliotek"
+    assert properties["name"] == "Skåne"
+    read = libris_profile.parse_profile(text)
+    assert read.locations == ["Sods", "Nyks", "Li"]
+    assert read.marcxml and not read.holdings_after and not read.latin1
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "needs an export profile"),
+        ("name=Lanet\n", "names no libraries"),
+        ("locations=Sods\nholdtype=none\n", "holdtype=none: expected one of interleaved, after"),
+        ("locations=Sods\nformat=JSON\n", "format=JSON"),
+        ("locations=Sods\ncharacterencoding=MARC-8\n", "characterencoding=MARC-8"),
+        ("locations=Sods\nholddelete=ja\n", "holddelete=ja: expected one of on, off"),
+    ],
+)
+def test_a_profile_the_harvester_cannot_use_is_refused_with_a_reason(text: str, message: str) -> None:
+    with pytest.raises(ProfileError, match=message):
+        libris_profile.parse_profile(text)
+
+
+def test_the_address_carries_deleted_and_virtual_delete_and_nothing_else() -> None:
+    address = parse_address("https://libris.kb.se/api/marc_export/?deleted=append&virtualDelete=false")
+    assert address.request_url("2019-10-05T22:00:00Z", "2019-10-06T22:00:00Z") == (
+        "https://libris.kb.se/api/marc_export/?from=2019-10-05T22:00:00Z&until=2019-10-06T22:00:00Z"
+        "&deleted=append&virtualDelete=false"
+    )
+    assert parse_address("https://libris.kb.se/api/marc_export/").deleted == "export"
+    with pytest.raises(ProfileError, match="not from"):
+        parse_address("https://libris.kb.se/api/marc_export/?from=2019-10-05T22:00:00Z")
+    with pytest.raises(ProfileError, match="deleted=sometimes"):
+        parse_address("https://libris.kb.se/api/marc_export/?deleted=sometimes")
+
+
+def test_add_source_registers_a_regional_libris_source(regional_library: Library, tmp_path: Path) -> None:
+    path = tmp_path / "export.properties"
+    path.write_text(profile(), encoding="utf-8")
+    url = "https://libris.kb.se/api/marc_export/?deleted=append"
+    out = StringIO()
+    call_command(
+        "add_source", "Gcz", "--protocol", "libris-export", "--url", url, "--profile", str(path), stdout=out
+    )
+    source = Source.objects.get(pk=int(out.getvalue().splitlines()[0]))
+    assert source.regional and source.library == regional_library
+    assert source.export_profile == profile() and source.url == url
+    path.write_text("name=Lanet\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="names no libraries"):
+        call_command("add_source", "Gcz", "--protocol", "libris-export", "--url", url, "--profile", str(path))
+    with pytest.raises(CommandError, match="needs an export profile"):
+        call_command("add_source", "Gcz", "--protocol", "libris-export", "--url", url)
+    with pytest.raises(CommandError, match="cannot read the export profile"):
+        call_command(
+            "add_source", "Gcz", "--protocol", "libris-export", "--url", url, "--profile", "/nonexistent"
+        )
+    assert Source.objects.count() == 1
+    # The admin's form validates the same way.
+    wrong = Source(library=regional_library, protocol="libris-export", url=url + "x", export_profile="x=1")
+    with pytest.raises(ValidationError) as refused:
+        wrong.full_clean()
+    assert set(refused.value.message_dict) == {"export_profile"}
