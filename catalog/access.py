@@ -56,11 +56,12 @@ def staff_required(view: ViewFunc) -> ViewFunc:
 
 
 # Catalogue corrections (catalog.staff_views). A record belongs to its source's library, or, on
-# a regional feed, to the libraries holding it (its own holdings and its 004 holdings records').
+# a regional feed (no library, or marked regional), to the libraries holding it (its own holdings
+# and its 004 holdings records').
 # A librarian corrects their own library's records; regional staff anything.
 def record_libraries(record: SourceRecord) -> set[int]:
     """Ids of the libraries this bibliographic record belongs to."""
-    if record.source.library_id is not None:
+    if record.source.library_id is not None and not record.source.regional:
         return {record.source.library_id}
     children = SourceRecord.objects.filter(
         source_id=record.source_id,

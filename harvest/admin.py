@@ -20,6 +20,8 @@ class SourceInline(admin.StackedInline):
         "metadata_prefix",
         "set_spec",
         "holdings_profile",
+        "regional",
+        "export_profile",
         "schedule_minutes",
     ]
     show_change_link = True
@@ -37,8 +39,8 @@ admin.site.register(Library, LibraryWithSourcesAdmin)
 
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
-    list_display = ["id", "__str__", "library", "protocol", "state", "enabled", "last_success_at"]
-    list_filter = ["protocol", "state", "enabled"]
+    list_display = ["id", "__str__", "library", "protocol", "regional", "state", "enabled", "last_success_at"]
+    list_filter = ["protocol", "regional", "state", "enabled"]
     search_fields = ["name", "url", "library__code", "library__name"]
     readonly_fields = ["harvest_from", "last_success_at", "created_at"]
 

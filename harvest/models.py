@@ -1,10 +1,12 @@
 """Where records come from (Source) and what each harvest did (HarvestRun)."""
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from harvest.protocols import protocol_choices
+from harvest.protocols import PROTOCOLS, protocol_choices
 
 
 class Source(models.Model):
@@ -33,6 +35,19 @@ class Source(models.Model):
     holdings_profile = models.CharField(
         max_length=10, choices=HoldingsProfile.choices, default=HoldingsProfile.AUTO
     )
+    regional = models.BooleanField(
+        _("regional"),
+        default=False,
+        help_text=_(
+            "Carries many libraries' holdings: a title counts as held only by the libraries its "
+            "holdings name, never by the source's own library."
+        ),
+    )
+    export_profile = models.TextField(
+        _("export profile"),
+        blank=True,
+        help_text=_("LIBRIS MARC export: the export profile (a properties file) posted with each request."),
+    )
     schedule_minutes = models.PositiveIntegerField(
         _("harvest every (minutes)"), default=24 * 60, help_text=_("0 = only when started by hand.")
     )
@@ -54,18 +69,29 @@ class Source(models.Model):
     def __str__(self) -> str:
         return self.name or f"{self.get_protocol_display()} {self.url}"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.protocol in PROTOCOLS.entries() and PROTOCOLS.get(self.protocol).regional:
+            self.regional = True  # the protocol carries many libraries by nature (LIBRIS export)
+        super().save(*args, **kwargs)
+
     def clean(self) -> None:
-        """Refuse a location a source may not read (harvest.locations; checked again on every run)."""
+        """Refuse a location a source may not read (harvest.locations; checked again on every run),
+        and what its protocol refuses in its settings (e.g. a LIBRIS export profile)."""
         from harvest.locations import LocationRefused, check_source_location
 
         try:
             check_source_location(self.protocol, self.url)
         except LocationRefused as exc:
             raise ValidationError({"url": str(exc)}) from exc
+        if self.protocol in PROTOCOLS.entries():
+            PROTOCOLS.get(self.protocol).validate_source(self)
 
     @property
     def library_code(self) -> str | None:
-        """The sigel holdings fall back to when a record names no library (None: no library)."""
+        """The sigel holdings fall back to when a record names no library (None: no library).
+        A regional source has none: only its holdings say who holds a title."""
+        if self.regional:
+            return None
         return self.library.code if self.library_id and self.library else None
 
 

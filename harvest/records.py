@@ -5,6 +5,8 @@ Parsers never raise for bad input: they return a ``ParsedRecord`` whose ``error`
 parser objected to, so the caller can store the record with its raw bytes and count it.
 """
 
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,6 +17,14 @@ from harvest.encoding import SUSPECT, SUSPECT_BYTES, is_utf8, iso2709_is_utf8, r
 
 MARC_NS = "http://www.loc.gov/MARC21/slim"
 LEADER_LENGTH = 24
+# Raw formats of records received in ISO-8859-1 (a LIBRIS export profile may ask for it): the
+# bytes are kept as received, so parsing them again must know their encoding.
+ISO2709_LATIN1 = "iso2709-latin1"
+MARCXML_LATIN1 = "marcxml-latin1"
+_LATIN1_DECLARATION = b'<?xml version="1.0" encoding="ISO-8859-1"?>'
+# UTF-8 lead bytes of U+0300..U+037F, the combining diacritics of decomposed (NFD) Latin text, or
+# an XML character reference: a record without them needs no composing (one search of its bytes).
+_COMBINING_BYTES = re.compile(rb"[\xcc\xcd]|&#")
 
 
 @dataclass
@@ -44,26 +54,50 @@ def _repair_fields(record: Record, repairs: set[str]) -> None:
             fld.subfields = [Subfield(sf.code, repair_text(sf.value or "", repairs)) for sf in fld.subfields]
 
 
-def _finish(record: Record, repairs: set[str], always_check: bool = True) -> ParsedRecord:
+def _compose_fields(record: Record) -> None:
+    """Decomposed characters ("a" + combining ring) composed (NFC, "å"): LIBRIS exports either
+    (its profile's ``composestrategy``), and matching and search must see one form."""
+    for fld in record.fields:
+        if fld.is_control_field():
+            if fld.data and not unicodedata.is_normalized("NFC", fld.data):
+                fld.data = unicodedata.normalize("NFC", fld.data)
+            continue
+        if any(not unicodedata.is_normalized("NFC", sf.value or "") for sf in fld.subfields):
+            fld.subfields = [
+                Subfield(sf.code, unicodedata.normalize("NFC", sf.value or "")) for sf in fld.subfields
+            ]
+
+
+def _finish(
+    record: Record, repairs: set[str], always_check: bool = True, compose: bool = True
+) -> ParsedRecord:
+    """``always_check``: look for encoding damage field by field; ``compose``: for decomposed
+    characters (both may be skipped when the raw bytes show there is nothing to find)."""
     if always_check:
         _repair_fields(record, repairs)
+    if compose:
+        _compose_fields(record)
     if not record.fields:
         return ParsedRecord(None, "record has no fields", sorted(repairs))
     return ParsedRecord(record, "", sorted(repairs))
 
 
-def parse_iso2709(raw: bytes) -> ParsedRecord:
-    """One ISO 2709 record (with or without its record terminator)."""
+def parse_iso2709(raw: bytes, latin1: bool = False) -> ParsedRecord:
+    """One ISO 2709 record (with or without its record terminator); ``latin1``: its bytes are
+    ISO-8859-1 whatever its leader says (the sender said so)."""
     if len(raw) < LEADER_LENGTH or not raw[:5].isdigit():
         return ParsedRecord(None, "not an ISO 2709 record (no numeric record length in the leader)")
-    as_utf8, implied = iso2709_is_utf8(raw)
+    as_utf8, implied = (False, []) if latin1 else iso2709_is_utf8(raw)
     try:
         record = Record(
-            data=raw,
+            # pymarc reads a record whose leader/09 is blank in file_encoding (unless it is
+            # "iso8859-1", which it takes for MARC-8): so the leader says so, same length.
+            data=raw[:9] + b" " + raw[10:] if latin1 else raw,
             to_unicode=True,
             force_utf8=as_utf8,
             hide_utf8_warnings=True,
             utf8_handling="surrogateescape",
+            file_encoding="latin-1" if latin1 else "iso8859-1",
         )
     except Exception as exc:  # pymarc raises many kinds for broken structure
         return ParsedRecord(None, f"{type(exc).__name__}: {exc}".rstrip(": "))
@@ -71,7 +105,7 @@ def parse_iso2709(raw: bytes) -> ParsedRecord:
     record.leader = _unicode_leader(str(record.leader))
     # Valid UTF-8 without the byte patterns of mojibake (or a NUL) needs no per-field look.
     needs_check = not as_utf8 or not is_utf8(raw) or bool(SUSPECT_BYTES.search(raw)) or b"\x00" in raw
-    return _finish(record, repairs, needs_check)
+    return _finish(record, repairs, needs_check, bool(_COMBINING_BYTES.search(raw)))
 
 
 def _localname(tag: str) -> str:
@@ -111,7 +145,9 @@ def parse_marcxml_element(element: Any, raw: bytes | None = None) -> ParsedRecor
         record = record_from_element(element)
     except MarcError as exc:
         return ParsedRecord(None, str(exc))
-    return _finish(record, set(), raw is None or bool(SUSPECT_BYTES.search(raw)))
+    if raw is None:
+        return _finish(record, set())
+    return _finish(record, set(), bool(SUSPECT_BYTES.search(raw)), bool(_COMBINING_BYTES.search(raw)))
 
 
 def parse_marcxml(raw: bytes, wrapper: tuple[bytes, bytes] = (b"", b"")) -> ParsedRecord:
@@ -180,8 +216,8 @@ def control_number(record: Record) -> str:
 
 def parse_by_format(raw: bytes, raw_format: str) -> ParsedRecord:
     """Parse stored raw bytes again (for re-mapping without re-harvesting)."""
-    if raw_format == "iso2709":
-        return parse_iso2709(raw)
+    if raw_format in ("iso2709", ISO2709_LATIN1):
+        return parse_iso2709(raw, latin1=raw_format == ISO2709_LATIN1)
     if raw_format == "marc-json":
         import json
 
@@ -190,4 +226,5 @@ def parse_by_format(raw: bytes, raw_format: str) -> ParsedRecord:
             return parse_marc_json(json.loads(text))
         except json.JSONDecodeError as exc:
             return ParsedRecord(None, f"JSON does not parse: {exc}")
-    return parse_marcxml(raw, (b"<wrap xmlns:marc='" + MARC_NS.encode() + b"'>", b"</wrap>"))
+    declaration = _LATIN1_DECLARATION if raw_format == MARCXML_LATIN1 else b""
+    return parse_marcxml(raw, (declaration + b"<wrap xmlns:marc='" + MARC_NS.encode() + b"'>", b"</wrap>"))

@@ -184,6 +184,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
 HARVEST_PROTOCOLS = {
     "oai-pmh": "harvest.protocols.oai_pmh.OaiPmhProtocol",
     "marc-file": "harvest.protocols.marc_file.MarcFileProtocol",
+    "libris-export": "harvest.protocols.libris_export.LibrisExportProtocol",
 }
 # Harvest: a run that would delete more than this share of a source's records stops before
 # deleting and waits for staff to confirm (Source.mass_deletion_confirmed).

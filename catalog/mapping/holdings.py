@@ -90,21 +90,28 @@ def holdings_852(record: Record, default_library: str | None) -> list[dict[str, 
                     call_number=_call_number_852(field),
                     item_id=first_subfield(field, "p"),
                     item_count=_count(first_subfield(field, "t")),
-                    summary=statements.get(_link(field), statements.get("", "")),
+                    summary=_statement(statements, field),
                 )
             )
     return found
 
 
-def textual_holdings(record: Record) -> dict[str, str]:
+def textual_holdings(record: Record) -> dict[tuple[str, str], str]:
     """866 $a (with 867 supplements, 868 indexes) by the 852 they belong to: the link number of
-    $8 ("1\\c" → "1"); "" for statements that name no 852, which go to every holding."""
-    statements: dict[str, list[str]] = {}
+    $8 ("1\\c" → "1"); "" for statements that name no 852, which go to every holding. Keyed by
+    $5 too: a LIBRIS export merges several libraries' holdings into the bib, each field with $5
+    sigel, and one library's statement is not another's."""
+    statements: dict[tuple[str, str], list[str]] = {}
     for field in fields(record, "866", "867", "868"):
         text = " ".join(subfields(field, "a")).strip()
         if text:
-            statements.setdefault(_link(field), []).append(text)
-    return {link: "; ".join(texts)[:500] for link, texts in statements.items()}
+            statements.setdefault((first_subfield(field, "5"), _link(field)), []).append(text)
+    return {key: "; ".join(texts)[:500] for key, texts in statements.items()}
+
+
+def _statement(statements: dict[tuple[str, str], str], field: Field) -> str:
+    institution = first_subfield(field, "5")
+    return statements.get((institution, _link(field)), statements.get((institution, ""), ""))
 
 
 def _link(field: Field) -> str:

@@ -65,9 +65,10 @@ def _holding_summaries(ids: list[int]) -> dict[int, HoldingSummary]:
         if status == ItemStatus.AVAILABLE:
             summary.available_at.add(code)
         summary.copies += count or 1
-    # A record in a library's own catalogue means the library holds it, even without item data.
+    # A record in a library's own catalogue means the library holds it, even without item data;
+    # a regional source's library is not a holder of what it carries (its holdings say who is).
     owners = SourceRecord.objects.filter(
-        cluster_id__in=ids, deleted=False, source__library__isnull=False
+        cluster_id__in=ids, deleted=False, source__library__isnull=False, source__regional=False
     ).values_list("cluster_id", "source__library__code", "source__library__municipality")
     for cluster_id, code, municipality in owners:
         summary = summaries[cluster_id]

@@ -74,6 +74,15 @@ class HarvestProtocol(ABC):
     # True when every run delivers the source's whole current set (a file): the run then deletes
     # what it did not see, like ``--full`` does for OAI-PMH.
     delivers_complete_set: bool = False
+    # True when the feed carries many libraries by nature: its sources are always regional (a
+    # title is held only by the libraries its holdings name; harvest.models.Source.regional).
+    regional: ClassVar[bool] = False
+
+    @classmethod
+    def validate_source(cls, source: "Source") -> None:
+        """Raise ``django.core.exceptions.ValidationError`` for settings of the source this protocol
+        cannot work with (checked when a source is added or edited); none by default."""
+        return
 
     def __init__(self, source: "Source") -> None:
         self.source = source

@@ -1,20 +1,24 @@
 """One contract, every harvest protocol in settings.HARVEST_PROTOCOLS (harvest.protocols.base).
 
 Each protocol is fed through its real transport: OAI-PMH by the local provider on 127.0.0.1, a
-MARC file written under tmp_path. A protocol added to the registry fails here until it has a feed.
+MARC file written under tmp_path, the LIBRIS MARC export by its local export server on 127.0.0.1.
+A protocol added to the registry fails here until it has a feed.
 """
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Protocol
 
 import pytest
+from django.utils import timezone
+from pymarc import Field, Record
 
 from harvest.models import HarvestRun, Source
-from harvest.protocols import PROTOCOLS, HarvestedItem, Page, get_protocol, marc_file
+from harvest.protocols import PROTOCOLS, HarvestedItem, Page, get_protocol, libris_export, marc_file
 from sample.local_oai import LocalOaiServer, Repository
 from tests.harvest.conftest import MARC_NS, marcxml
+from tests.harvest.libris_server import LibrisExportServer, parse_time
 
 pytestmark = pytest.mark.sqlite
 
@@ -87,14 +91,51 @@ class FileFeed:
         )
 
 
+class LibrisFeed:
+    """A LIBRIS export of every library (``locations=*``), serving the records as they are put."""
+
+    per_page = 3  # libris_export.PAGE_SIZE, set so by the fixture
+    profile = "locations=*\nformat=MARCXML\nholdtype=after\ncharacterencoding=UTF-8\n"
+
+    def __init__(self, server: LibrisExportServer) -> None:
+        self.server = server
+
+    def source(self) -> Source:
+        return Source(protocol="libris-export", url=self.server.url, export_profile=self.profile)
+
+    def put(self, number: int, record: bytes, unchanged_since_long_ago: bool = False) -> None:
+        # Changed a moment ago: before the next request's until (the export counts to the second).
+        at = LONG_AGO if unchanged_since_long_ago else timezone.now() - timedelta(seconds=2)
+        bib = self.server.catalogue.add_bib(Record(fields=[Field(tag="001", data=str(number))]), at)
+        bib.raw = record
+
+    def delete(self, number: int) -> None:
+        """Deleted at the end of the last window asked for: so inside the next one."""
+        last = parse_time(self.server.requests[-1]["params"]["until"])
+        assert last is not None
+        self.server.catalogue.delete_bib(str(number), last)
+
+    def local_id(self, number: int) -> str:
+        return str(number)
+
+    def publish(self) -> None:
+        """The server answers from its catalogue as it is; nothing to do."""
+
+
 @pytest.fixture(params=PROTOCOLS.names())
-def feed(request: pytest.FixtureRequest, tmp_path: Path, fast_http: None) -> Iterator[Feed]:
+def feed(
+    request: pytest.FixtureRequest, tmp_path: Path, fast_http: None, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Feed]:
     name = request.param
     if name == "oai-pmh":
         with LocalOaiServer(Repository(page_size=OaiFeed.per_page)) as server:
             yield OaiFeed(server)
     elif name == "marc-file":
         yield FileFeed(tmp_path / "export.xml")
+    elif name == "libris-export":
+        monkeypatch.setattr(libris_export, "PAGE_SIZE", LibrisFeed.per_page)
+        with LibrisExportServer() as libris:
+            yield LibrisFeed(libris)
     else:
         pytest.fail(f"harvest protocol {name!r} has no feed in {__name__}: add one")
 

@@ -104,3 +104,14 @@ def test_admin_pages_for_libraries_sources_runs_and_records(sources: dict[str, S
         f"/admin/catalog/sourcerecord/{record.pk}/change/",
     ):
         assert client.get(url).status_code == 200, url
+
+
+def test_a_regional_source_says_so_beside_its_library(tmp_path: Path, libraries: dict[str, Library]) -> None:
+    path = tmp_path / "lan.xml"
+    path.write_bytes(marcxml("1", "Sommarboken", sigel="Sods"))
+    source = Source.objects.create(
+        protocol="marc-file", url=str(path), library=libraries["Nyks"], regional=True
+    )
+    page = staff("regional", [], regional=True).get(f"/staff/sources/{source.pk}/", HTTP_ACCEPT_LANGUAGE="en")
+    assert page.status_code == 200
+    assert "Bibliotek Nyks (Nyks); regional feed (many libraries)" in page.content.decode()
