@@ -14,7 +14,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from catalog.models import Holding, Library, SourceRecord
 from catalog.search.documents import build_documents
@@ -309,7 +309,7 @@ def test_the_profile_is_read_as_java_reads_properties() -> None:
     ],
 )
 def test_a_profile_the_harvester_cannot_use_is_refused_with_a_reason(text: str, message: str) -> None:
-    with pytest.raises(ProfileError, match=message):
+    with translation.override("en"), pytest.raises(ProfileError, match=message):
         libris_profile.parse_profile(text)
 
 
