@@ -56,7 +56,10 @@ def test_a_novels_hardback_pocket_large_print_audiobook_and_ebook_are_one_work()
     editions = harvest(
         (sods, record("h1", "a", "Hundarna :", "b", "roman /", "c", "Astrid Lindgren", isbn="9789127108509")),
         # Subtitle typed into $a, author in direct order, a later pocket edition.
-        (nyks, record("p1", "a", "Hundarna : roman", author="Astrid Lindgren", year="2014", edition="2. uppl.")),
+        (
+            nyks,
+            record("p1", "a", "Hundarna : roman", author="Astrid Lindgren", year="2014", edition="2. uppl."),
+        ),
         # GMD and a qualifier in the title, large type.
         (li, record("s1", "a", "Hundarna (storstil) [Text]", form="d", year="2013")),
         (g, record("a1", "a", "Hundarna [Ljudupptagning] : roman", leader=AUDIO, year="2013")),
@@ -114,7 +117,9 @@ def test_volumes_of_a_series_are_works_of_their_own() -> None:
         ({"authors": [{"name": "Lindgren, Astrid, 1907-2002"}]}, {"authors": [{"name": "Astrid Lindgren"}]}),
     ],
 )
-def test_the_work_key_sees_through_catalogue_variation(one: dict[str, object], other: dict[str, object]) -> None:
+def test_the_work_key_sees_through_catalogue_variation(
+    one: dict[str, object], other: dict[str, object]
+) -> None:
     base = {"title": "Bröderna Lejonhjärta", "authors": [{"name": "Lindgren, Astrid"}]}
     assert work_key(base | one) == work_key(base | other) != ""
 

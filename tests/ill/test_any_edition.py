@@ -1,4 +1,4 @@
-""""Any edition is fine": the rota asks the holders of every edition of the work in the same format."""
+""" "Any edition is fine": the rota asks the holders of every edition of the work in the same format."""
 
 from datetime import UTC, datetime
 

@@ -37,7 +37,16 @@ def test_repeated_filters_and_values() -> None:
 
 @pytest.mark.parametrize(
     "query",
-    ["page_size=101", "page=0", "page=1.5", "sort=x", "available=2", "year_to=-1", "work=pippi", "work=%C2%B2"],
+    [
+        "page_size=101",
+        "page=0",
+        "page=1.5",
+        "sort=x",
+        "available=2",
+        "year_to=-1",
+        "work=pippi",
+        "work=%C2%B2",
+    ],
 )
 def test_invalid(query: str) -> None:
     with pytest.raises(InvalidSearch):
