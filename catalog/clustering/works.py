@@ -191,3 +191,20 @@ def _set_works(changes: list[tuple[int, int | None]]) -> None:
                 " AS v(id, work) WHERE t.id = v.id",
                 [[pk for pk, _ in batch], [work for _, work in batch]],
             )
+
+
+def rekey_all(chunk: int = 5000) -> tuple[int, set[int]]:
+    """Recompute every cluster's work key from its data (after the rules above changed, or after
+    the migration that gave clusters their first works) and regroup them all in one pass, so a
+    work every edition of which changes key keeps its id. Returns (clusters seen, clusters whose
+    work changed)."""
+    ids: list[int] = []
+    clusters = Cluster.objects.order_by("pk").values_list("pk", "data", "work_key")
+    batch = list(clusters[:chunk])
+    while batch:
+        fresh = [(pk, work_key(data or {}), old) for pk, data, old in batch]
+        stale = [Cluster(pk=pk, work_key=key) for pk, key, old in fresh if key != old]
+        Cluster.objects.bulk_update(stale, ["work_key"], batch_size=1000)
+        ids += [pk for pk, _key, _old in fresh]
+        batch = list(clusters.filter(pk__gt=ids[-1])[:chunk])
+    return len(ids), assign_works(ids)

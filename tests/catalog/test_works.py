@@ -3,8 +3,11 @@
 Records are the project's own, built with pymarc, mapped by the real mapping and clustered by
 the real ``recluster`` (the seam that also assigns works)."""
 
+from io import StringIO
+
 import pymarc
 import pytest
+from django.core.management import call_command
 
 from catalog.clustering import recluster
 from catalog.clustering.overrides import merge_clusters, split_record
@@ -191,3 +194,21 @@ def test_assign_works_reports_only_the_clusters_whose_work_changed() -> None:
     assert assign_works([cluster.pk]) == set()
     Cluster.objects.filter(pk=cluster.pk).update(work=None)
     assert assign_works([cluster.pk, 10**12]) == {cluster.pk}  # a vanished id is no error
+
+
+@pytest.mark.sqlite
+def test_assign_works_command_regroups_clusters_by_todays_key() -> None:
+    """Keys an older rule wrote are recomputed, and their clusters join the work they belong to."""
+    sods, nyks = source("Sods"), source("Nyks")
+    hardback, pocket = harvest(
+        (sods, record("h1", "a", "Hundarna", isbn="9789127108509")),
+        (nyks, record("p1", "a", "Hundarna : roman", year="2014")),
+    )
+    work_id = cluster_of(hardback).work_id
+    old = Work.objects.create(key="hundarna roman|astrid lindgren")  # an older rule's key
+    Cluster.objects.filter(pk=cluster_of(pocket).pk).update(work=old, work_key=old.key)
+    out = StringIO()
+    call_command("assign_works", stdout=out)
+    assert works_of([hardback, pocket]) == [work_id, work_id]
+    assert cluster_of(pocket).work_key == "hundarna|astrid lindgren"
+    assert out.getvalue().strip().splitlines()[-1].startswith("assign_works: 2 clusters in ")
