@@ -27,7 +27,7 @@ from typing import Any
 from django.db import connection
 from django.db.models import Count
 
-from catalog.clustering.bulk import chunked, clustering_lock
+from catalog.clustering.bulk import chunk_size, chunked, clustering_lock
 from catalog.clustering.keys import normalize
 from catalog.models import Cluster, Work
 
@@ -179,11 +179,19 @@ def _created(keys: set[str]) -> dict[str, int]:
 def _set_works(changes: list[tuple[int, int | None]]) -> None:
     if not changes:
         return
-    if connection.vendor != "postgresql":
-        objects = [Cluster(pk=pk, work_id=work_id) for pk, work_id in changes]
-        Cluster.objects.bulk_update(objects, ["work"], batch_size=500)
-        return
     table = Cluster._meta.db_table
+    if connection.vendor != "postgresql":
+        # One CASE per batch, written out: Django's bulk_update builds an expression per row,
+        # which took most of the time of a first grouping (8,000 clusters: 16 s against 0.2 s).
+        with connection.cursor() as cursor:
+            for batch in chunked(sorted(changes), chunk_size() // 3):
+                cases = " ".join("WHEN %s THEN %s" for _ in batch)
+                marks = ", ".join("%s" for _ in batch)
+                cursor.execute(
+                    f"UPDATE {table} SET work_id = CASE id {cases} END WHERE id IN ({marks})",  # noqa: S608
+                    [value for pair in batch for value in pair] + [pk for pk, _ in batch],
+                )
+        return
     with connection.cursor() as cursor:
         for batch in chunked(sorted(changes), 20000):
             cursor.execute(
