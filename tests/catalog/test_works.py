@@ -17,7 +17,7 @@ from harvest.models import Source
 from tests.catalog.marc_builders import book_008, datafield, marc
 from tests.catalog.records import cluster_of, source, store_marc
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.sqlite]
 BOOK, AUDIO = "00000cam a2200000 a 4500", "00000nim a2200000 a 4500"
 
 
@@ -79,7 +79,6 @@ def test_a_novels_hardback_pocket_large_print_audiobook_and_ebook_are_one_work()
     assert cluster_of(other).work_id not in (None, work.pk)
 
 
-@pytest.mark.sqlite
 def test_a_common_title_by_different_authors_is_different_works() -> None:
     sods, nyks = source("Sods"), source("Nyks")
     boye, boye_again, sodergran, anthology = harvest(
@@ -94,7 +93,6 @@ def test_a_common_title_by_different_authors_is_different_works() -> None:
     assert cluster_of(anthology).work_id is None and cluster_of(anthology).work_key == ""
 
 
-@pytest.mark.sqlite
 def test_volumes_of_a_series_are_works_of_their_own() -> None:
     sods, nyks = source("Sods"), source("Nyks")
     tolkien = "Tolkien, J. R. R."
@@ -187,7 +185,6 @@ def test_the_work_id_survives_merges_splits_redeliveries_and_a_new_key() -> None
     assert cluster_of(hardback_again).work_id == work_id
 
 
-@pytest.mark.sqlite
 def test_assign_works_reports_only_the_clusters_whose_work_changed() -> None:
     [one] = harvest((source("Sods"), record("h1", "a", "Hundarna")))
     cluster = cluster_of(one)
@@ -196,7 +193,6 @@ def test_assign_works_reports_only_the_clusters_whose_work_changed() -> None:
     assert assign_works([cluster.pk, 10**12]) == {cluster.pk}  # a vanished id is no error
 
 
-@pytest.mark.sqlite
 def test_assign_works_command_regroups_clusters_by_todays_key() -> None:
     """Keys an older rule wrote are recomputed, and their clusters join the work they belong to."""
     sods, nyks = source("Sods"), source("Nyks")

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from catalog.models import Work
 from tests.world.portal import County
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.sqlite]
 
 
 def test_the_work_page_lists_every_edition_with_its_holders(client: Client, county: County) -> None:
