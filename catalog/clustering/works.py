@@ -72,7 +72,7 @@ def title_proper(title: str) -> str:
 
 
 def _arabic(numeral: str) -> str:
-    if numeral.isdigit():
+    if numeral.isdecimal():
         return str(int(numeral))
     values = [_ROMAN[char] for char in numeral]
     return str(sum(-v if v < after else v for v, after in zip(values, [*values[1:], 0], strict=True)))
@@ -85,7 +85,7 @@ def _numbered(words: list[str]) -> list[str]:
         if out and out[-1] in _PART_WORD_SET and _NUMERAL.fullmatch(word):
             out[-1] = _arabic(word)
         else:
-            out.append(str(int(word)) if word.isdigit() and len(word) < 6 else word)
+            out.append(str(int(word)) if word.isdecimal() and len(word) < 6 else word)
     return out
 
 

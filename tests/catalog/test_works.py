@@ -140,6 +140,15 @@ def test_the_work_key_keeps_apart(one: dict[str, object], other: dict[str, objec
     assert work_key(base | one) != work_key(base | other)
 
 
+@pytest.mark.parametrize(
+    "title", ["Del \u1369", "Band \u2460", "\u1369\u136a dagar", "[Ljudupptagning]", "("]
+)
+def test_odd_titles_give_a_key_or_none_never_an_error(title: str) -> None:
+    """Ethiopic digits are digits to str.isdigit() but no number to int()."""
+    key = work_key({"title": title, "authors": [{"name": "A B"}]})
+    assert key == "" or key.endswith("|a b")
+
+
 def test_the_work_id_survives_merges_splits_redeliveries_and_a_new_key() -> None:
     sods, nyks, li = source("Sods"), source("Nyks"), source("Li")
     hardback, pocket = harvest(
