@@ -33,6 +33,7 @@ _BAD_SEARCHES: dict[str, dict[str, Any]] = {
     "page_size_out_of_range": {"page_size": str(MAX_PAGE_SIZE + 1)},
     "too_many_filter_values": {"library": [str(n) for n in range(MAX_FILTER_VALUES + 1)]},
     "unknown_facet": {"facet": "colour"},
+    "work_not_a_number": {"work": "pippi"},
 }
 
 
@@ -61,9 +62,40 @@ def _hit_schema() -> dict[str, Any]:
             **_STRINGS,
             "description": "Sigel codes of the libraries with a copy available now (as harvested).",
         },
+        "work": {
+            "type": ["integer", "null"],
+            "description": "The work: every edition and format of this title (`/works/{id}`, or `work=` "
+            "in a search); null when the record names no author to group it by.",
+        },
     }
     assert tuple(properties) == HIT_FIELDS
     return {"type": "object", "required": list(HIT_FIELDS), "properties": properties}
+
+
+def _edition_schema() -> dict[str, Any]:
+    extra = {
+        "type": "object",
+        "required": ["edition", "publisher"],
+        "properties": {
+            "edition": {"type": "string", "description": "The edition statement (250), if any."},
+            "publisher": {"type": "string"},
+        },
+    }
+    return {"allOf": [{"$ref": "#/components/schemas/Hit"}, extra]}
+
+
+def _work_schema() -> dict[str, Any]:
+    return {
+        "type": "object",
+        "required": ["id", "title", "authors", "edition_count", "editions"],
+        "properties": {
+            "id": {"type": "integer"},
+            "title": {"type": "string"},
+            "authors": _STRINGS,
+            "edition_count": {"type": "integer", "description": "All its editions (at most 300 listed)."},
+            "editions": {"type": "array", "items": {"$ref": "#/components/schemas/Edition"}},
+        },
+    }
 
 
 def _search_parameters() -> list[dict[str, Any]]:
@@ -79,6 +111,18 @@ def _search_parameters() -> list[dict[str, Any]]:
                 explode=True,
             )
         )
+    parameters.append(
+        _query(
+            "work",
+            {
+                "type": "array",
+                "items": {"type": "string", "pattern": "^[0-9]{1,18}$"},
+                "maxItems": MAX_FILTER_VALUES,
+            },
+            "Only the editions and formats of this work (a hit's `work`); repeat for OR.",
+            explode=True,
+        )
+    )
     parameters += [
         _query("year_from", {"type": "integer", "minimum": 0, "maximum": 9999}, "Earliest year."),
         _query("year_to", {"type": "integer", "minimum": 0, "maximum": 9999}, "Latest year."),
@@ -191,6 +235,7 @@ def _search_messages() -> dict[str, str]:
 TAGS = [
     {"name": "search", "description": "Searching the union catalogue and completing search terms."},
     {"name": "records", "description": "One merged title (a cluster of the libraries' records)."},
+    {"name": "works", "description": "Every edition and format of one title by one author."},
     {"name": "availability", "description": "Where a copy is on the shelf now, live where possible."},
     {"name": "libraries", "description": "The county's libraries."},
     {"name": "meta", "description": "This description of the API."},
@@ -237,6 +282,12 @@ def openapi_document(server_url: str) -> dict[str, Any]:
                 "properties": {
                     "members": {"type": "array", "items": member},
                     "holdings": {"type": "array", "items": holding},
+                    "other_editions": {
+                        "type": "array",
+                        "items": {"$ref": "#/components/schemas/Edition"},
+                        "description": "Up to 100 other editions and formats of the work (all of them: "
+                        "`/works/{id}`).",
+                    },
                 },
             },
         ]
@@ -295,6 +346,21 @@ def openapi_document(server_url: str) -> dict[str, Any]:
                             "(and the old id keeps answering so)."
                         },
                         "404": _json(_ERROR, "No such record."),
+                    },
+                }
+            },
+            "/works/{id}": {
+                "get": {
+                    "operationId": "getWork",
+                    "tags": ["works"],
+                    "summary": "Every edition and format of one work",
+                    "description": "The work's title and first author (from its most widely held edition) "
+                    "and each edition as a hit with its edition statement and publisher: books first, "
+                    "then e-books, audiobooks and the other formats, newest first within each.",
+                    "parameters": [_ID],
+                    "responses": {
+                        "200": _json({"$ref": "#/components/schemas/Work"}, "The work."),
+                        "404": _json(_ERROR, "No such work, or no library holds an edition of it."),
                     },
                 }
             },
@@ -415,6 +481,8 @@ def openapi_document(server_url: str) -> dict[str, Any]:
             "schemas": {
                 "Hit": _hit_schema(),
                 "Record": record,
+                "Edition": _edition_schema(),
+                "Work": _work_schema(),
                 "Error": {
                     "type": "object",
                     "required": ["error"],

@@ -1,22 +1,28 @@
-"""The JSON shapes of the API: search results, hits and records (README, "JSON API")."""
+"""The JSON shapes of the API: search results, hits, records and works (README, "JSON API")."""
 
 from typing import Any
 
+from catalog.editions import editions, find_work, work_heading, work_size
 from catalog.fields import HIT_FIELDS
 from catalog.libraries import library_names
 from catalog.models import Cluster, Holding, SourceRecord
 from catalog.search.backends.base import SearchRequest, SearchResult
 from catalog.search.documents import build_documents
 
+# /api/v1/records/<id> lists this many other editions; /api/v1/works/<id> lists them all.
+OTHER_EDITIONS = 100
+
 
 def hit_json(hit: dict[str, Any]) -> dict[str, Any]:
     """Exactly the API hit keys (catalog.fields.HIT_FIELDS), lists never null."""
     out = {key: hit.get(key) for key in HIT_FIELDS}
     for key in HIT_FIELDS:
-        if key not in ("id", "title", "year") and out[key] is None:
+        if key not in ("id", "title", "year", "work") and out[key] is None:
             out[key] = []
     doc_id = str(out["id"])
     out["id"] = int(doc_id) if doc_id.isdigit() else doc_id
+    work = str(out["work"] or "")
+    out["work"] = int(work) if work.isdigit() else None
     return out
 
 
@@ -59,7 +65,34 @@ def record_json(pk: int) -> dict[str, Any] | None:
     record.update(hit_json(documents[0]) if documents else {})
     record["members"] = _members(pk)
     record["holdings"] = _holdings(pk)
+    record["work"] = cluster.work_id
+    others = editions(cluster.work_id, exclude=pk, limit=OTHER_EDITIONS) if cluster.work_id else []
+    record["other_editions"] = [edition_json(document) for document in others]
     return record
+
+
+def edition_json(document: dict[str, Any]) -> dict[str, Any]:
+    """An edition of a work: the hit fields plus what tells editions apart."""
+    return {
+        **hit_json(document),
+        "edition": document.get("edition") or "",
+        "publisher": document.get("publisher") or "",
+    }
+
+
+def work_json(pk: int) -> dict[str, Any] | None:
+    """/api/v1/works/<id>: the work's title and author and every edition (None: no such work, or
+    none of its editions is held any more)."""
+    work = find_work(pk)
+    documents = editions(work.pk) if work is not None else []
+    if not documents:
+        return None
+    return {
+        "id": pk,
+        **work_heading(documents),
+        "edition_count": work_size(pk),
+        "editions": [edition_json(document) for document in documents],
+    }
 
 
 def _members(pk: int) -> list[dict[str, Any]]:

@@ -8,6 +8,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("search", views.search, name="api-search"),
     path("records/<int:pk>/availability", views.record_availability, name="api-record-availability"),
     path("records/<str:pk>", views.record, name="api-record"),
+    path("works/<str:pk>", views.work, name="api-work"),
     path("availability", views.availability_batch, name="api-availability"),
     path("libraries", views.libraries, name="api-libraries"),
     path("suggest", views.suggest, name="api-suggest"),

@@ -1,4 +1,4 @@
-"""The v1 JSON API's endpoints: search, records, libraries, suggest, availability, OpenAPI.
+"""The v1 JSON API's endpoints: search, records, works, libraries, suggest, availability, OpenAPI.
 
 Views only parse, call a service (search layer, availability) and serialize; `json_api` gives every
 one the same convention (JSON, CORS, GET only, `{"error": "..."}` with 400/404/405/503).
@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from api.openapi import openapi_document
 from api.responses import error, json_api, json_response
-from api.serializers import record_json, search_json
+from api.serializers import record_json, search_json, work_json
 from catalog.availability.lines import holding_lines
 from catalog.availability.summary import cluster_summaries
 from catalog.clustering.redirects import current_cluster_id
@@ -39,6 +39,15 @@ def record(request: HttpRequest, pk: str) -> HttpResponse:
         return HttpResponsePermanentRedirect(reverse("api-record", args=[moved_to]))
     if body is None:
         return error(_("No such record; the title may no longer be held by any library."), 404)
+    return json_response(body)
+
+
+@json_api
+def work(request: HttpRequest, pk: str) -> HttpResponse:
+    work_id = parse_id(pk)
+    body = work_json(work_id) if work_id is not None else None
+    if body is None:
+        return error(_("No such work; no library holds an edition of it any more."), 404)
     return json_response(body)
 
 

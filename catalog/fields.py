@@ -33,6 +33,9 @@ FACETS: tuple[Facet, ...] = (
 FACETS_BY_NAME = {facet.name: facet for facet in FACETS}
 # Facets filtered by repeatable `name=value` parameters (OR within one facet, AND across).
 TERM_FACETS: tuple[str, ...] = tuple(facet.name for facet in FACETS if not facet.ranged)
+# Filters that are no facet: `work` narrows a search to the editions of one work (its id).
+FILTER_ONLY: tuple[str, ...] = ("work",)
+TERM_FILTERS: tuple[str, ...] = (*TERM_FACETS, *FILTER_ONLY)
 
 # Year facet buckets: (from, to) inclusive, None = open end. Value strings are "from-to".
 YEAR_RANGES: tuple[tuple[int | None, int | None], ...] = (
@@ -74,6 +77,7 @@ HIT_FIELDS: tuple[str, ...] = (
     "isbns",
     "libraries",
     "available_at",
+    "work",
 )
 # Extra stored fields the result list may show (not part of the API hit contract).
 EXTRA_STORED_FIELDS: tuple[str, ...] = ("subtitle", "publisher", "edition", "library_count")

@@ -77,6 +77,22 @@ class StaffMember(models.Model):
 # clustering writes them in bulk, and PostgreSQL's deferred check of every row cost a tenth of a
 # harvest (scripts/bench_harvest.py). Every deletion goes through the ORM, which applies
 # on_delete itself, and tests/catalog/test_derived_links.py proves nothing is left dangling.
+class Work(models.Model):
+    """A work above its editions: the clusters whose work key agrees (title proper + first
+    author, ``catalog.clustering.works``), whatever their format, year or publisher.
+
+    The id is public (``/verk/<id>/``, the API's ``work``) and outlives re-clustering: a key
+    keeps its row, and a row is never deleted, so a title that goes and comes back has its id
+    again. When every cluster of a work changes key together the row follows them (re-keyed).
+    """
+
+    key = models.CharField(max_length=300, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.key
+
+
 class Cluster(models.Model):
     """One title (manifestation) across libraries: the merged hit patrons see."""
 
@@ -91,8 +107,12 @@ class Cluster(models.Model):
     # Denormalized display fields (title, authors, year, formats, ...) of the display record
     # merged with the union of identifiers; what the search document is built from.
     data = models.JSONField(default=dict, blank=True)
-    # Links other formats/editions of the same work (normalized title + first author).
+    # The display record's work key (catalog.clustering.works.work_key; empty without an author)
+    # and the Work it names: other formats and editions of the same title.
     work_key = models.CharField(max_length=300, blank=True, db_index=True)
+    work = models.ForeignKey(
+        Work, null=True, blank=True, on_delete=models.SET_NULL, related_name="clusters", db_constraint=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from catalog.models import Library
 from ill.models import Request
-from ill.rota import arrival_of, candidates
+from ill.rota import arrival_of, candidates, rota_clusters
 from ill.transport import Timetable
 
 
@@ -26,7 +26,7 @@ def from_lender(request: Request, lender: Library, now: datetime) -> date | None
     """The arrival if `lender` is asked now, from its copies' current status."""
     if request.cluster is None:
         return None
-    found = candidates(request.cluster, request.pickup_library, now)
+    found = candidates(request.cluster, request.pickup_library, now, rota_clusters(request))
     chosen = next((c for c in found if c.library.pk == lender.pk), None)
     return chosen.arrival.arrives if chosen and chosen.arrival else None
 

@@ -134,12 +134,31 @@ def load_ratios(libraries: list[Library], now: datetime) -> dict[int, float]:
     return {i: (lent.get(i, 0) + 1) / (borrowed.get(i, 0) + 1) for i in ids}
 
 
+def rota_clusters(request: Request) -> list[int]:
+    """The clusters whose copies may fill a request: the title asked for and, when any edition is
+    fine, every other edition of its work in the same format (a book request is not answered with
+    the audiobook, the e-book or the large-print edition: those are formats, not editions)."""
+    cluster = request.cluster
+    if cluster is None or not request.any_edition or cluster.work_id is None:
+        return [cluster.pk] if cluster is not None else []
+    fmt = _record_format(cluster.data or {})
+    siblings = (
+        Cluster.objects.filter(work_id=cluster.work_id).exclude(pk=cluster.pk).values_list("pk", "data")
+    )
+    return [cluster.pk, *(pk for pk, data in siblings.order_by("pk") if _record_format(data or {}) == fmt)]
+
+
 def candidates(
-    cluster: Cluster, pickup: Library, now: datetime, timetable: Timetable | None = None
+    cluster: Cluster,
+    pickup: Library,
+    now: datetime,
+    clusters: list[int] | None = None,
+    timetable: Timetable | None = None,
 ) -> list[Candidate]:
-    """Libraries that could lend a copy of `cluster` to `pickup`, best first."""
+    """Libraries that could lend a copy of `cluster` (or of any of `clusters`) to `pickup`, best first."""
+    wanted = clusters or [cluster.pk]
     holdings = list(
-        Holding.objects.filter(record__cluster=cluster, record__deleted=False, library__lends_ill=True)
+        Holding.objects.filter(record__cluster_id__in=wanted, record__deleted=False, library__lends_ill=True)
         .exclude(library=pickup)
         .exclude(status=ItemStatus.NOT_FOR_LOAN)
         .select_related("library", "record", "library__lending_rule")
@@ -195,7 +214,9 @@ def build_rota(request: Request, now: datetime) -> list[RotaEntry]:
             call_number=c.call_number,
             expected_arrival=c.arrival.arrives if c.arrival else None,
         )
-        for i, c in enumerate(candidates(request.cluster, request.pickup_library, now), start=1)
+        for i, c in enumerate(
+            candidates(request.cluster, request.pickup_library, now, rota_clusters(request)), start=1
+        )
     ]
     return RotaEntry.objects.bulk_create(entries)
 

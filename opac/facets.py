@@ -60,6 +60,8 @@ def year_label(value: str) -> str:
 
 
 def value_label(facet: str, value: str, libraries: dict[str, str], engine_label: str = "") -> str:
+    if facet == "work":
+        return _("Editions of %(title)s") % {"title": engine_label or value}
     if facet == "library":
         return libraries.get(value) or engine_label or value
     if facet == "format":
@@ -112,10 +114,12 @@ def facet_groups(state: SearchState, result: SearchResult, libraries: dict[str, 
     return groups
 
 
-def chips(state: SearchState, libraries: dict[str, str]) -> list[Chip]:
+def chips(state: SearchState, libraries: dict[str, str], works: dict[str, str] | None = None) -> list[Chip]:
+    """One chip per selected filter; ``works`` names the works a `work` filter selects."""
     request = state.request
+    titles = works or {}
     result = [
-        Chip(value_label(name, value, libraries), state.toggle_url(name, value))
+        Chip(value_label(name, value, libraries, titles.get(value, "")), state.toggle_url(name, value))
         for name, values in request.filters.items()
         for value in values
     ]

@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from catalog.availability.summary import harvested_summaries, summary_state, summary_text
+from catalog.editions import edition_counts
 from catalog.models import Library
 from opac.record_view import as_list, names
 
@@ -24,6 +25,8 @@ class Hit:
     year: object
     formats: list[str]
     edition: str
+    work: int | None = None
+    edition_count: int = 0  # clusters in the work, this one included
     availability: Availability | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -37,7 +40,14 @@ def make_hit(document: dict[str, Any]) -> Hit:
         year=document.get("year"),
         formats=as_list(document.get("formats")) or ["other"],
         edition=str(document.get("edition") or ""),
+        work=work_id(document.get("work")),
     )
+
+
+def work_id(value: object) -> int | None:
+    """The document's work id ("" when the title has no work)."""
+    text = str(value or "")
+    return int(text) if text.isdigit() else None
 
 
 def availability_text(summary: dict[str, Any], holding_count: int, home: Library | None) -> Availability:
@@ -62,4 +72,12 @@ def with_availability(hits: list[Hit], home: Library | None) -> list[Hit]:
     for hit in hits:
         summary, holding_count = summaries[hit.id]
         hit.availability = availability_text(summary, holding_count, home)
+    return hits
+
+
+def with_editions(hits: list[Hit]) -> list[Hit]:
+    """How many editions and formats each hit's work has (one query for the page)."""
+    counts = edition_counts(hit.work for hit in hits if hit.work is not None)
+    for hit in hits:
+        hit.edition_count = counts.get(hit.work, 0) if hit.work is not None else 0
     return hits

@@ -6,12 +6,14 @@ from django.urls import reverse
 
 from catalog.access import is_staff_member, staff_required
 from catalog.clustering.redirects import current_cluster_id
+from catalog.editions import editions, work_size
 from catalog.home_library import home_library
 from catalog.models import Cluster, SourceRecord
 from opac import citation, exports, marc
 from opac.errors import RecordMoved, RecordNotHeld
 from opac.holdings import holding_lines_for
 from opac.record_view import as_list, author_links, description_rows
+from opac.works import EditionRow, edition_rows
 
 EDITIONS_SHOWN = 20
 
@@ -26,12 +28,11 @@ def get_cluster(pk: int) -> Cluster:
     return cluster
 
 
-def other_editions(cluster: Cluster) -> list[Cluster]:
-    """Other formats and editions of the same work (same Cluster.work_key)."""
-    if not cluster.work_key:
+def other_editions(cluster: Cluster) -> list[EditionRow]:
+    """Other formats and editions of the same work (the whole list is on the work page)."""
+    if cluster.work_id is None:
         return []
-    siblings = Cluster.objects.filter(work_key=cluster.work_key).exclude(pk=cluster.pk)
-    return list(siblings.order_by("-data__year", "pk")[:EDITIONS_SHOWN])
+    return edition_rows(editions(cluster.work_id, exclude=cluster.pk, limit=EDITIONS_SHOWN))
 
 
 def record_page(request: HttpRequest, pk: int) -> HttpResponse:
@@ -40,13 +41,15 @@ def record_page(request: HttpRequest, pk: int) -> HttpResponse:
     permalink = request.build_absolute_uri(reverse("site:record", args=[cluster.pk]))
     lines = holding_lines_for(cluster, home, live=request.GET.get("live") == "1")
     described = citation.json_ld(cluster.data, permalink, lines, request)
+    others = other_editions(cluster)
     context: dict[str, object] = {
         "cluster": cluster,
         "data": cluster.data,
         "formats": as_list(cluster.data.get("formats")),
         "rows": description_rows(cluster.data),
         "authors": author_links(cluster.data.get("authors")),
-        "editions": other_editions(cluster),
+        "editions": others,
+        "edition_count": work_size(cluster.work_id) if others else 0,
         "holding_lines": lines,
         "home": home,
         "permalink": permalink,

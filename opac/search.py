@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
+from catalog.editions import work_titles
 from catalog.fields import FACETS, SORTS
 from catalog.home_library import home_library
 from catalog.libraries import library_names
@@ -15,7 +16,7 @@ from catalog.search.backends.base import SearchRequest, SearchResult
 from catalog.search.query import InvalidSearch, parse_search_params
 from opac.citation import with_openurls
 from opac.facets import chips, facet_groups
-from opac.hits import make_hit, with_availability
+from opac.hits import make_hit, with_availability, with_editions
 from opac.pagination import paginate
 from opac.search_state import SearchState
 
@@ -74,14 +75,16 @@ def results(request: HttpRequest) -> HttpResponse:
         "feed_url": replace(state, path=reverse("site:search_feed")).url(),
         "query_text": search_request.q,
         "result": result,
-        "hits": with_availability(
-            with_openurls(request, [make_hit(hit) for hit in result.hits], result.hits), home
+        "hits": with_editions(
+            with_availability(
+                with_openurls(request, [make_hit(hit) for hit in result.hits], result.hits), home
+            )
         ),
         "first_number": (search_request.page - 1) * search_request.page_size + 1,
         "last_number": (search_request.page - 1) * search_request.page_size + len(result.hits),
         "facet_groups": groups,
         "has_year_group": any(group.name == "year" for group in groups),
-        "chips": chips(state, libraries),
+        "chips": chips(state, libraries, work_titles(search_request.filters.get("work", ()))),
         "scope": scope_toggle(state, result, home),
         "sorts": SORTS,
         "pagination": paginate(search_request.page, result.total, search_request.page_size, state.page_url),

@@ -7,7 +7,7 @@ links are canonical (same search, same URL) and carry nothing the parser did not
 from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
-from catalog.fields import DEFAULT_PAGE_SIZE, DEFAULT_SORT, TERM_FACETS
+from catalog.fields import DEFAULT_PAGE_SIZE, DEFAULT_SORT, TERM_FILTERS
 from catalog.search.backends.base import SearchRequest
 
 Params = list[tuple[str, str]]
@@ -21,7 +21,7 @@ class SearchState:
     def params(self, request: SearchRequest | None = None, page: int = 1) -> Params:
         r = request or self.request
         params: Params = [("q", r.q)] if r.q else []
-        for name in TERM_FACETS:
+        for name in TERM_FILTERS:
             params.extend((name, value) for value in r.filters.get(name, ()))
         if r.year_from is not None:
             params.append(("year_from", str(r.year_from)))

@@ -15,6 +15,7 @@ from opac import (
     statements,
     suggestions,
     unapi,
+    works,
 )
 
 app_name = "site"
@@ -30,6 +31,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("post/<int:pk>.ris", record.export_ris, name="record_ris"),
     path("post/<int:pk>.bib", record.export_bibtex, name="record_bibtex"),
     path("post/<int:pk>.xml", record.export_marcxml, name="record_marcxml"),
+    path("verk/<int:pk>/", works.work_page, name="work"),
     path("bibliotek/", libraries.library_list, name="libraries"),
     path("bibliotek/<str:code>/", libraries.library_detail, name="library"),
     path("bibliotek/<str:code>/nytt.atom", feeds.library_feed, name="library_feed"),

@@ -24,7 +24,7 @@ def endpoints() -> list[str]:
 def test_the_openapi_document_describes_every_endpoint() -> None:
     described = Client().get("/api/v1/openapi.json").json()["paths"]
     assert set(endpoints()) == set(described)
-    assert len(endpoints()) == 7
+    assert len(endpoints()) == 8
 
 
 def test_the_openapi_document_is_valid_and_names_every_operation() -> None:

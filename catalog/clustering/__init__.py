@@ -15,12 +15,15 @@ Rules (details in the modules):
   complete, then the first in canonical order.
 - ``overrides``: librarians' splits and merges, stored as ``MergeOverride`` rows.
 - Holdings records (LIBRIS 004) follow the cluster of their bibliographic record.
+- ``works``: clusters of one title proper and first author share a ``Work`` (other formats
+  and editions); ``recluster`` keeps the works of the clusters it touched current.
 """
 
 from collections.abc import Iterable
 from typing import Any
 
 from catalog.clustering.assignment import assign
+from catalog.clustering.works import assign_works
 from portal.jobs import enqueue
 
 
@@ -38,6 +41,7 @@ def recluster(record_ids: Iterable[int], known_data: dict[int, dict[str, Any]] |
     record_ids = list(record_ids)
     cluster_ids = assign(record_ids, known_data) if record_ids else set()
     if cluster_ids:
+        assign_works(cluster_ids)  # a cluster's work id is in its search document
         queue_reindex(cluster_ids)
     return cluster_ids
 

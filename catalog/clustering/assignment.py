@@ -29,8 +29,9 @@ from catalog.clustering.bulk import (
     update_memberships,
 )
 from catalog.clustering.display import choose_display, cluster_data
-from catalog.clustering.keys import KINDS, match_keys, work_key
+from catalog.clustering.keys import KINDS, match_keys
 from catalog.clustering.partition import Candidate, partition
+from catalog.clustering.works import work_key
 from catalog.holdings_links import KEYS_PER_QUERY, link_keys, parent_query
 from catalog.models import Cluster, ClusterRedirect, MergeOverride, SourceRecord
 

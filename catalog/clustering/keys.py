@@ -1,7 +1,7 @@
 """Match keys: what two records must share to be merge candidates.
 
 Every key is scoped by the record's primary format, so a book and its audiobook never meet
-(they are linked by ``work_key`` instead). Keys, strongest first:
+(they are linked by their work instead: ``catalog.clustering.works``). Keys, strongest first:
 
 - ``libris:<format>:<LIBRIS id>``
 - ``isbn:<format>:<ISBN-13>`` (ISBN-10 and ISBN-13 of one number give the same key)
@@ -94,12 +94,6 @@ def author_words(data: dict[str, Any]) -> str:
 def primary_format(data: dict[str, Any]) -> str:
     formats = data.get("formats") or []
     return str(formats[0]) if formats else "other"
-
-
-def work_key(data: dict[str, Any]) -> str:
-    """Title + first author, across formats and editions: "other formats of this title"."""
-    title = title_words(data)
-    return f"{title}|{author_words(data)}"[:300] if title else ""
 
 
 def match_keys(data: dict[str, Any]) -> list[str]:

@@ -74,10 +74,10 @@ def members(cluster: Cluster, user: AbstractBaseUser | AnonymousUser | None = No
 
 
 def other_formats(cluster: Cluster) -> QuerySet[Cluster]:
-    """Clusters of the same work (title + first author) in other formats or editions."""
-    if not cluster.work_key:
+    """Clusters of the same work (catalog.clustering.works) in other formats or editions."""
+    if cluster.work_id is None:
         return Cluster.objects.none()
-    return Cluster.objects.filter(work_key=cluster.work_key).exclude(pk=cluster.pk).order_by("pk")
+    return Cluster.objects.filter(work_id=cluster.work_id).exclude(pk=cluster.pk).order_by("pk")
 
 
 def overrides_for(cluster: Cluster) -> list[MergeOverride]:

@@ -48,8 +48,11 @@ def iter_all_documents(chunk: int = CHUNK) -> Iterator[list[dict[str, Any]]]:
 
 def _build_chunk(ids: list[int]) -> list[dict[str, Any]]:
     summaries = _holding_summaries(ids)
-    clusters = Cluster.objects.filter(pk__in=ids).values_list("pk", "data")
-    return [cluster_document(pk, data or {}, summaries.get(pk, HoldingSummary())) for pk, data in clusters]
+    clusters = Cluster.objects.filter(pk__in=ids).values_list("pk", "data", "work_id")
+    return [
+        cluster_document(pk, data or {}, summaries.get(pk, HoldingSummary()), work)
+        for pk, data, work in clusters
+    ]
 
 
 def _holding_summaries(ids: list[int]) -> dict[int, HoldingSummary]:
@@ -78,8 +81,11 @@ def _holding_summaries(ids: list[int]) -> dict[int, HoldingSummary]:
     return summaries
 
 
-def cluster_document(pk: int, data: dict[str, Any], holdings: HoldingSummary) -> dict[str, Any]:
-    """The engine-neutral document for one cluster (keys are what the backends index)."""
+def cluster_document(
+    pk: int, data: dict[str, Any], holdings: HoldingSummary, work: int | None = None
+) -> dict[str, Any]:
+    """The engine-neutral document for one cluster (keys are what the backends index); ``work``
+    is its Work's id (catalog.clustering.works), "" without one."""
     title = _text(data.get("title"))
     subtitle = _text(data.get("subtitle"))
     year = data.get("year")
@@ -105,6 +111,7 @@ def cluster_document(pk: int, data: dict[str, Any], holdings: HoldingSummary) ->
         "available_at": sorted(holdings.available_at),
         "library_count": len(holdings.libraries),
         "holding_count": holdings.copies,
+        "work": str(work) if work else "",
     }
 
 

@@ -1,10 +1,11 @@
 """Read a search request from URL parameters, shared by the JSON API and the portal pages.
 
-    GET ?q=&library=&format=&language=&municipality=&subject=&audience=&year_from=&year_to=
+    GET ?q=&library=&format=&language=&municipality=&subject=&audience=&work=&year_from=&year_to=
         &available=1|0|true|false&sort=&page=&page_size=&facet=
 
 `library`, `format`, `language` (and the other term facets) may repeat: OR within one facet,
-AND across facets. `facet` (repeatable) limits which facets are counted; default all.
+AND across facets. `work` (a work id, repeatable) narrows to the editions of a work. `facet`
+(repeatable) limits which facets are counted; default all.
 """
 
 from collections.abc import Mapping
@@ -20,7 +21,7 @@ from catalog.fields import (
     MAX_PAGE,
     MAX_PAGE_SIZE,
     SORTS,
-    TERM_FACETS,
+    TERM_FILTERS,
 )
 from catalog.search.backends.base import SearchRequest
 
@@ -104,12 +105,16 @@ def _sort(querydict: Mapping[str, Any]) -> str:
 
 def _filters(querydict: Mapping[str, Any]) -> dict[str, tuple[str, ...]]:
     filters = {}
-    for name in TERM_FACETS:
+    for name in TERM_FILTERS:
         given = _values(querydict, name)
         # Counted as sent (blanks and repeats too), as the OpenAPI document's maxItems counts them.
         if len(given) > MAX_FILTER_VALUES:
             raise InvalidSearch(_("Too many values for %(name)s.") % {"name": name})
         values = tuple(dict.fromkeys(value.strip() for value in given if value.strip()))
+        if name == "work" and not all(
+            value.isascii() and value.isdigit() and len(value) <= 18 for value in values
+        ):
+            raise InvalidSearch(_("%(name)s must be a whole number.") % {"name": name})
         if values:
             filters[name] = values
     return filters

@@ -26,6 +26,8 @@ def page_urls(county: County) -> dict[str, str]:
         "results": "/sok/?q=lindgren",
         "no-hits": "/sok/?q=qwxzvbnm",
         "record": f"/post/{county.cluster('pippi').pk}/",
+        "work": f"/verk/{county.cluster('pippi').work_id}/",
+        "work-search": f"/sok/?work={county.cluster('pippi').work_id}",
         "library": "/bibliotek/Ty/",
         "statement": "/tillganglighet/",
     }

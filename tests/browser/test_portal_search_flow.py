@@ -26,7 +26,8 @@ def search_facet_record_back(page: Any, base: str) -> None:
     page.get_by_role("link", name="Engelska 1 titlar").click()
     page.wait_for_url("**/sok/?q=lindgren&language=eng")
     assert page.get_by_role("status").inner_text() == "1 titel hittades"
-    page.get_by_role("link", name="Pippi Longstocking").click()
+    # exact: the hit's "2 utgåvor och format: Pippi Longstocking" link names the title too
+    page.get_by_role("link", name="Pippi Longstocking", exact=True).click()
     assert page.get_by_role("heading", level=1).inner_text() == "Pippi Longstocking"
     page.go_back()
     page.wait_for_url("**/sok/?q=lindgren&language=eng")

@@ -21,6 +21,7 @@ def doc(
     languages: tuple[str, ...] = ("swe",),
     isbns: tuple[str, ...] = (),
     audience: tuple[str, ...] = (),
+    work: int | None = None,
 ) -> dict[str, Any]:
     data = {
         "title": title,
@@ -40,7 +41,7 @@ def doc(
         available_at=set(available),
         copies=len(libraries),
     )
-    return cluster_document(pk, data, holdings)
+    return cluster_document(pk, data, holdings, work)
 
 
 CORPUS = [
@@ -63,6 +64,7 @@ CORPUS = [
         available=("Nyks", "Ty"),
         isbns=(PIPPI_ISBN13,),
         audience=("juvenile",),
+        work=903,
     ),
     doc(8, "Röda rummet", ("Strindberg, August",), 1879),
     doc(9, "Rummet var rött", ("Ek, Anna",), 2019),
@@ -71,11 +73,12 @@ CORPUS = [
     doc(11, "Sjön", ("Ahl, Bo",), 2000),
     doc(12, "Vatten och land", ("Ahl, Bo",), 2000, ("Sjön",)),
     doc(13, "Ett år i skogen", ("Ahl, Bo",), 2000, summary="En berättelse om sjön och skogen."),
-    # popularity and recency: same title, more libraries / newer edition ranks higher
-    doc(14, "Fågelboken", ("Ek, Olle",), 1990, libraries=("Nyks",)),
-    doc(15, "Fågelboken", ("Ek, Olle",), 1990, libraries=("Nyks", "Ty", "Na", "Sods")),
-    doc(16, "Svampboken", ("Ek, Olle",), 1980, libraries=("Ty",)),
-    doc(17, "Svampboken", ("Ek, Olle",), 2020, libraries=("Ty",)),
+    # popularity and recency: same title, more libraries / newer edition ranks higher; the two
+    # editions of each are one work (the work filter)
+    doc(14, "Fågelboken", ("Ek, Olle",), 1990, libraries=("Nyks",), work=901),
+    doc(15, "Fågelboken", ("Ek, Olle",), 1990, libraries=("Nyks", "Ty", "Na", "Sods"), work=901),
+    doc(16, "Svampboken", ("Ek, Olle",), 1980, libraries=("Ty",), work=902),
+    doc(17, "Svampboken", ("Ek, Olle",), 2020, libraries=("Ty",), work=902),
     # Swedish title order: å ä ö after z
     doc(18, "Zorro", ("Zeta, Ann",), None, libraries=("Sods",), available=("Sods",), languages=("spa",)),
     doc(19, "Åsa-Nisse", ("Ås, Bo",), 1960, libraries=("Sods",), formats=("film",)),

@@ -184,6 +184,15 @@ class TestBackendContract:
                 alone = search(backend, available=True, filters={"library": (library,)})
                 assert alone.total == count, (chosen, library)
 
+    def test_work_filter_narrows_to_the_editions_of_works(self, backend: SearchBackend) -> None:
+        assert set(ids(search(backend, filters={"work": ("902",)}))) == {16, 17}
+        both = search(backend, filters={"work": ("901", "902")}, facets=ALL_FACETS)
+        assert set(ids(both)) == {14, 15, 16, 17}
+        assert facet(both, "library") == {"Nyks": 2, "Ty": 3, "Na": 1, "Sods": 1}
+        assert ids(search(backend, filters={"work": ("901",), "library": ("Ty",)})) == [15]
+        assert ids(search(backend, "svampboken", filters={"work": ("901",)})) == []
+        assert search(backend, filters={"work": ("999",)}, facets=ALL_FACETS).total == 0
+
     # --- sort and paging ----------------------------------------------------------------------
     def test_title_sort_is_swedish(self, backend: SearchBackend) -> None:
         result = search(backend, filters={"library": ("Sods",)}, sort="title", page_size=50)
@@ -219,6 +228,7 @@ class TestBackendContract:
         assert hit["authors"] == ["Lindgren, Astrid"]
         assert hit["year"] == 1945 and hit["isbns"] == [PIPPI_ISBN13]
         assert hit["libraries"] == ["Na", "Nyks", "Ty"] and hit["available_at"] == ["Nyks", "Ty"]
+        assert hit["work"] == "903" and search(backend, "röda rummet").hits[0]["work"] == ""
 
     def test_suggest_titles_and_authors(self, backend: SearchBackend) -> None:
         assert backend.suggest("pipp") == ["Pippi Långstrump"]

@@ -38,6 +38,21 @@ def test_swedish_analyzers_and_folded_subfields() -> None:
     assert body.mappings()["dynamic"] == "strict"
 
 
+def test_the_work_is_a_keyword_filtered_like_a_facet_but_never_counted() -> None:
+    assert body.mappings()["properties"]["work"] == {"type": "keyword"}
+    pippi = body.es_document(next(d for d in CORPUS if d["id"] == "7"), 1.1)
+    assert pippi["work"] == "903" and pippi["hit"]["work"] == "903"
+    untied = body.es_document(next(d for d in CORPUS if d["id"] == "8"), 1.0)
+    assert untied["work"] is None and set(untied) <= set(body.mappings()["properties"])
+    request = SearchRequest(filters={"work": ("901", "902"), "format": ("book",)}, facets=FACETS)
+    search = body.search_body(request, parse_query(""))
+    work_filter = {"terms": {"work": ["901", "902"]}}
+    assert search["post_filter"] == {"bool": {"filter": [{"terms": {"format": ["book"]}}, work_filter]}}
+    assert "work" not in search["aggs"]
+    for name in FACETS:  # every facet is counted among the work's editions only
+        assert work_filter in search["aggs"][name]["filter"]["bool"]["filter"]
+
+
 def test_template_covers_every_generation() -> None:
     template = body.index_template("samsok")
     assert template["index_patterns"] == ["samsok-*"]

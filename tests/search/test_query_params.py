@@ -36,11 +36,27 @@ def test_repeated_filters_and_values() -> None:
 
 
 @pytest.mark.parametrize(
-    "query", ["page_size=101", "page=0", "page=1.5", "sort=x", "available=2", "year_to=-1"]
+    "query",
+    [
+        "page_size=101",
+        "page=0",
+        "page=1.5",
+        "sort=x",
+        "available=2",
+        "year_to=-1",
+        "work=pippi",
+        "work=%C2%B2",
+    ],
 )
 def test_invalid(query: str) -> None:
     with pytest.raises(InvalidSearch):
         parse_search_params(QueryDict(query))
+
+
+def test_work_filter_takes_work_ids() -> None:
+    request = parse_search_params(QueryDict("work=12&work=+7+&work=12&work="))
+    assert request.filters == {"work": ("12", "7")}
+    assert "work" not in request.facets  # a filter, never a facet
 
 
 def test_plain_dicts_work_too() -> None:

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from catalog.models import Cluster, Holding, ItemStatus, SourceRecord
+from catalog.models import Cluster, Holding, ItemStatus, SourceRecord, Work
 from catalog.search.indexing import index_clusters
 from harvest.models import Source
 from tests.world.places import library
@@ -28,7 +28,9 @@ class Copy:
 
 
 def title(data: dict[str, Any], work_key: str = "") -> Cluster:
-    return Cluster.objects.create(data=data, work_key=work_key)
+    """A cluster; one with a work key belongs to that key's Work (as re-clustering leaves it)."""
+    work = Work.objects.get_or_create(key=work_key)[0] if work_key else None
+    return Cluster.objects.create(data=data, work_key=work_key, work=work)
 
 
 def shelve(

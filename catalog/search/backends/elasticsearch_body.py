@@ -14,7 +14,7 @@ from catalog.fields import (
     FACETS_BY_NAME,
     HIT_FIELDS,
     SEARCH_FIELDS,
-    TERM_FACETS,
+    TERM_FILTERS,
     YEAR_RANGES,
     year_range_value,
 )
@@ -69,7 +69,7 @@ def mappings() -> dict[str, Any]:
     properties: dict[str, Any] = {
         TEXT_FIELDS[name]: _text_field(variants) for name, variants in TEXT_VARIANTS.items()
     }
-    keywords = ["id", "isbn", "available_at", "title_sort", "suggest", *FACET_SOURCES]
+    keywords = ["id", "isbn", "available_at", "title_sort", "suggest", "work", *FACET_SOURCES]
     properties.update({name: {"type": "keyword"} for name in keywords})
     properties.update(
         {
@@ -105,6 +105,7 @@ def es_document(document: dict[str, Any], popularity: float) -> dict[str, Any]:
     body.update(
         id=document["id"],
         isbn=document.get("isbns") or [],
+        work=document.get("work") or None,
         available_at=document.get("available_at") or [],
         available=bool(document.get("available_at")),
         year=year,
@@ -197,7 +198,7 @@ def text_query(parsed: ParsedQuery) -> dict[str, Any]:
 
 def filters(request: SearchRequest, exclude: str | None = None) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
-    for facet in TERM_FACETS:
+    for facet in TERM_FILTERS:
         values = request.filters.get(facet)
         if values and facet != exclude:
             out.append({"terms": {facet: list(values)}})

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 import tantivy
 from tantivy import Occur, Query
 
-from catalog.fields import SEARCH_FIELDS, TERM_FACETS
+from catalog.fields import SEARCH_FIELDS, TERM_FILTERS
 from catalog.search.backends.base import SearchRequest
 from catalog.search.backends.tantivy_schema import EXACT, FOLD, STEM, TEXT_VARIANTS
 from catalog.search.syntax import Clause, Isbn, ParsedQuery, Phrase, Term
@@ -116,7 +116,7 @@ class QueryBuilder:
         parse it (``filters``) and facet counts use it as filter aggregations."""
         parts = [
             _any_of(facet, values)
-            for facet in TERM_FACETS
+            for facet in TERM_FILTERS
             if (values := request.filters.get(facet)) and facet != exclude
         ]
         if (request.year_from is not None or request.year_to is not None) and exclude != "year":

@@ -16,7 +16,7 @@ import tantivy
 from catalog.fields import EXTRA_STORED_FIELDS, FACETS, HIT_FIELDS, SEARCH_FIELDS
 from catalog.search.text import fold
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 EXACT, STEM, FOLD, EDGE = "sv_exact", "sv_stem", "sv_fold", "sv_edge"
 BOOST_GRID = 65536  # popularity_weight's values are multiples of 1 / BOOST_GRID
 SUGGEST_GRAM = 15  # autocomplete keys: folded prefixes of 2..15 characters of a title or name
@@ -70,6 +70,7 @@ def build_schema() -> tantivy.Schema:
     for facet in FACET_SOURCES:
         builder.add_text_field(facet, fast=True, tokenizer_name="raw", index_option="basic")
     builder.add_text_field("available_at", tokenizer_name="raw", index_option="basic")
+    builder.add_text_field("work", tokenizer_name="raw", index_option="basic")
     builder.add_unsigned_field("available", indexed=True)
     builder.add_integer_field("year", indexed=True, fast=True)
     builder.add_integer_field("year_desc", fast=True)
@@ -112,6 +113,8 @@ def to_tantivy(document: dict[str, Any]) -> tantivy.Document:
             doc.add_text(facet, value)
     for code in document.get("available_at") or ():
         doc.add_text("available_at", code)
+    if document.get("work"):
+        doc.add_text("work", document["work"])
     doc.add_unsigned("available", 1 if document.get("available_at") else 0)
     year = document.get("year")
     if year is not None:
