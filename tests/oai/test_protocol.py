@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.test import Client
+from django.utils import translation
 from lxml import etree
 
 from catalog.clustering import recluster
@@ -204,7 +205,10 @@ def test_tokens_of_another_verb_forged_or_expired_are_refused(
     monkeypatch.setattr(tokens, "LIFETIME", timedelta(seconds=-1))
     expired = oai_get(client, verb="ListIdentifiers", resumptionToken=token)
     assert error_code(expired) == "badResumptionToken"
-    assert "expired" in (expired.findtext("o:error", namespaces=NS) or "")
+    with translation.override("sv"):  # the request's language: Swedish, the default
+        message = translation.gettext("The resumption token has expired.")
+    assert expired.findtext("o:error", namespaces=NS) == message
+    assert message == "Återupptagningsnyckeln (resumptionToken) har gått ut."
 
 
 def test_no_set_hierarchy_without_libraries(db: None, client: Client) -> None:
