@@ -337,11 +337,12 @@ def main() -> None:
             result = harvest(prefix)
             peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
             per_item = result["seconds"] / max(result["items"], 1) * 1e6
+            cpu_per_item = result["cpu"] / max(result["items"], 1) * 1e6
             print(
                 f"{titles:>9,} titles  {prefix:<8} {result['items']:>9,.0f} items  "
                 f"{result['pages']:>5,.0f} pages  "
                 f"{result['seconds']:8.1f} s  {result['items'] / result['seconds']:7.0f} items/s  "
-                f"{per_item:6.0f} µs/item  (CPU {result['cpu'] / max(result['items'], 1) * 1e6:5.0f} µs/item)  "
+                f"{per_item:6.0f} µs/item  (CPU {cpu_per_item:5.0f} µs/item)  "
                 f"{result['mb']:8.1f} MB XML  peak RSS {peak_mb:6.0f} MB",
                 flush=True,
             )
