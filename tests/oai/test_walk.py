@@ -2,8 +2,10 @@
 neither makes it skip an unchanged title nor list one twice; the changes (new versions, merges,
 withdrawals as deleted records) reach the next incremental harvest."""
 
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -11,7 +13,8 @@ from lxml import etree
 
 from catalog.models import Cluster, ClusterTombstone, Library, SourceRecord
 from harvest.models import Source
-from tests.oai.conftest import oai_get, title_record
+from harvest.services import harvest_source
+from tests.oai.conftest import libris_collection, oai_get, title_record
 from tests.oai.schema import OAI
 
 NS = {"o": OAI}
@@ -121,3 +124,27 @@ def test_changes_during_a_harvest_neither_skip_nor_repeat(
     assert {found.get(oai_id(titles[n])) for n in (2, 9)} == {False}
     assert found.get(oai_id(merged)) is False
     assert {found.get(oai_id(pk)) for pk in vanished} == {True}, "withdrawn and merged-away titles: deleted"
+
+
+def test_a_changed_holdings_record_gives_its_title_a_new_datestamp(
+    catalogue: Source, client: Client, shared_testdata: Path, tmp_path: Path
+) -> None:
+    """LIBRIS holdings records move no title from cluster to cluster, yet change its 852s."""
+    tove = SourceRecord.objects.get(local_id="7149593", kind="bib").cluster_id
+    before = Cluster.objects.get(pk=tove).updated_at
+    path, _sigels = libris_collection(shared_testdata, tmp_path)
+    holding = SourceRecord.objects.filter(cluster_id=tove, kind="holdings").order_by("local_id").first()
+    assert holding is not None
+    marker = f'<controlfield tag="001">{holding.local_id}</controlfield>'
+    head, tail = path.read_text().split(marker, 1)
+    field = re.search(r'<datafield[^>]*tag="852"[^>]*>', tail)
+    assert field is not None and field.start() < tail.index("</record>")
+    moved = '<subfield code="c">Magasin</subfield>'  # the library moves its copy to the stacks
+    path.write_text(head + marker + tail[: field.end()] + moved + tail[field.end() :])
+    run = harvest_source(catalogue.pk, full=True)
+    assert run.status == "complete" and run.updated == 1
+    assert Cluster.objects.get(pk=tove).updated_at > before
+    changed = oai_get(
+        client, verb="ListIdentifiers", metadataPrefix="marcxml", **{"from": f"{before:%Y-%m-%dT%H:%M:%SZ}"}
+    )
+    assert oai_id(tove) in [identifier for identifier, _ in headers(changed)]
