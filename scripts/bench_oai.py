@@ -292,8 +292,9 @@ def grow(target: int, seed: int = 7) -> None:
         cursor.execute("ANALYZE catalog_cluster; ANALYZE catalog_sourcerecord; ANALYZE catalog_holding")
 
 
-def harvest(prefix: str) -> dict[str, float]:
-    """A full ListRecords harvest, token after token, as a harvester would run it."""
+def harvest(prefix: str, limit: int = 0) -> dict[str, float]:
+    """A full ListRecords harvest, token after token, as a harvester would run it (with
+    ``limit``: only its first pages, up to that many items)."""
     from django.test import Client
 
     client = Client(HTTP_HOST="localhost")
@@ -309,7 +310,7 @@ def harvest(prefix: str) -> dict[str, float]:
         size += len(body)
         items += body.count(b"<header")
         found = token_pattern.search(body)
-        if not found:
+        if not found or (limit and items >= limit):
             break
         params = {"verb": "ListRecords", "resumptionToken": found.group(1).decode()}
     seconds = time.perf_counter() - began
@@ -328,13 +329,16 @@ def main() -> None:
     parser.add_argument("--titles", type=int, action="append", help="catalogue sizes to measure (repeatable)")
     parser.add_argument("--prefix", action="append", choices=["marcxml", "oai_dc"])
     parser.add_argument("--drop", action="store_true", help="start from an empty database")
+    parser.add_argument(
+        "--limit", type=int, default=0, help="stop each harvest after this many items (partial)"
+    )
     args = parser.parse_args()
     ensure_database(args.drop)
     setup_django()
     for titles in sorted(args.titles or [100_000]):
         grow(titles)
         for prefix in args.prefix or ["marcxml", "oai_dc"]:
-            result = harvest(prefix)
+            result = harvest(prefix, args.limit)
             peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
             per_item = result["seconds"] / max(result["items"], 1) * 1e6
             cpu_per_item = result["cpu"] / max(result["items"], 1) * 1e6
