@@ -14,7 +14,7 @@ from oai import tokens
 from tests.oai.conftest import error_code, oai_get
 from tests.oai.schema import MARC, OAI, validate
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.sqlite]
 NS = {"o": OAI, "m": MARC}
 
 

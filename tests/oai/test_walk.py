@@ -18,7 +18,7 @@ from tests.oai.conftest import libris_collection, oai_get, title_record
 from tests.oai.schema import OAI
 
 NS = {"o": OAI}
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.sqlite]
 
 
 def headers(document: etree._Element) -> list[tuple[str, bool]]:
