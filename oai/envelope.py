@@ -5,6 +5,7 @@ from datetime import datetime
 
 from lxml import etree
 
+from catalog.marcxml import xml_safe
 from oai.arguments import OaiRequest, datestamp
 from oai.errors import OaiError
 
@@ -25,7 +26,9 @@ def document(base_url: str, now: datetime, request: OaiRequest | None) -> etree.
     root = etree.Element(f"{{{OAI_NS}}}OAI-PMH", nsmap={None: OAI_NS, "xsi": XSI_NS})
     root.set(f"{{{XSI_NS}}}schemaLocation", SCHEMA_LOCATION)
     element(root, "responseDate", datestamp(now))
-    attributes = {"verb": request.verb, **request.args} if request else {}
+    # What the client sent may hold characters XML cannot carry.
+    attributes = {name: xml_safe(value) for name, value in request.args.items()} if request else {}
+    attributes = {"verb": request.verb, **attributes} if request else {}
     element(root, "request", base_url, **attributes)
     return root
 
@@ -35,7 +38,7 @@ def error_document(
 ) -> etree._Element:
     echoed = None if error.code in ("badVerb", "badArgument") else request
     root = document(base_url, now, echoed)
-    element(root, "error", error.message, code=error.code)
+    element(root, "error", xml_safe(error.message), code=error.code)
     return root
 
 

@@ -171,6 +171,8 @@ ERRORS = [
     ("noRecordsMatch", {"verb": "ListIdentifiers", "metadataPrefix": "oai_dc", "until": "1990-01-01"}),
     ("noRecordsMatch", {"verb": "ListIdentifiers", "metadataPrefix": "oai_dc", "set": "library:Nowhere"}),
     ("noMetadataFormats", {"verb": "ListMetadataFormats", "identifier": "{deleted}"}),
+    ("idDoesNotExist", {"verb": "GetRecord", "metadataPrefix": "marcxml", "identifier": "oai:\x01\x1b:1"}),
+    ("badArgument", {"verb": "ListRecords", "metadataPrefix": "marcxml", "from": "2026\x0b01-01"}),
 ]
 
 
