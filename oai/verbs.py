@@ -126,12 +126,20 @@ def list_items(ctx: Context, request: OaiRequest, parent: etree._Element) -> Non
         raise OaiError("noRecordsMatch", _("No items match the request."))
     records = request.verb == "ListRecords"
     node = element(parent, request.verb)
-    fmt = FORMATS[state.prefix]
     for title in load(entries, with_records=records):
-        _record(ctx, node, title, fmt) if records else _header(ctx, node, title)
-    if not (more or state.cursor):
-        return
-    size = str(max(state.size, state.cursor + len(entries)))
+        if records:
+            _record(ctx, node, title, FORMATS[state.prefix])
+        else:
+            _header(ctx, node, title)
+    if more or state.cursor:
+        _resumption(node, state, entries, more)
+
+
+def _resumption(
+    node: etree._Element, state: tokens.ListState, entries: list[items.Entry], more: bool
+) -> None:
+    """The token for the next page; on the last page of several, an empty one (section 3.5)."""
+    size = str(max(state.size, state.cursor + len(entries)))  # the size is an estimate once counted
     if not more:
         element(node, "resumptionToken", "", cursor=str(state.cursor), completeListSize=size)
         return
