@@ -309,12 +309,17 @@ def openapi_document(server_url: str) -> dict[str, Any]:
     errors["503"]["content"]["application/json"]["example"] = {
         "error": _("Search is unavailable right now; try again shortly.")
     }
+    oai_url = server_url.removesuffix("/api/v1") + "/oai"
     return {
         "openapi": "3.1.0",
         "info": {
             "title": "Samsök API",
             "version": "1",
-            "description": "Read-only search over the county's public libraries. No login; CORS open.",
+            "description": (
+                "Read-only search over the county's public libraries. No login; CORS open. "
+                f"The merged titles can also be harvested over OAI-PMH 2.0 (marcxml, oai_dc): "
+                f"[{oai_url}?verb=Identify]({oai_url}?verb=Identify)."
+            ),
         },
         "servers": [{"url": server_url}],
         "tags": TAGS,

@@ -114,10 +114,33 @@ class Cluster(models.Model):
         Work, null=True, blank=True, on_delete=models.SET_NULL, related_name="clusters", db_constraint=False
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set by every re-clustering that touches the cluster (a merge, a split, a changed member or
+    # holding): the OAI-PMH datestamp; /oai pages through (updated_at, id).
     updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["updated_at", "id"], name="cluster_datestamp_idx")]
 
     def __str__(self) -> str:
         return str(self.data.get("title") or f"Cluster {self.pk}")
+
+
+class ClusterTombstone(models.Model):
+    """A title id that vanished (its records deleted, or merged into another cluster): /oai
+    answers it as a deleted record for good (``deletedRecord`` persistent), so harvesters drop it.
+
+    Written where clustering deletes emptied clusters; an id that comes back as a cluster (an
+    undone merge) is live again, and the live cluster wins over its tombstone.
+    """
+
+    id = models.BigIntegerField(primary_key=True)  # the vanished Cluster id
+    deleted_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["deleted_at", "id"], name="clustertombstone_datestamp_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.pk} deleted {self.deleted_at:%Y-%m-%d}"
 
 
 class SourceRecord(models.Model):

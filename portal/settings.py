@@ -6,6 +6,7 @@ See README.md ("Environment variables") for what each variable does.
 import os
 import sys
 import tempfile
+from email.utils import parseaddr
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +48,7 @@ INSTALLED_APPS = [
     "ill",
     "api",
     "opac",
+    "oai",
     "sample",
 ]
 
@@ -266,6 +268,8 @@ else:
 SITE_URL = site_url(required=not DEBUG and not TESTING)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Samsök <noreply@samsok.invalid>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Identify's adminEmail of /oai (OAI-PMH): who harvesters write to; the sender's address by default.
+OAI_ADMIN_EMAIL = env_str("OAI_ADMIN_EMAIL", parseaddr(DEFAULT_FROM_EMAIL)[1] or "noreply@samsok.invalid")
 
 # --- people and privacy -------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

@@ -14,6 +14,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("api.urls")),
+    path("oai", include("oai.urls")),
     path("fjarrlan/", include("ill.urls")),
     path("ill/", include("ill.iso_urls")),
     path("staff/sources/", include("harvest.urls")),

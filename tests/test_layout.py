@@ -22,7 +22,7 @@ PORTAL_TOP = {
     "portal.wsgi",
     "portal.asgi",
 }
-LAYERS = {"portal": 0, "catalog": 1, "harvest": 2, "ill": 2, "api": 3, "opac": 3, "sample": 4}
+LAYERS = {"portal": 0, "catalog": 1, "harvest": 2, "ill": 2, "api": 3, "oai": 3, "opac": 3, "sample": 4}
 TOP = 5
 
 

@@ -22,6 +22,9 @@ Rules (details in the modules):
 from collections.abc import Iterable
 from typing import Any
 
+from django.utils import timezone
+
+from catalog import datestamps
 from catalog.clustering.assignment import assign
 from catalog.clustering.works import assign_works
 from portal.jobs import enqueue
@@ -39,9 +42,11 @@ def recluster(record_ids: Iterable[int], known_data: dict[int, dict[str, Any]] |
     """The one way changed records reach search: re-cluster them and queue the re-indexing of every
     affected cluster after commit. Used by harvests and by librarians' corrections."""
     record_ids = list(record_ids)
+    started = timezone.now()
     cluster_ids = assign(record_ids, known_data) if record_ids else set()
     if cluster_ids:
         assign_works(cluster_ids)  # a cluster's work id is in its search document
+        datestamps.touch(cluster_ids, started)
         queue_reindex(cluster_ids)
     return cluster_ids
 

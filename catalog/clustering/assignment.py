@@ -15,6 +15,7 @@ import orjson
 from django.db import transaction
 from django.db.models import Q
 
+from catalog import datestamps
 from catalog.bulk_work import BULK_RUN, no_cyclic_gc, refresh_statistics
 from catalog.clustering import redirects
 from catalog.clustering.bulk import (
@@ -296,6 +297,7 @@ def apply_plan(plan: Plan, made_this_run: set[int] | None = None) -> set[int]:
         # is no longer held (the 404 page says so).
         fresh = made_this_run if made_this_run is not None else set()
         redirects.write({cid: plan.anchors[cid] for cid in emptied - fresh if cid in plan.anchors})
+        datestamps.bury(emptied - fresh)  # OAI-PMH: a persistent deleted record for each
     if made_this_run is not None:
         made_this_run.update(created)
     return plan.old_cluster_ids | kept
