@@ -39,19 +39,20 @@ def _group(keyed: Iterable[tuple[tuple[date | None, int | None], Parcel]]) -> li
 
 def outgoing(
     requests: Iterable[Request],
-    sender: Callable[[Request], Library],
-    receiver: Callable[[Request], Library],
+    sender: Callable[[Request], Library | None],
+    receiver: Callable[[Request], Library | None],
     call_number: Callable[[Request], str],
     now: datetime,
     timetable: Timetable,
 ) -> list[TransportGroup]:
-    """Parcels grouped by the sender's next transport out (day, route), earliest first."""
+    """Parcels grouped by the sender's next transport out (day, route), earliest first. A partner
+    outside the county (no library here) is on no route: its parcels go by post, in the unknown group."""
     keyed = []
     for req in requests:
         source, target = sender(req), receiver(req)
-        stop = timetable.stops.get(source.pk)
-        day = first_departure(timetable, source.pk, now)
-        arrival = expected_arrival(source.pk, target.pk, now, timetable)
+        stop = timetable.stops.get(source.pk) if source else None
+        day = first_departure(timetable, source.pk, now) if source else None
+        arrival = expected_arrival(source.pk, target.pk, now, timetable) if source and target else None
         keyed.append(((day, stop.route_number if stop else None), Parcel(req, call_number(req), arrival)))
     return _group(keyed)
 
@@ -60,7 +61,7 @@ def arriving(requests: Iterable[Request], timetable: Timetable) -> list[Transpor
     """Requests on their way to the borrowing library, by the promised day and the route bringing them."""
     keyed = []
     for req in requests:
-        stop = timetable.stops.get(req.pickup_library_id)
+        stop = timetable.stops.get(req.pickup_library_id) if req.pickup_library_id else None
         key = (req.promised_arrival, stop.route_number if stop else None)
         keyed.append((key, Parcel(req, "", None)))
     return _group(keyed)

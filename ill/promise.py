@@ -24,7 +24,7 @@ def promise(request: Request, day: date | None) -> None:
 
 def from_lender(request: Request, lender: Library, now: datetime) -> date | None:
     """The arrival if `lender` is asked now, from its copies' current status."""
-    if request.cluster is None:
+    if request.cluster is None or request.pickup_library is None:  # a partner's request: not our transport
         return None
     found = candidates(request.cluster, request.pickup_library, now, rota_clusters(request))
     chosen = next((c for c in found if c.library.pk == lender.pk), None)
@@ -33,6 +33,8 @@ def from_lender(request: Request, lender: Library, now: datetime) -> date | None
 
 def in_hand(request: Request, lender: Library, now: datetime) -> date | None:
     """The arrival of a copy the lender has in hand (accepted, packed): it leaves with the next transport."""
+    if request.pickup_library is None:
+        return None
     table = Timetable.load(since=timezone.localdate(now))
     arrival = arrival_of(lender, True, None, request.pickup_library, now, table)
     return arrival.arrives if arrival else None

@@ -204,11 +204,11 @@ def picklist(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     table = Timetable.load(since=timezone.localdate(now))
 
-    def lender(r: Request) -> Library:
-        return r.current_lender  # type: ignore[return-value]
+    def lender(r: Request) -> Library | None:
+        return r.current_lender
 
-    def borrower(r: Request) -> Library:
-        return r.pickup_library
+    def borrower(r: Request) -> Library | None:
+        return r.pickup_library  # None: a partner outside the county
 
     context = {
         "to_lend": picklists.outgoing(to_lend, lender, borrower, _call_number, now, table),

@@ -89,3 +89,22 @@ def test_the_pick_list_page_shows_groups_labels_and_arrivals(county: County) -> 
     assert "Kommer med transporten" in page
     sara = signed_in("sara").get("/staff/ill/picklist/").content.decode()
     assert sara.count('class="transport-group"') == 2  # nothing to send; two transports bring books
+
+
+def test_a_partners_request_on_the_pick_list_is_on_no_route(county: County) -> None:
+    """A request from a partner outside the county has no pickup library here: it goes by post, so
+    the lender's pick list puts it in the group without a route instead of failing."""
+    near, _far = two_accepted(county)
+    Request.objects.filter(pk=near.pk).update(pickup_library=None)
+    groups = picklist.outgoing(
+        Request.objects.filter(state=State.ACCEPTED).select_related("current_lender", "pickup_library"),
+        lambda r: r.current_lender,
+        lambda r: r.pickup_library,
+        lambda r: "",
+        MONDAY,
+        Timetable.load(),
+    )
+    parcel = next(p for g in groups for p in g.parcels if p.request.pk == near.pk)
+    assert parcel.arrival is None
+    page = signed_in("nils").get("/staff/ill/picklist/")
+    assert page.status_code == 200 and f"/staff/ill/{near.pk}/" in page.content.decode()
