@@ -6,8 +6,14 @@ Every key is scoped by the record's primary format, so a book and its audiobook 
 - ``libris:<format>:<LIBRIS id>``
 - ``isbn:<format>:<ISBN-13>`` (ISBN-10 and ISBN-13 of one number give the same key)
 - ``ean:<format>:<EAN-13>``
-- ``title:<format>:<title>|<first author>|<year>`` (only with an author or a year)
+- ``pubno:<format>:<publisher number>`` (028 of music and film: weak, vetoes still apply)
+- ``title:<format>:<title>|<first author>|<year>`` (only with an author or a year), plus the
+  carrier's medium and a component part's host item when the record states them
+- ``fuzzy:<format>:<first title word>|<author surname>|<year>``: a blocking key, never a merge by
+  itself: records sharing it are compared by ``catalog.clustering.similarity``
 - ``merge:<override id>`` (a librarian's merge; see ``catalog.clustering.overrides``)
+
+An ISBN that 020 qualifies as one part's ("osa 1") is a key only of a record of that part.
 """
 
 import re
@@ -15,7 +21,8 @@ import unicodedata
 from functools import lru_cache
 from typing import Any
 
-KINDS = ("libris", "isbn", "ean", "title")
+KINDS = ("libris", "isbn", "ean", "pubno", "title", "fuzzy")
+PUBNO_FORMATS = ("music", "film")
 _KEEP = set("åäö")
 _NON_WORD = re.compile(r"[\W_]+")
 LEADING_ARTICLES = frozenset(
@@ -48,6 +55,10 @@ LEADING_ARTICLES = frozenset(
     }
 )
 _MAX_TITLE = 200
+_MAX_KEY = 400  # MatchKey.key
+# Where the title proper ends in a typed 245 $a: other title information (" : roman"), a parallel
+# title (" = "), the statement of responsibility (" / ") or a GMD ("[Ljudupptagning]").
+_TITLE_PROPER_END = re.compile(r"\s*(?:[:=/;](?:\s|$)|\[)")
 
 
 class _Folding(dict[int, str]):
@@ -102,15 +113,69 @@ def work_key(data: dict[str, Any]) -> str:
     return f"{title}|{author_words(data)}"[:300] if title else ""
 
 
+def without_article(words: list[str]) -> list[str]:
+    return words[1:] if len(words) > 1 and words[0] in LEADING_ARTICLES else words
+
+
+def split_title(text: str) -> tuple[str, str]:
+    """A typed title into (title proper, the rest): "Hundarna : roman" → ("Hundarna", "roman")."""
+    match = _TITLE_PROPER_END.search(text or "")
+    if not match or match.start() == 0:
+        return text or "", ""
+    return text[: match.start()], text[match.end() :].strip(" []:=/;")
+
+
+def proper_words(data: dict[str, Any]) -> list[str]:
+    """The normalized title proper without article, other title information, GMD or parts."""
+    text = data.get("title_proper") or data.get("title") or ""
+    return without_article(normalize(split_title(text)[0]).split())
+
+
+def surname(data: dict[str, Any]) -> str:
+    """First author's surname: "Lindgren, Astrid", "Astrid Lindgren", "Lindgren, A." → "lindgren"."""
+    authors = data.get("authors") or []
+    name = authors[0].get("name", "") if authors and isinstance(authors[0], dict) else ""
+    inverted = "," in name
+    words = [w for w in normalize(name.split(",")[0] if inverted else name).split() if not w.isdigit()]
+    return (words[0] if inverted else words[-1]) if words else ""
+
+
+def block_key(data: dict[str, Any], fmt: str) -> str | None:
+    """The fuzzy stage's blocking key: first word of the title proper, author surname, year."""
+    words, year = proper_words(data), data.get("year")
+    if not words or not year:
+        return None
+    family = surname(data)
+    head = words[0] if family else " ".join(words[:2])
+    return join_key("fuzzy", fmt, f"{head[:24]}|{family}|{year}")
+
+
+def _medium(data: dict[str, Any]) -> str:
+    return str(data.get("carrier") or "").partition("/")[0]
+
+
+def _own_isbns(data: dict[str, Any]) -> list[str]:
+    """ISBNs identifying this record: not those 020 assigns to a part the record is not."""
+    qualified = data.get("part_isbns") or {}
+    own_parts = set(data.get("parts") or [])
+    return [isbn for isbn in data.get("isbns") or [] if isbn not in qualified or qualified[isbn] in own_parts]
+
+
 def match_keys(data: dict[str, Any]) -> list[str]:
     """Every match key of one normalized record, strongest first."""
     fmt = primary_format(data)
     keys = [join_key("libris", fmt, data["libris_id"])] if data.get("libris_id") else []
-    keys += [join_key("isbn", fmt, isbn) for isbn in data.get("isbns") or []]
+    keys += [join_key("isbn", fmt, isbn) for isbn in _own_isbns(data)]
     keys += [join_key("ean", fmt, ean) for ean in data.get("eans") or []]
+    if fmt in PUBNO_FORMATS:
+        keys += [join_key("pubno", fmt, number) for number in data.get("publisher_numbers") or []]
     title, author, year = title_words(data), author_words(data), data.get("year") or ""
     if title and (author or year):
-        keys.append(join_key("title", fmt, f"{title}|{author}|{year}"))
+        extra = "".join(f"|{value}" for value in (_medium(data), data.get("host") or "") if value)
+        keys.append(join_key("title", fmt, f"{title}|{author}|{year}{extra}")[:_MAX_KEY])
+    block = block_key(data, fmt)
+    if block:
+        keys.append(block)
     return list(dict.fromkeys(keys))
 
 

@@ -37,7 +37,9 @@ _STATUS_WORDS = {
 
 
 def is_holdings_record(record: Record) -> bool:
-    return leader(record)[6] in HOLDINGS_TYPES
+    """Leader/06 u/v/x/y, unless the record carries a title (245): a holdings record never has
+    one, so such a record is a bibliographic description with a wrong leader, taken by its content."""
+    return leader(record)[6] in HOLDINGS_TYPES and not fields(record, "245")
 
 
 def parse_due_date(value: str) -> str | None:
