@@ -2,7 +2,8 @@
 
 Vetoes always win (``veto``): different carriers (medium or encoding, where both say), different
 component-part hosts, different part numbers of the title (a volume is not the set, nor another
-volume), different series numbering, different edition statements, different years, different
+volume), different series numbering, different edition statements (a numbered later edition
+also differs from a record stating none), different years, different
 publishers, different first language, extents more than ``PAGE_TOLERANCE`` apart, different
 forenames of the first author. Carrier disagreement vetoes every merge (``carrier_veto``); the
 rest veto merges made without a shared identifier (title keys, publisher numbers, fuzzy).
@@ -186,6 +187,12 @@ def _publishers_differ(a: str, b: str) -> bool:
     return SequenceMatcher(None, a, b).ratio() < 0.8
 
 
+def _editions_differ(a: str, b: str) -> bool:
+    """Statements that differ; a numbered later edition also differs from none (the first)."""
+    later = (a.isdigit() and int(a) > 1 and not b) or (b.isdigit() and int(b) > 1 and not a)
+    return later or _differ(a, b)
+
+
 def _pages_differ(a: int | None, b: int | None) -> bool:
     if a is None or b is None:
         return False
@@ -201,7 +208,7 @@ def veto(a: Profile, b: Profile) -> bool:
         or sorted(da.get("parts") or []) != sorted(db.get("parts") or [])
         or _differ(sorted(da.get("series_numbers") or []), sorted(db.get("series_numbers") or []))
         or _differ(da.get("year"), db.get("year"))
-        or _differ(a.edition, b.edition)
+        or _editions_differ(a.edition, b.edition)
         or _publishers_differ(a.publisher, b.publisher)
         or _differ(a.language, b.language)
         or _pages_differ(a.pages, b.pages)

@@ -20,7 +20,7 @@ from pymarc import Record
 from catalog.mapping.identifiers import normalize_isbn
 from catalog.mapping.marc import control, fields, subfields, unique
 
-# (pattern, medium), first match wins; read from the lower-cased text of 300, 338, 538 and 347.
+# (pattern, medium), first match wins; read from the lower-cased text of 300, 538, 347 and 338 $a.
 _MEDIUM_WORDS = (
     (re.compile(r"blu-?ray"), "bluray"),
     (re.compile(r"\bdvd"), "dvd"),
@@ -69,7 +69,9 @@ def _medium_007(record: Record) -> str:
 
 
 def _medium(record: Record) -> str:
-    text = _text(record, "300", "338", "538", "347")
+    # 338 by its term ($a) only: its code "cd" is a computer disc, not an audio CD.
+    terms = " ".join(a for f in fields(record, "338") for a in subfields(f, "a")).lower()
+    text = _text(record, "300", "538", "347") + " " + terms
     found = next((medium for pattern, medium in _MEDIUM_WORDS if pattern.search(text)), "")
     if found:
         return found
