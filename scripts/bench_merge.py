@@ -327,7 +327,12 @@ def run(total: int, libraries: int, seed: int, use_county: bool) -> None:
         record.data = {**record.data, "year": (record.data.get("year") or 2000) + 1}
     SourceRecord.objects.bulk_update(records, ["data"], batch_size=1000)
     started = time.perf_counter()
-    assign_clusters(changed)
+    if os.environ.get("BENCH_PROFILE"):
+        import cProfile
+
+        cProfile.runctx("assign_clusters(changed)", globals(), locals(), sort=os.environ["BENCH_PROFILE"])
+    else:
+        assign_clusters(changed)
     elapsed = time.perf_counter() - started
     print(f"incremental: {len(changed):,} changed records re-clustered in {elapsed:.2f} s")
     print(f"load: {os.getloadavg()}")

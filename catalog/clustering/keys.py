@@ -13,7 +13,8 @@ Every key is scoped by the record's primary format, so a book and its audiobook 
   itself: records sharing it are compared by ``catalog.clustering.similarity``
 - ``merge:<override id>`` (a librarian's merge; see ``catalog.clustering.overrides``)
 
-An ISBN that 020 qualifies as one part's ("osa 1") is a key only of a record of that part.
+An ISBN that 020 qualifies as one part's ("osa 1") is a key only of a record of that part; one it
+qualifies as the whole set's ("hela verket") is a key only of a record without part numbers.
 """
 
 import re
@@ -155,10 +156,15 @@ def _medium(data: dict[str, Any]) -> str:
 
 
 def _own_isbns(data: dict[str, Any]) -> list[str]:
-    """ISBNs identifying this record: not those 020 assigns to a part the record is not."""
+    """ISBNs identifying this record: not those 020 assigns to a part the record is not, nor, in
+    a volume's record, the whole set's."""
     qualified = data.get("part_isbns") or {}
-    own_parts = set(data.get("parts") or [])
-    return [isbn for isbn in data.get("isbns") or [] if isbn not in qualified or qualified[isbn] in own_parts]
+    own_parts, of_set = set(data.get("parts") or []), set(data.get("set_isbns") or [])
+    return [
+        isbn
+        for isbn in data.get("isbns") or []
+        if (isbn not in of_set or not own_parts) and (isbn not in qualified or qualified[isbn] in own_parts)
+    ]
 
 
 def match_keys(data: dict[str, Any]) -> list[str]:

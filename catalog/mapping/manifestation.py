@@ -8,7 +8,8 @@
 - ``parts``: the part numbers of the title proper (245 $n), normalized; ``series_numbers``: the
   numbering within series (490/830 $v).
 - ``part_isbns``: ISBNs that 020 $q (or a qualifier after the number) assigns to one part
-  ("osa 1", "del 2", "vol. 3"): ISBN-13 → the part's number.
+  ("osa 1", "del 2", "vol. 3"): ISBN-13 → the part's number; ``set_isbns``: those it assigns to
+  the whole set or series ("hela verket", "serien"), which a volume's record lists too.
 - ``publisher_numbers``: publisher/issue numbers of music and video (028 $a), upper-cased without
   spaces or hyphens.
 """
@@ -46,6 +47,7 @@ _MEDIUM_CODES = {
     "ck": "direct",
 }
 _PART_WORDS = re.compile(r"\b(?:osa|del|band|bd|vol|volume|part|pt|nr|häfte|t)\.?\s*([0-9ivxlc]+)\b", re.I)
+_SET_WORDS = re.compile(r"hela verket|hela serien|\bserien\b|\bset\b|komplett|samtliga|\bsats\b", re.I)
 _NUMBER = re.compile(r"[0-9]+|\b[ivxlc]+\b", re.I)
 _ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
 _PUBLISHER_NUMBER = re.compile(r"[\s.\-/]+")
@@ -133,19 +135,30 @@ def series_numbers(record: Record) -> list[str]:
     return unique([n for n in found if n])
 
 
+def _qualified_isbns(record: Record) -> list[tuple[str, str]]:
+    """(ISBN-13, qualifier text) of each valid 020 $a: $q and what follows the number in $a."""
+    found = []
+    for field in fields(record, "020"):
+        isbn = next((normalize_isbn(v) for v in subfields(field, "a") if normalize_isbn(v)), None)
+        if isbn:
+            after_number = (_ISBN_AT_START.sub("", a, count=1) for a in subfields(field, "a"))
+            found.append((isbn, " ".join([*subfields(field, "q"), *after_number])))
+    return found
+
+
 def part_isbns(record: Record) -> dict[str, str]:
     """ISBN-13 → part number, for the ISBNs 020 qualifies as one part's ("osa 1", "(del 2)")."""
     found: dict[str, str] = {}
-    for field in fields(record, "020"):
-        isbn = next((normalize_isbn(v) for v in subfields(field, "a") if normalize_isbn(v)), None)
-        if not isbn:
-            continue
-        after_number = (_ISBN_AT_START.sub("", a, count=1) for a in subfields(field, "a"))
-        qualifier = " ".join([*subfields(field, "q"), *after_number])
+    for isbn, qualifier in _qualified_isbns(record):
         match = _PART_WORDS.search(qualifier)
         if match:
             found[isbn] = _number(match.group(1))
     return found
+
+
+def set_isbns(record: Record) -> list[str]:
+    """ISBNs 020 qualifies as the whole set's or series' ("hela verket"): not this volume's."""
+    return unique([isbn for isbn, qualifier in _qualified_isbns(record) if _SET_WORDS.search(qualifier)])
 
 
 def publisher_numbers(record: Record) -> list[str]:

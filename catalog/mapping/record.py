@@ -51,6 +51,7 @@ CONCEPTS: dict[str, Callable[[Record], Any]] = {
     "parts": manifestation.parts,
     "series_numbers": manifestation.series_numbers,
     "part_isbns": manifestation.part_isbns,
+    "set_isbns": manifestation.set_isbns,
     "publisher_numbers": manifestation.publisher_numbers,
 }
 

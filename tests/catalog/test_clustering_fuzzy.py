@@ -99,6 +99,21 @@ def test_an_isbn_qualified_for_one_part_identifies_that_part_not_the_set() -> No
     assert partition_of(records) == {frozenset({"lib0/1"}), frozenset({"lib1/2", "lib2/3"})}
 
 
+def test_a_series_isbn_in_each_volume_does_not_merge_the_volumes() -> None:
+    def volume(local_id: str, number: str, own: str) -> Record:
+        return book(
+            local_id,
+            datafield("020", "a", own),
+            datafield("020", "a", "9789100563226", "q", "hela verket"),
+            title=("a", "Sagor", "n", number),
+            year=str(2010 + int(number)),
+        )
+
+    records = stored(volume("1", "1", "9789127108509"), volume("2", "2", "9789150222319"))
+    assert map_record(volume("9", "1", "9789127108509"))["set_isbns"] == ["9789100563226"]
+    assert partition_of(records) == {frozenset({"lib0/1"}), frozenset({"lib1/2"})}
+
+
 def test_component_parts_of_different_hosts_never_merge_on_title_and_year() -> None:
     def track(local_id: str, host: str, position: str) -> Record:
         return marc(
