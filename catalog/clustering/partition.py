@@ -25,7 +25,7 @@ from functools import cached_property
 from typing import Any
 
 from catalog.clustering.keys import split_key
-from catalog.clustering.similarity import Profile, carrier_veto, fuzzy_reason, similar, veto
+from catalog.clustering.similarity import Profile, carriers_differ, fuzzy_reason, similar, veto
 
 REASONS = {
     "libris": "same LIBRIS id {value}",
@@ -50,9 +50,12 @@ class Candidate:
     split: bool = False
     data: dict[str, Any] = field(default_factory=dict, repr=False)
     format: str = field(init=False, default="")
+    carrier: str = field(init=False, default="")  # "medium/encoding", "" when nothing is said
     _identifiers: dict[str, set[str]] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
+        carrier = str(self.data.get("carrier") or "")
+        self.carrier = "" if carrier == "/" else carrier
         for key in self.keys:
             kind, fmt, value = split_key(key)
             self._identifiers.setdefault(kind, set()).add(value)
@@ -140,8 +143,11 @@ def _fits(group: Group, other: Group) -> bool:
 def _vetoed(members: list[Candidate], others: list[Candidate], strong: bool) -> bool:
     """Does a member of one side veto one of the other? Through a shared identifier (strong)
     only the carrier can."""
-    check = carrier_veto if strong else veto
-    return any(check(a.profile, b.profile) for a in members for b in others)
+    if not strong:
+        return any(veto(a.profile, b.profile) for a in members for b in others)
+    mine = {c.carrier for c in members if c.carrier}
+    theirs = {c.carrier for c in others if c.carrier} if mine else set()
+    return any(carriers_differ(a, b) for a in mine for b in theirs)
 
 
 def _reason(key: str) -> str:

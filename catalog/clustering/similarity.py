@@ -175,8 +175,16 @@ def _differ(mine: object, theirs: object) -> bool:
     return bool(mine) and bool(theirs) and mine != theirs
 
 
+def carriers_differ(a: str, b: str) -> bool:
+    """ "medium/encoding" against another: does a half both state differ?"""
+    if a == b:
+        return False
+    (medium_a, _, encoding_a), (medium_b, _, encoding_b) = a.partition("/"), b.partition("/")
+    return _differ(medium_a, medium_b) or _differ(encoding_a, encoding_b)
+
+
 def carrier_veto(a: Profile, b: Profile) -> bool:
-    return any(_differ(x, y) for x, y in zip(a.carrier, b.carrier, strict=True))
+    return carriers_differ(str(a.data.get("carrier") or ""), str(b.data.get("carrier") or ""))
 
 
 def _publishers_differ(a: str, b: str) -> bool:
