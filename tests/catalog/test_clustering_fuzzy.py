@@ -280,3 +280,24 @@ def test_an_unidentified_record_like_two_differently_identified_printings_joins_
     unknown = book("3", title=("a", "Hundarna : roman"))
     records = stored(hardback, pocket, unknown)
     assert frozenset({"lib2/3"}) in partition_of(records)
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("Katt & hund", "Katt och hund"),
+        ("Tre vänner", "3 vänner"),
+        ("Hundarna = The dogs", "Hundarna"),
+        ("Den stora boken", "Stora boken"),
+        ("Hundarna [Ljudupptagning]", "Hundarna"),
+        ("Hundarna : en roman", "Hundarna"),
+    ],
+)
+def test_title_forms_that_are_the_same_title(one: str, other: str) -> None:
+    from catalog.clustering.similarity import Profile, similar
+
+    def profile(title: str) -> Profile:
+        return Profile({"title": title, "authors": [{"name": "Lindgren, Astrid"}], "year": 2012})
+
+    assert similar(profile(one), profile(other)) == 1.0
+    assert similar(profile(one), profile("Hundarnas hemlighet")) is None
