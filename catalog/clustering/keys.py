@@ -58,8 +58,9 @@ LEADING_ARTICLES = frozenset(
 _MAX_TITLE = 200
 _MAX_KEY = 400  # MatchKey.key
 # Where the title proper ends in a typed 245 $a: other title information (" : roman"), a parallel
-# title (" = "), the statement of responsibility (" / ") or a GMD ("[Ljudupptagning]").
-_TITLE_PROPER_END = re.compile(r"\s*(?:[:=/;](?:\s|$)|\[)")
+# title (" = ") or the statement of responsibility (" / "); a GMD ("[Ljudupptagning]") is dropped.
+_TITLE_PROPER_END = re.compile(r"\s*[:=/;](?:\s|$)")
+_BRACKETED = re.compile(r"\s*\[[^\]]*\]?")
 
 
 class _Folding(dict[int, str]):
@@ -119,8 +120,10 @@ def without_article(words: list[str]) -> list[str]:
 
 
 def split_title(text: str) -> tuple[str, str]:
-    """A typed title into (title proper, the rest): "Hundarna : roman" → ("Hundarna", "roman")."""
-    match = _TITLE_PROPER_END.search(text or "")
+    """A typed title into (title proper, the rest): "Hundarna : roman" → ("Hundarna", "roman");
+    a GMD in brackets ("[Talbok]") is neither."""
+    text = _BRACKETED.sub("", text or "").strip() or (text or "").strip(" []")
+    match = _TITLE_PROPER_END.search(text)
     if not match or match.start() == 0:
         return text or "", ""
     return text[: match.start()], text[match.end() :].strip(" []:=/;")

@@ -291,6 +291,7 @@ def test_an_unidentified_record_like_two_differently_identified_printings_joins_
         ("Den stora boken", "Stora boken"),
         ("Hundarna [Ljudupptagning]", "Hundarna"),
         ("Hundarna : en roman", "Hundarna"),
+        ("Hundarna [Talbok] : en roman", "Hundarna"),
     ],
 )
 def test_title_forms_that_are_the_same_title(one: str, other: str) -> None:
