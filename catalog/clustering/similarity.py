@@ -17,9 +17,7 @@ information, however it was typed (245 $a "Hundarna : roman", $a + $b, GMD in br
 """
 
 import re
-from dataclasses import dataclass
 from difflib import SequenceMatcher
-from functools import cached_property
 from typing import Any
 
 from catalog.clustering.keys import normalize, split_title, surname, without_article
@@ -131,44 +129,62 @@ def _names_agree(mine: list[str], theirs: list[str]) -> bool:
     return True
 
 
-@dataclass
 class Profile:
-    """What the comparison reads of one record, computed once."""
+    """What the comparison reads of one record, computed once (the titles when first compared)."""
 
-    data: dict[str, Any]
+    __slots__ = (
+        "_titles",
+        "carrier",
+        "data",
+        "edition",
+        "forenames",
+        "host",
+        "language",
+        "pages",
+        "parts",
+        "publisher",
+        "series",
+        "signature",
+        "surname",
+        "year",
+    )
 
-    @cached_property
-    def titles(self) -> tuple[str, str]:
-        """(title proper, other title information), each normalized for comparison."""
-        proper, typed_rest = split_title(self.data.get("title_proper") or self.data.get("title") or "")
-        rest = " ".join(part for part in (typed_rest, self.data.get("subtitle") or "") if part)
-        return _title_text(proper), _other_title(rest)
-
-    @cached_property
-    def carrier(self) -> tuple[str, str]:
-        medium, _, encoding = str(self.data.get("carrier") or "").partition("/")
-        return medium, encoding
-
-    @cached_property
-    def pages(self) -> int | None:
-        return _pages(str(self.data.get("extent") or ""))
-
-    @cached_property
-    def publisher(self) -> str:
-        return _publisher(str(self.data.get("publisher") or ""))
-
-    @cached_property
-    def edition(self) -> str:
-        return _edition(str(self.data.get("edition") or ""))
-
-    @cached_property
-    def author(self) -> tuple[str, list[str]]:
-        return surname(self.data), _forenames(self.data)
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.data = data
+        self.carrier = str(data.get("carrier") or "")
+        self.host = str(data.get("host") or "")
+        self.parts = tuple(sorted(data.get("parts") or []))
+        self.series = tuple(sorted(data.get("series_numbers") or []))
+        self.year = data.get("year")
+        self.edition = _edition(str(data.get("edition") or ""))
+        self.publisher = _publisher(str(data.get("publisher") or ""))
+        languages = data.get("languages") or []
+        self.language = str(languages[0]) if languages else ""
+        self.pages = _pages(str(data.get("extent") or ""))
+        self.surname, self.forenames = surname(data), _forenames(data)
+        # Equal signatures never veto each other: the common case of two copies alike.
+        self.signature = (
+            self.carrier,
+            self.host,
+            self.parts,
+            self.series,
+            self.year,
+            self.edition,
+            self.publisher,
+            self.language,
+            self.pages,
+            tuple(self.forenames),
+        )
+        self._titles: tuple[str, str] | None = None
 
     @property
-    def language(self) -> str:
-        languages = self.data.get("languages") or []
-        return str(languages[0]) if languages else ""
+    def titles(self) -> tuple[str, str]:
+        """(title proper, other title information), each normalized for comparison."""
+        if self._titles is None:
+            proper, typed_rest = split_title(self.data.get("title_proper") or self.data.get("title") or "")
+            rest = " ".join(part for part in (typed_rest, self.data.get("subtitle") or "") if part)
+            self._titles = (_title_text(proper), _other_title(rest))
+        return self._titles
 
 
 def _differ(mine: object, theirs: object) -> bool:
@@ -184,7 +200,7 @@ def carriers_differ(a: str, b: str) -> bool:
 
 
 def carrier_veto(a: Profile, b: Profile) -> bool:
-    return carriers_differ(str(a.data.get("carrier") or ""), str(b.data.get("carrier") or ""))
+    return carriers_differ(a.carrier, b.carrier)
 
 
 def _publishers_differ(a: str, b: str) -> bool:
@@ -209,18 +225,19 @@ def _pages_differ(a: int | None, b: int | None) -> bool:
 
 def veto(a: Profile, b: Profile) -> bool:
     """May these two never be one manifestation without an identifier saying so?"""
-    da, db = a.data, b.data
+    if a.signature == b.signature:
+        return False
     return (
         carrier_veto(a, b)
-        or (da.get("host") or "") != (db.get("host") or "")
-        or sorted(da.get("parts") or []) != sorted(db.get("parts") or [])
-        or _differ(sorted(da.get("series_numbers") or []), sorted(db.get("series_numbers") or []))
-        or _differ(da.get("year"), db.get("year"))
+        or a.host != b.host
+        or a.parts != b.parts
+        or _differ(a.series, b.series)
+        or _differ(a.year, b.year)
         or _editions_differ(a.edition, b.edition)
         or _publishers_differ(a.publisher, b.publisher)
         or _differ(a.language, b.language)
         or _pages_differ(a.pages, b.pages)
-        or not _names_agree(a.author[1], b.author[1])
+        or not _names_agree(a.forenames, b.forenames)
     )
 
 
@@ -242,7 +259,7 @@ def title_similarity(a: Profile, b: Profile) -> float:
 
 def similar(a: Profile, b: Profile) -> float | None:
     """The title similarity when these two are one manifestation by description, else None."""
-    if a.author[0] != b.author[0] or veto(a, b):
+    if a.surname != b.surname or veto(a, b):
         return None
     score = title_similarity(a, b)
     return score if score >= THRESHOLD else None
@@ -252,8 +269,8 @@ def fuzzy_reason(score: float, profile: Profile) -> str:
     """Stored in English, shown translated (``catalog.clustering.reasons``):
     "similar title and author (0.96), year 2012, 159 p."."""
     reason = f"similar title and author ({score:.2f})"
-    if profile.data.get("year"):
-        reason += f", year {profile.data['year']}"
+    if profile.year:
+        reason += f", year {profile.year}"
     if profile.pages:
         reason += f", {profile.pages} p."
     return reason
