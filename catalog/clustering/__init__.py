@@ -8,7 +8,7 @@ Rules (details in the modules):
 
 - ``keys``: records are candidates when they share a format-scoped key: LIBRIS id, ISBN
   (ISBN-10 and -13 agree), EAN, publisher number (music, film), or normalized title + first
-  author + year (+ carrier, host item); a blocking key (title's first word + surname + year)
+  author + year (+ carrier, host item); a blocking key (title's first words + surname + year)
   makes records without a shared identifier candidates of the fuzzy stage.
 - ``similarity``: vetoes (carrier, edition, parts, year, publisher, host, …) and the title/author
   similarity of the fuzzy stage; ``reasons``: merge reasons shown translated.

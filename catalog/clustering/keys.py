@@ -9,7 +9,7 @@ Every key is scoped by the record's primary format, so a book and its audiobook 
 - ``pubno:<format>:<publisher number>`` (028 of music and film: weak, vetoes still apply)
 - ``title:<format>:<title>|<first author>|<year>`` (only with an author or a year), plus the
   carrier's medium and a component part's host item when the record states them
-- ``fuzzy:<format>:<first title word>|<author surname>|<year>``: a blocking key, never a merge by
+- ``fuzzy:<format>:<first title words>|<author surname>|<year>``: a blocking key, never a merge by
   itself: records sharing it are compared by ``catalog.clustering.similarity``
 - ``merge:<override id>`` (a librarian's merge; see ``catalog.clustering.overrides``)
 
@@ -56,6 +56,27 @@ LEADING_ARTICLES = frozenset(
     }
 )
 _MAX_TITLE = 200
+_NUMBER_WORDS = {
+    "två": "2",
+    "tre": "3",
+    "fyra": "4",
+    "fem": "5",
+    "sex": "6",
+    "sju": "7",
+    "åtta": "8",
+    "nio": "9",
+    "tio": "10",
+    "two": "2",
+    "three": "3",
+    "four": "4",
+    "five": "5",
+    "six": "6",
+    "seven": "7",
+    "eight": "8",
+    "nine": "9",
+    "ten": "10",
+}
+_CONJUNCTIONS = frozenset({"och", "and", "und", "et", "og"})
 _MAX_KEY = 400  # MatchKey.key
 # Where the title proper ends in a typed 245 $a: other title information (" : roman"), a parallel
 # title (" = ") or the statement of responsibility (" / "); a GMD ("[Ljudupptagning]") is dropped.
@@ -119,6 +140,12 @@ def without_article(words: list[str]) -> list[str]:
     return words[1:] if len(words) > 1 and words[0] in LEADING_ARTICLES else words
 
 
+def comparable_words(words: list[str]) -> list[str]:
+    """Title words as the fuzzy stage compares them: no leading article, no "och"/"and" ("&" is
+    gone already), numerals as digits ("tre" = "3")."""
+    return without_article([_NUMBER_WORDS.get(w, w) for w in words if w not in _CONJUNCTIONS])
+
+
 def split_title(text: str) -> tuple[str, str]:
     """A typed title into (title proper, the rest): "Hundarna : roman" → ("Hundarna", "roman");
     a GMD in brackets ("[Talbok]") is neither."""
@@ -130,9 +157,10 @@ def split_title(text: str) -> tuple[str, str]:
 
 
 def proper_words(data: dict[str, Any]) -> list[str]:
-    """The normalized title proper without article, other title information, GMD or parts."""
+    """The normalized title proper as the fuzzy stage compares it, without other title
+    information, GMD or parts."""
     text = data.get("title_proper") or data.get("title") or ""
-    return without_article(normalize(split_title(text)[0]).split())
+    return comparable_words(normalize(split_title(text)[0]).split())
 
 
 def surname(data: dict[str, Any]) -> str:
@@ -145,13 +173,15 @@ def surname(data: dict[str, Any]) -> str:
 
 
 def block_key(data: dict[str, Any], fmt: str) -> str | None:
-    """The fuzzy stage's blocking key: first word of the title proper, author surname, year."""
+    """The fuzzy stage's blocking key: first two words of the title proper (three without an
+    author), author surname, year. Narrow on purpose: a wider block joins more records into one
+    connected set, and every incremental change re-decides its whole set."""
     words, year = proper_words(data), data.get("year")
     if not words or not year:
         return None
     family = surname(data)
-    head = words[0] if family else " ".join(words[:2])
-    return join_key("fuzzy", fmt, f"{head[:24]}|{family}|{year}")
+    head = " ".join(words[: 2 if family else 3])
+    return join_key("fuzzy", fmt, f"{head[:48]}|{family}|{year}")
 
 
 def _medium(data: dict[str, Any]) -> str:

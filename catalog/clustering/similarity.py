@@ -20,7 +20,7 @@ import re
 from difflib import SequenceMatcher
 from typing import Any
 
-from catalog.clustering.keys import normalize, split_title, surname, without_article
+from catalog.clustering.keys import comparable_words, normalize, split_title, surname
 
 THRESHOLD = 0.9
 PAGE_TOLERANCE = (10, 0.1)  # pages or share of the larger count, whichever is more
@@ -54,27 +54,6 @@ GENERIC_OTHER_TITLE = frozenset(
         "talbok",
     }
 )
-_NUMBER_WORDS = {
-    "två": "2",
-    "tre": "3",
-    "fyra": "4",
-    "fem": "5",
-    "sex": "6",
-    "sju": "7",
-    "åtta": "8",
-    "nio": "9",
-    "tio": "10",
-    "two": "2",
-    "three": "3",
-    "four": "4",
-    "five": "5",
-    "six": "6",
-    "seven": "7",
-    "eight": "8",
-    "nine": "9",
-    "ten": "10",
-}
-_CONJUNCTIONS = frozenset({"och", "and", "und", "et", "og"})
 _PAGES = re.compile(r"(\d+)\s*(?:\]\s*)?(?:s\b|sidor|p\b|pages|sid\b)", re.IGNORECASE)
 _UNKNOWN = re.compile(r"\[[^\]]*\]|s\.\s?n\.?|utgivare okänd|okänd utgivare|förlag okänt")
 _PUBLISHER_NOISE = frozenset(
@@ -84,8 +63,7 @@ _DIGITS = re.compile(r"\d+")
 
 
 def _title_text(text: str) -> str:
-    words = [_NUMBER_WORDS.get(w, w) for w in normalize(text).split() if w not in _CONJUNCTIONS]
-    return " ".join(without_article(words))
+    return " ".join(comparable_words(normalize(text).split()))
 
 
 def _other_title(text: str) -> str:
