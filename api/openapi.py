@@ -269,7 +269,8 @@ def openapi_document(server_url: str) -> dict[str, Any]:
     member = {
         "type": "object",
         "properties": {
-            k: {"type": ["string", "null"]} for k in ("library", "source", "local_id", "merge_reason")
+            k: {"type": ["string", "null"]}
+            for k in ("library", "source", "local_id", "merge_reason", "merge_reason_text")
         },
     }
     holding = {"type": "object", "properties": {k: {"type": ["string", "null"]} for k in HOLDING_KEYS}}

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from catalog.clustering.reasons import explain
 from catalog.editions import editions, find_work, work_heading, work_size
 from catalog.fields import HIT_FIELDS
 from catalog.libraries import library_names
@@ -107,6 +108,7 @@ def _members(pk: int) -> list[dict[str, Any]]:
             "source": member.source.name or str(member.source),
             "local_id": member.local_id,
             "merge_reason": member.merge_reason,
+            "merge_reason_text": explain(member.merge_reason),
         }
         for member in members.order_by("pk")
     ]

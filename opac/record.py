@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from catalog.access import is_staff_member, staff_required
+from catalog.clustering.reasons import explain
 from catalog.clustering.redirects import current_cluster_id
 from catalog.editions import editions, work_size
 from catalog.home_library import home_library
@@ -99,5 +100,6 @@ def staff_marc(request: HttpRequest, pk: int) -> HttpResponse:
     members = []
     for member in _members(cluster):
         parsed = marc.parse_raw(member)
-        members.append({"record": member, "lines": marc.marc_lines(parsed) if parsed else None})
+        lines = marc.marc_lines(parsed) if parsed else None
+        members.append({"record": member, "lines": lines, "reason": explain(member.merge_reason)})
     return render(request, "opac/record_marc.html", {"cluster": cluster, "members": members})

@@ -91,6 +91,8 @@ def field_008(m: Manifestation, entered: str, catalogued_here: bool) -> str:
     language = (
         m.work.language if m.format not in ("game", "map") else ("eng" if m.format == "game" else "swe")
     )
+    if m.original:
+        language = m.work.original_language
     source = "d" if catalogued_here else " "
     value = f"{entered}{date_type}{m.year:04d}{date2}{country}{_material_008(m)}{language} {source}"
     assert len(value) == 40, (m.format, value)

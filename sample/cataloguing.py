@@ -20,6 +20,9 @@ DataField = tuple[str, str, str, list[tuple[str, str]]]
 Field = tuple[str, str] | DataField
 ISBN_STYLES = ("isbn13", "isbn10", "hyphen13", "hyphen10")
 MISSING_ISBN = 0.06  # copies catalogued without the ISBN the book has
+MISSING_008 = 0.03  # copies without 008, and as many again with a partial one (no dates)
+SUBTITLE_IN_A = 0.2  # copies typing the other title information into 245 $a ("Titel : roman")
+GENERIC_SUBTITLE = 0.1  # fiction copies adding "roman"/"novell" as other title information
 
 
 def first_local_id(index: int) -> int:
@@ -58,7 +61,13 @@ class Cataloguer:
             ("005", f"{changed}120{int(10 * rng.random())}00.0"),
         ]
         fields += [("007", value) for value in carriers.fields_007(m)]
-        fields.append(("008", carriers.field_008(m, entered, not lib.libris_035)))
+        fixed = carriers.field_008(m, entered, not lib.libris_035)
+        # Games are told by 008/26 alone when no genre term says so: their 008 is always there.
+        draw = rng.random() if m.format not in ("game", "serial") else 1.0
+        if draw >= MISSING_008 * 2:
+            fields.append(("008", fixed))
+        elif draw >= MISSING_008:
+            fields.append(("008", fixed[:6] + "|" * 12))  # partial: no dates, country or language
         fields += self._identifiers(m)
         fields.append(
             (
@@ -72,10 +81,10 @@ class Cataloguer:
                 ],
             )
         )
-        fields += self._languages(m.work)
+        fields += self._languages(m.work, m)
         fields += self._classification(m.work)
         fields += self._main_entry(m.work)
-        if m.work.original_title and rng.random() < 0.7:
+        if m.work.original_title and not m.original and rng.random() < 0.7:
             fields.append(("240", "1", "0", [("a", m.work.original_title), ("l", "Svenska")]))
         fields += self._title(m)
         if m.edition:
@@ -111,10 +120,15 @@ class Cataloguer:
     def _identifiers(self, m: Manifestation) -> list[Field]:
         rng, found = self.rng, list[Field]()
         if m.isbn and rng.random() >= MISSING_ISBN:
-            qualifier = ""
-            if m.format in ("book", "large_print") and rng.random() < 0.2:
-                qualifier = "(inb.)" if rng.random() < 0.6 else "(hft.)"
-            found.append(("020", " ", " ", [("a", self._isbn_text(m.isbn, qualifier))]))
+            found += self._isbn_fields(m)
+        if m.work.set_isbn and rng.random() < 0.4:
+            # The whole series' ISBN, which each volume's record lists too.
+            if self.rda:
+                found.append(
+                    ("020", " ", " ", [("a", self._isbn_text(m.work.set_isbn, "")), ("q", "hela verket")])
+                )
+            else:
+                found.append(("020", " ", " ", [("a", self._isbn_text(m.work.set_isbn, "(hela verket)"))]))
         if m.issn:
             found.append(("022", " ", " ", [("a", m.issn)]))
         if m.ean and rng.random() >= MISSING_ISBN:
@@ -127,7 +141,28 @@ class Cataloguer:
             found.append(("035", " ", " ", [("a", f"(MTM){m.id[1:]}")]))
         return found
 
-    def _languages(self, work: Work) -> list[Field]:
+    def _isbn_fields(self, m: Manifestation) -> list[Field]:
+        """020 $a: the ISBN with an optional binding; both bindings, or one, when there are two;
+        now and then a mistyped ISBN in $z."""
+        rng = self.rng
+        if not m.isbn2:
+            qualifier = ""
+            if m.format in ("book", "large_print") and rng.random() < 0.2:
+                qualifier = "(inb.)" if rng.random() < 0.6 else "(hft.)"
+            found: list[Field] = [("020", " ", " ", [("a", self._isbn_text(m.isbn, qualifier))])]
+        else:
+            draw = rng.random()
+            bindings = [(m.isbn, "(inb.)")] if draw < 0.25 else [(m.isbn2, "(hft.)")] if draw < 0.3 else []
+            bindings = bindings or [(m.isbn, "(inb.)"), (m.isbn2, "(hft.)")]
+            found = [("020", " ", " ", [("a", self._isbn_text(body, mark))]) for body, mark in bindings]
+        if rng.random() < 0.03:
+            wrong = m.isbn[:-1] + str((int(m.isbn[-1]) + 1) % 10) if m.isbn[-1].isdigit() else m.isbn
+            found.append(("020", " ", " ", [("z", identifiers.isbn_forms(wrong)["isbn13"])]))
+        return found
+
+    def _languages(self, work: Work, m: Manifestation | None = None) -> list[Field]:
+        if m is not None and m.original:
+            return [("041", " ", " ", [("a", work.original_language)])]
         if work.original_language:
             return [("041", "1", " ", [("a", work.language), ("h", work.original_language)])]
         if work.kind == "film":
@@ -146,8 +181,12 @@ class Cataloguer:
     def _name(self, person: Person, relator: tuple[str, str] | None) -> list[tuple[str, str]]:
         rng, isbd = self.rng, self.library.isbd
         with_dates = bool(person.dates) and (self.library.name_dates != (rng.random() < 0.1))
-        # Direct order in 100 $a is a cataloguing slip a union catalogue still meets now and then.
-        subfields = [("a", person.direct if rng.random() < 0.02 else person.inverted)]
+        # Direct order in 100 $a, or forenames as initials, are slips a union catalogue still meets.
+        draw = rng.random()
+        name = person.direct if draw < 0.04 else person.inverted
+        if 0.04 <= draw < 0.08 and person.forename:
+            name = f"{person.surname}, {person.forename[0]}."
+        subfields = [("a", name)]
         if with_dates:
             subfields.append(("d", person.dates))
         if relator:
@@ -173,17 +212,29 @@ class Cataloguer:
     def _title(self, m: Manifestation) -> list[Field]:
         work, rng, isbd = m.work, self.rng, self.library.isbd
         text, subtitle = work.title.text, work.subtitle
+        if m.original:
+            text, subtitle = work.original_title, ""
+        if not subtitle and work.kind == "fiction" and rng.random() < GENERIC_SUBTITLE:
+            subtitle = "roman" if rng.random() < 0.8 else "novell"
         if work.kind == "kit":
             text = f"Språkpåse: {text}"
         if rng.random() < 0.03 and not work.title.script:
             text = " ".join(word[:1].upper() + word[1:] for word in text.split(" "))
         if subtitle and rng.random() < 0.15:
             subtitle = ""
+        if subtitle and rng.random() < SUBTITLE_IN_A:
+            text, subtitle = f"{text} : {subtitle}", ""
+        gmd = GMD.get(m.format, "") if not self.rda else ""
+        if gmd and rng.random() < 0.15:
+            text, gmd = f"{text} {gmd}", ""  # the GMD typed into $a
         parts: list[tuple[str, str]] = [("a", text)]
         if work.part:
-            parts += [("n", work.part[0])] + ([("p", work.part[1])] if work.part[1] else [])
-        if not self.rda and m.format in GMD:
-            parts.append(("h", GMD[m.format]))
+            number = work.part[0]
+            draw = rng.random()
+            number = f"Del {number}" if draw < 0.3 else _ROMAN.get(number, number) if draw < 0.4 else number
+            parts += [("n", number)] + ([("p", work.part[1])] if work.part[1] else [])
+        if gmd:
+            parts.append(("h", gmd))
         if subtitle:
             parts.append(("b", subtitle))
         statement = self._responsibility(m)
@@ -204,7 +255,7 @@ class Cataloguer:
             names.append(work.author.direct)
         elif work.corporate and work.kind == "music":
             names.append(work.corporate)
-        if work.translator is not None:
+        if work.translator is not None and not m.original:
             names.append(f"översättning: {work.translator.direct}")
         if m.reader is not None:
             names.append(f"uppläsare: {m.reader.direct}")
@@ -276,7 +327,7 @@ class Cataloguer:
 
     def _added_entries(self, m: Manifestation) -> list[Field]:
         work, found = m.work, list[Field]()
-        if work.translator is not None:
+        if work.translator is not None and not m.original:
             found.append(("700", "1", " ", self._name(work.translator, ("översättare", "trl"))))
         if m.reader is not None:
             found.append(("700", "1", " ", self._name(m.reader, ("uppläsare", "nrt"))))
@@ -300,6 +351,7 @@ class Cataloguer:
         return text if not self.library.isbd or text.endswith(mark) else text + mark
 
 
+_ROMAN = {"1": "I", "2": "II", "3": "III", "4": "IV"}
 GMD = {
     "ebook": "[Elektronisk resurs]",
     "audiobook": "[Ljudupptagning]",

@@ -32,12 +32,52 @@ def _text_editions(gen: "WorkGenerator", work: "Work") -> list["Manifestation"]:
     rng, popular, now = gen.rng, work.popular, gen.year_now
     publisher, place = _publisher(gen, work.language)
     pages = rng.randint(24, 48) if work.genre == "Bilderböcker" else rng.randint(120, 620)
-    isbn = gen._isbn(work.language) if work.year >= 1970 else ""
+    # Older stock and local publications have no ISBN; some books came in two bindings at once.
+    isbn = gen._isbn(work.language) if work.year >= 1970 and rng.random() >= 0.05 else ""
+    isbn2 = gen._isbn(work.language) if isbn and rng.random() < 0.08 else ""
     found = [
         gen.new_manifestation(
-            work, "book", "print", work.year, publisher=publisher, place=place, isbn=isbn, pages=pages
+            work,
+            "book",
+            "print",
+            work.year,
+            publisher=publisher,
+            place=place,
+            isbn=isbn,
+            isbn2=isbn2,
+            pages=pages,
         )
     ]
+    if work.kind != "nonfiction" and rng.random() < 0.05 and work.year + 2 <= now:
+        # A reprint with a new year: same publisher, text and pages; an ISBN of its own or none.
+        found.append(
+            gen.new_manifestation(
+                work,
+                "book",
+                "print",
+                min(now, work.year + rng.randint(2, 8)),
+                publisher=publisher,
+                place=place,
+                isbn=gen._isbn(work.language) if rng.random() < 0.5 else "",
+                pages=pages,
+            )
+        )
+    if work.original_title and rng.random() < 0.15:
+        # The original the translation was made from: same work and author, another title.
+        english, english_place = v.FOREIGN_PUBLISHERS["eng"][0]
+        found.append(
+            gen.new_manifestation(
+                work,
+                "book",
+                "print",
+                work.year - rng.randint(1, 3),
+                publisher=english,
+                place=english_place,
+                isbn=gen._isbn("eng"),
+                pages=pages - 20,
+                original=True,
+            )
+        )
     swedish = work.language == "swe"
     chance = 0.28 if popular else 0.04
     if work.kind == "fiction" and popular and rng.random() < 0.22 and work.year + 1 <= now:

@@ -67,6 +67,7 @@ class Work:
     year: int
     popular: bool
     credits: tuple[tuple[Person, str, str], ...]  # (person, relator term, relator code)
+    set_isbn: str = ""  # nine-digit body of the whole series' ISBN, which volumes' records list too
 
 
 @dataclass(slots=True)
@@ -87,6 +88,8 @@ class Manifestation:
     minutes: int
     reader: Person | None
     holders: tuple[str, ...]  # library codes, in the order their records are written
+    isbn2: str = ""  # a second binding's ISBN of the same manifestation (inb. + hft.)
+    original: bool = False  # the original-language edition of a translated work
 
 
 def _cumulative(shares: tuple[tuple[str, float], ...]) -> tuple[tuple[str, float], ...]:
@@ -170,6 +173,7 @@ class WorkGenerator:
             "year": self._year(),
             "popular": self.popularity.popular_work(),
             "credits": (),
+            "set_isbn": "",
         }
         base.update(values)
         work_id = f"w{self._next('work'):07d}"
@@ -243,6 +247,7 @@ class WorkGenerator:
         author_key = first.author.key if first.author else "series"
         parts = [self.titles.allocate("swe", f"parts:{author_key}") for _ in range(volumes)]
         first.part = ("1", parts[0].text if parts[0] else "")
+        first.set_isbn = self._isbn("swe") if self.rng.random() < 0.5 else ""
         for number in range(2, volumes + 1):
             title = parts[number - 1]
             work = self._new_work(
@@ -259,6 +264,7 @@ class WorkGenerator:
                     "summary": first.summary,
                     "year": min(self.year_now, first.year + number - 1),
                     "popular": first.popular,
+                    "set_isbn": first.set_isbn,
                 },
             )
             self.pending.append(work)
@@ -353,6 +359,8 @@ class WorkGenerator:
             "minutes": 0,
             "reader": None,
             "popular": work.popular,
+            "isbn2": "",
+            "original": False,
         }
         base.update(values)
         popular = bool(base.pop("popular"))

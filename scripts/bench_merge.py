@@ -187,6 +187,59 @@ def pairwise(clusters: dict[int, list[int]], truth: dict[int, str]) -> tuple[flo
     return (correct / predicted if predicted else 1.0, correct / true_pairs if true_pairs else 1.0)
 
 
+def identifiers(data: dict[str, Any]) -> frozenset[str]:
+    """What a record could be merged by exactly: ISBNs, EANs, its LIBRIS id."""
+    found = {f"isbn:{i}" for i in data.get("isbns") or []} | {f"ean:{e}" for e in data.get("eans") or []}
+    return frozenset(found | ({f"libris:{data['libris_id']}"} if data.get("libris_id") else set()))
+
+
+def pairwise_by_identifier(
+    clusters: dict[int, list[int]], truth: dict[int, str], idents: dict[int, frozenset[str]]
+) -> dict[str, tuple[float, float, int]]:
+    """Precision, recall and true pairs, for pairs sharing an identifier and pairs sharing none."""
+    predicted: Counter[str] = Counter()
+    correct: Counter[str] = Counter()
+    expected: Counter[str] = Counter()
+
+    def kind(a: int, b: int) -> str:
+        return "shared identifier" if idents[a] & idents[b] else "no shared identifier"
+
+    by_truth: dict[str, list[int]] = defaultdict(list)
+    for record_id, manifestation in truth.items():
+        by_truth[manifestation].append(record_id)
+    for members in by_truth.values():
+        for i, a in enumerate(members):
+            for b in members[i + 1 :]:
+                expected[kind(a, b)] += 1
+    for members in clusters.values():
+        for i, a in enumerate(members):
+            for b in members[i + 1 :]:
+                predicted[kind(a, b)] += 1
+                correct[kind(a, b)] += truth[a] == truth[b]
+    return {
+        name: (
+            correct[name] / predicted[name] if predicted[name] else 1.0,
+            correct[name] / expected[name] if expected[name] else 1.0,
+            expected[name],
+        )
+        for name in ("shared identifier", "no shared identifier")
+    }
+
+
+def confusions(clusters: dict[int, list[int]], truth: dict[int, str], limit: int = 12) -> list[str]:
+    """A few wrongly merged and wrongly split manifestations, to look at."""
+    out: list[str] = []
+    for members in clusters.values():
+        if len({truth[r] for r in members}) > 1 and len(out) < limit // 2:
+            out.append(f"merged: {sorted({truth[r] for r in members})}")
+    where: dict[str, set[int]] = defaultdict(set)
+    for cluster_id, members in clusters.items():
+        for record_id in members:
+            where[truth[record_id]].add(cluster_id)
+    out += [f"split: {m} over {len(c)} clusters" for m, c in where.items() if len(c) > 1][: limit - len(out)]
+    return out
+
+
 def store(rows: list[tuple[int, str, dict[str, Any]]]) -> None:
     """Insert the records: COPY on PostgreSQL (the harvest's own speed is not measured here)."""
     import json
@@ -253,14 +306,20 @@ def run(total: int, libraries: int, seed: int, use_county: bool) -> None:
 
     truth: dict[int, str] = {}
     clusters: dict[int, list[int]] = defaultdict(list)
-    for record_id, source_id, local_id, cluster_id in SourceRecord.objects.values_list(
-        "id", "source_id", "local_id", "cluster_id"
-    ):
+    idents: dict[int, frozenset[str]] = {}
+    for record_id, source_id, local_id, cluster_id, data in SourceRecord.objects.values_list(
+        "id", "source_id", "local_id", "cluster_id", "data"
+    ).iterator(chunk_size=20000):
         truth[record_id] = truth_by_key[(source_id, local_id)]
         clusters[cluster_id].append(record_id)
+        idents[record_id] = identifiers(data)
     precision, recall = pairwise(clusters, truth)
     print(f"clusters {Cluster.objects.count():,} (ground truth {len(set(truth.values())):,})")
     print(f"pairwise precision {precision:.4f}, recall {recall:.4f}")
+    for name, (p, r, pairs) in pairwise_by_identifier(clusters, truth, idents).items():
+        print(f"  pairs with {name}: precision {p:.4f}, recall {r:.4f} ({pairs:,} true pairs)")
+    for line in confusions(clusters, truth):
+        print(f"  {line}")
 
     changed = random.Random(seed + 1).sample(ids, min(2000, len(ids)))
     records = list(SourceRecord.objects.filter(id__in=changed))
@@ -268,7 +327,12 @@ def run(total: int, libraries: int, seed: int, use_county: bool) -> None:
         record.data = {**record.data, "year": (record.data.get("year") or 2000) + 1}
     SourceRecord.objects.bulk_update(records, ["data"], batch_size=1000)
     started = time.perf_counter()
-    assign_clusters(changed)
+    if os.environ.get("BENCH_PROFILE"):
+        import cProfile
+
+        cProfile.runctx("assign_clusters(changed)", globals(), locals(), sort=os.environ["BENCH_PROFILE"])
+    else:
+        assign_clusters(changed)
     elapsed = time.perf_counter() - started
     print(f"incremental: {len(changed):,} changed records re-clustered in {elapsed:.2f} s")
     print(f"load: {os.getloadavg()}")

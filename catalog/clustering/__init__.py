@@ -7,10 +7,14 @@ deletes emptied clusters and returns every affected cluster id, deleted ones inc
 Rules (details in the modules):
 
 - ``keys``: records are candidates when they share a format-scoped key: LIBRIS id, ISBN
-  (ISBN-10 and -13 agree), EAN, or normalized title + first author + year.
+  (ISBN-10 and -13 agree), EAN, publisher number (music, film), or normalized title + first
+  author + year (+ carrier, host item); a blocking key (title's first words + surname + year)
+  makes records without a shared identifier candidates of the fuzzy stage.
+- ``similarity``: vetoes (carrier, edition, parts, year, publisher, host, …) and the title/author
+  similarity of the fuzzy stage; ``reasons``: merge reasons shown translated.
 - ``partition``: never across formats, never on conflicting identifiers; each member keeps its
-  merge reason ("same ISBN 9789127108503", "same title/author/year"); same records, same
-  clusters, whatever the order they arrived in.
+  merge reason ("same ISBN 9789127108503", "same title/author/year", "similar title and author
+  (0.96), year 2012, 159 p."); same records, same clusters, whatever the order they arrived in.
 - ``display``: the display record is a LIBRIS record before a local one, then the most
   complete, then the first in canonical order.
 - ``overrides``: librarians' splits and merges, stored as ``MergeOverride`` rows.

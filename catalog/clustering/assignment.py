@@ -245,7 +245,8 @@ def plan_clusters(
         {row.id for _, row in _overrides_for(bibs, MergeOverride.Action.SPLIT)} if with_overrides else set()
     )
     candidates = [
-        Candidate(r.id, r.order, sorted(keys.get(r.id, []), key=_key_rank), r.id in split) for r in bibs
+        Candidate(r.id, r.order, sorted(keys.get(r.id, []), key=_key_rank), r.id in split, r.data)
+        for r in bibs
     ]
     plan = Plan([], [], [], {r.cluster_id for r in rows.values() if r.cluster_id})
     taken: set[int] = set()

@@ -6,8 +6,15 @@ Every key is scoped by the record's primary format, so a book and its audiobook 
 - ``libris:<format>:<LIBRIS id>``
 - ``isbn:<format>:<ISBN-13>`` (ISBN-10 and ISBN-13 of one number give the same key)
 - ``ean:<format>:<EAN-13>``
-- ``title:<format>:<title>|<first author>|<year>`` (only with an author or a year)
+- ``pubno:<format>:<publisher number>`` (028 of music and film: weak, vetoes still apply)
+- ``title:<format>:<title>|<first author>|<year>`` (only with an author or a year), plus the
+  carrier's medium and a component part's host item when the record states them
+- ``fuzzy:<format>:<first title words>|<author surname>|<year>``: a blocking key, never a merge by
+  itself: records sharing it are compared by ``catalog.clustering.similarity``
 - ``merge:<override id>`` (a librarian's merge; see ``catalog.clustering.overrides``)
+
+An ISBN that 020 qualifies as one part's ("osa 1") is a key only of a record of that part; one it
+qualifies as the whole set's ("hela verket") is a key only of a record without part numbers.
 """
 
 import re
@@ -15,7 +22,8 @@ import unicodedata
 from functools import lru_cache
 from typing import Any
 
-KINDS = ("libris", "isbn", "ean", "title")
+KINDS = ("libris", "isbn", "ean", "pubno", "title", "fuzzy")
+PUBNO_FORMATS = ("music", "film")
 _KEEP = set("åäö")
 _NON_WORD = re.compile(r"[\W_]+")
 LEADING_ARTICLES = frozenset(
@@ -48,6 +56,32 @@ LEADING_ARTICLES = frozenset(
     }
 )
 _MAX_TITLE = 200
+_NUMBER_WORDS = {
+    "två": "2",
+    "tre": "3",
+    "fyra": "4",
+    "fem": "5",
+    "sex": "6",
+    "sju": "7",
+    "åtta": "8",
+    "nio": "9",
+    "tio": "10",
+    "two": "2",
+    "three": "3",
+    "four": "4",
+    "five": "5",
+    "six": "6",
+    "seven": "7",
+    "eight": "8",
+    "nine": "9",
+    "ten": "10",
+}
+_CONJUNCTIONS = frozenset({"och", "and", "und", "et", "og"})
+_MAX_KEY = 400  # MatchKey.key
+# Where the title proper ends in a typed 245 $a: other title information (" : roman"), a parallel
+# title (" = ") or the statement of responsibility (" / "); a GMD ("[Ljudupptagning]") is dropped.
+_TITLE_PROPER_END = re.compile(r"\s*[:=/;](?:\s|$)")
+_BRACKETED = re.compile(r"\s*\[[^\]]*\]?")
 
 
 class _Folding(dict[int, str]):
@@ -96,15 +130,85 @@ def primary_format(data: dict[str, Any]) -> str:
     return str(formats[0]) if formats else "other"
 
 
+def without_article(words: list[str]) -> list[str]:
+    return words[1:] if len(words) > 1 and words[0] in LEADING_ARTICLES else words
+
+
+def comparable_words(words: list[str]) -> list[str]:
+    """Title words as the fuzzy stage compares them: no leading article, no "och"/"and" ("&" is
+    gone already), numerals as digits ("tre" = "3")."""
+    return without_article([_NUMBER_WORDS.get(w, w) for w in words if w not in _CONJUNCTIONS])
+
+
+def split_title(text: str) -> tuple[str, str]:
+    """A typed title into (title proper, the rest): "Hundarna : roman" → ("Hundarna", "roman");
+    a GMD in brackets ("[Talbok]") is neither."""
+    text = _BRACKETED.sub("", text or "").strip() or (text or "").strip(" []")
+    match = _TITLE_PROPER_END.search(text)
+    if not match or match.start() == 0:
+        return text or "", ""
+    return text[: match.start()], text[match.end() :].strip(" []:=/;")
+
+
+def proper_words(data: dict[str, Any]) -> list[str]:
+    """The normalized title proper as the fuzzy stage compares it, without other title
+    information, GMD or parts."""
+    text = data.get("title_proper") or data.get("title") or ""
+    return comparable_words(normalize(split_title(text)[0]).split())
+
+
+def surname(data: dict[str, Any]) -> str:
+    """First author's surname: "Lindgren, Astrid", "Astrid Lindgren", "Lindgren, A." → "lindgren"."""
+    authors = data.get("authors") or []
+    name = authors[0].get("name", "") if authors and isinstance(authors[0], dict) else ""
+    inverted = "," in name
+    words = [w for w in normalize(name.split(",")[0] if inverted else name).split() if not w.isdigit()]
+    return (words[0] if inverted else words[-1]) if words else ""
+
+
+def block_key(data: dict[str, Any], fmt: str) -> str | None:
+    """The fuzzy stage's blocking key: first two words of the title proper (three without an
+    author), author surname, year. Narrow on purpose: a wider block joins more records into one
+    connected set, and every incremental change re-decides its whole set."""
+    words, year = proper_words(data), data.get("year")
+    if not words or not year:
+        return None
+    family = surname(data)
+    head = " ".join(words[: 2 if family else 3])
+    return join_key("fuzzy", fmt, f"{head[:48]}|{family}|{year}")
+
+
+def _medium(data: dict[str, Any]) -> str:
+    return str(data.get("carrier") or "").partition("/")[0]
+
+
+def _own_isbns(data: dict[str, Any]) -> list[str]:
+    """ISBNs identifying this record: not those 020 assigns to a part the record is not, nor, in
+    a volume's record, the whole set's."""
+    qualified = data.get("part_isbns") or {}
+    own_parts, of_set = set(data.get("parts") or []), set(data.get("set_isbns") or [])
+    return [
+        isbn
+        for isbn in data.get("isbns") or []
+        if (isbn not in of_set or not own_parts) and (isbn not in qualified or qualified[isbn] in own_parts)
+    ]
+
+
 def match_keys(data: dict[str, Any]) -> list[str]:
     """Every match key of one normalized record, strongest first."""
     fmt = primary_format(data)
     keys = [join_key("libris", fmt, data["libris_id"])] if data.get("libris_id") else []
-    keys += [join_key("isbn", fmt, isbn) for isbn in data.get("isbns") or []]
+    keys += [join_key("isbn", fmt, isbn) for isbn in _own_isbns(data)]
     keys += [join_key("ean", fmt, ean) for ean in data.get("eans") or []]
+    if fmt in PUBNO_FORMATS:
+        keys += [join_key("pubno", fmt, number) for number in data.get("publisher_numbers") or []]
     title, author, year = title_words(data), author_words(data), data.get("year") or ""
     if title and (author or year):
-        keys.append(join_key("title", fmt, f"{title}|{author}|{year}"))
+        extra = "".join(f"|{value}" for value in (_medium(data), data.get("host") or "") if value)
+        keys.append(join_key("title", fmt, f"{title}|{author}|{year}{extra}")[:_MAX_KEY])
+    block = block_key(data, fmt)
+    if block:
+        keys.append(block)
     return list(dict.fromkeys(keys))
 
 

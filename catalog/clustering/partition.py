@@ -6,20 +6,36 @@ it shares a key with (strongest key first) that it does not conflict with, and c
 links that agree with each other are merged. Conflicts: different formats; both sides have
 LIBRIS ids and none in common; otherwise, both sides have ISBNs (or EANs) and none in common.
 A title/author/year key shared by differently identified manifestations is ambiguous: it
-only joins records that have no identifiers at all.
+only joins records that have no identifiers at all. Vetoes (``similarity``) always win: carriers
+that differ keep apart even records sharing an identifier; merges without a shared identifier
+(title keys, publisher numbers) also respect the others (publisher, edition, parts, year, …).
+
+Then the fuzzy stage: records sharing a blocking key (``fuzzy:``) but still in different
+clusters are compared pair by pair (``similarity.similar``); the most similar pairs are joined
+first, a cluster joining another only when no member of one vetoes a member of the other and
+their identifiers agree. A record without identifiers similar to two differently identified
+clusters joins neither. Blocks larger than ``BLOCK_LIMIT`` are not compared at all (their
+records keep the exact stage's clusters): the cost stays linear, and a block that large is a
+common title ("Dikter") where a guess is more likely wrong than right.
 Librarians' overrides come last: split records stay alone, merged pairs are joined.
 """
 
 from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
 
 from catalog.clustering.keys import split_key
+from catalog.clustering.similarity import Profile, carriers_differ, fuzzy_reason, similar, veto
 
 REASONS = {
     "libris": "same LIBRIS id {value}",
     "isbn": "same ISBN {value}",
     "ean": "same EAN {value}",
+    "pubno": "same publisher number {value}",
     "title": "same title/author/year",
 }
+BLOCK_LIMIT = 40
+_STRONG = ("libris", "isbn", "ean")
 SPLIT_REASON = "split out by a librarian"
 MERGE_REASON = "merged by a librarian"
 
@@ -32,10 +48,14 @@ class Candidate:
     order: tuple[int, str]
     keys: list[str]
     split: bool = False
+    data: dict[str, Any] = field(default_factory=dict, repr=False)
     format: str = field(init=False, default="")
+    carrier: str = field(init=False, default="")  # "medium/encoding", "" when nothing is said
     _identifiers: dict[str, set[str]] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
+        carrier = str(self.data.get("carrier") or "")
+        self.carrier = "" if carrier == "/" else carrier
         for key in self.keys:
             kind, fmt, value = split_key(key)
             self._identifiers.setdefault(kind, set()).add(value)
@@ -43,6 +63,10 @@ class Candidate:
 
     def identifiers(self, kind: str) -> set[str]:
         return self._identifiers.get(kind, set())
+
+    @cached_property
+    def profile(self) -> Profile:
+        return Profile(self.data)
 
 
 @dataclass(eq=False)
@@ -54,6 +78,7 @@ class Group:
     libris: set[str] = field(default_factory=set)
     isbns: set[str] = field(default_factory=set)
     eans: set[str] = field(default_factory=set)
+    pubnos: set[str] = field(default_factory=set)
     format: str = ""
     merged_into: "Group | None" = None
     locked: bool = False
@@ -70,6 +95,7 @@ class Group:
         self.libris |= candidate.identifiers("libris")
         self.isbns |= candidate.identifiers("isbn")
         self.eans |= candidate.identifiers("ean")
+        self.pubnos |= candidate.identifiers("pubno")
 
     def absorb(self, other: "Group", reason: str) -> None:
         for member in other.members:
@@ -78,6 +104,7 @@ class Group:
         self.libris |= other.libris
         self.isbns |= other.isbns
         self.eans |= other.eans
+        self.pubnos |= other.pubnos
         other.members, other.merged_into = [], self
 
     def resolved(self) -> "Group":
@@ -91,17 +118,36 @@ def _disjoint(mine: set[str], theirs: set[str]) -> bool:
     return bool(mine) and bool(theirs) and not (mine & theirs)
 
 
-def compatible(group: Group, libris: set[str], isbns: set[str], eans: set[str], fmt: str) -> bool:
+def compatible(
+    group: Group, libris: set[str], isbns: set[str], eans: set[str], fmt: str, pubnos: set[str] | None = None
+) -> bool:
     """May these identifiers join the group without contradicting it?"""
     if group.locked or group.format != fmt:
         return False
     if group.libris and libris:
         return bool(group.libris & libris)
-    return not (_disjoint(group.isbns, isbns) or _disjoint(group.eans, eans))
+    return not (
+        _disjoint(group.isbns, isbns)
+        or _disjoint(group.eans, eans)
+        or _disjoint(group.pubnos, pubnos or set())
+    )
 
 
 def _fits(group: Group, other: Group) -> bool:
-    return compatible(group, other.libris, other.isbns, other.eans, other.format) and not other.locked
+    return (
+        compatible(group, other.libris, other.isbns, other.eans, other.format, other.pubnos)
+        and not other.locked
+    )
+
+
+def _vetoed(members: list[Candidate], others: list[Candidate], strong: bool) -> bool:
+    """Does a member of one side veto one of the other? Through a shared identifier (strong)
+    only the carrier can."""
+    if not strong:
+        return any(veto(a.profile, b.profile) for a in members for b in others)
+    mine = {c.carrier for c in members if c.carrier}
+    theirs = {c.carrier for c in others if c.carrier} if mine else set()
+    return any(carriers_differ(a, b) for a in mine for b in theirs)
 
 
 def _reason(key: str) -> str:
@@ -149,15 +195,18 @@ def _place(
 ) -> None:
     ids = (candidate.identifiers("libris"), candidate.identifiers("isbn"), candidate.identifiers("ean"))
     joined: Group | None = None
-    automatic = [key for key in candidate.keys if not key.startswith("merge:")]
+    automatic = [key for key in candidate.keys if not key.startswith(("merge:", "fuzzy:"))]
     for key in automatic:
+        strong = key.partition(":")[0] in _STRONG
         for found in index.get(key, []):
             group = found.resolved()
             if group is joined:
                 continue
             if key in ambiguous and (any(ids) or _identified(group) or (joined and _identified(joined))):
                 continue
-            if joined is None and compatible(group, *ids, candidate.format):
+            if _vetoed(joined.members if joined else [candidate], group.members, strong):
+                continue
+            if joined is None and compatible(group, *ids, candidate.format, candidate.identifiers("pubno")):
                 joined = group
                 joined.take(candidate, _reason(key))
                 if not joined.reasons[joined.members[0].id]:
@@ -190,6 +239,68 @@ def _apply_merges(candidates: list[Candidate], groups: list[Group]) -> None:
             first.reasons[candidate.id] = MERGE_REASON
 
 
+def _fuzzy_edges(
+    ordered: list[Candidate], group_of: dict[int, Group]
+) -> list[tuple[float, Candidate, Candidate]]:
+    """(similarity, a, b) for every similar pair of one block in different clusters, best first."""
+    blocks: dict[str, list[Candidate]] = {}
+    for candidate in ordered:
+        for key in candidate.keys:
+            if key.startswith("fuzzy:") and not candidate.split:
+                blocks.setdefault(key, []).append(candidate)
+    edges = []
+    for key in sorted(blocks):
+        block = blocks[key]
+        if not 2 <= len(block) <= BLOCK_LIMIT or len({id(group_of[c.id]) for c in block}) < 2:
+            continue
+        for i, a in enumerate(block):
+            for b in block[i + 1 :]:
+                if group_of[a.id] is not group_of[b.id]:
+                    score = similar(a.profile, b.profile)
+                    if score is not None:
+                        edges.append((score, a, b))
+    return sorted(edges, key=lambda e: (-e[0], e[1].order, e[2].order))
+
+
+def _without_ambiguous(
+    edges: list[tuple[float, Candidate, Candidate]], group_of: dict[int, Group]
+) -> list[tuple[float, Candidate, Candidate]]:
+    """Drop the edges of an unidentified cluster that resembles several clusters identified apart."""
+    reached: dict[int, list[Group]] = {}
+    for _score, a, b in edges:
+        for mine, theirs in ((group_of[a.id], group_of[b.id]), (group_of[b.id], group_of[a.id])):
+            if (
+                not _identified(mine)
+                and _identified(theirs)
+                and theirs not in reached.setdefault(id(mine), [])
+            ):
+                reached[id(mine)].append(theirs)
+    torn = {
+        key
+        for key, found in reached.items()
+        if any(not _fits(x, y) for i, x in enumerate(found) for y in found[i + 1 :])
+    }
+    return [e for e in edges if id(group_of[e[1].id]) not in torn and id(group_of[e[2].id]) not in torn]
+
+
+def _fuzzy_merge(ordered: list[Candidate], groups: list[Group]) -> None:
+    """Join clusters of records alike by description (see the module docstring)."""
+    group_of = {m.id: g for g in groups if g.merged_into is None for m in g.members}
+    edges = _without_ambiguous(_fuzzy_edges(ordered, group_of), group_of)
+    for score, a, b in edges:
+        first, second = group_of[a.id].resolved(), group_of[b.id].resolved()
+        if first is second or first.locked or not _fits(first, second):
+            continue
+        if _vetoed(first.members, second.members, strong=False):
+            continue
+        if second.members[0].order < first.members[0].order:
+            first, second = second, first
+        reason = fuzzy_reason(score, b.profile)
+        if not first.reasons[first.members[0].id]:
+            first.reasons[first.members[0].id] = reason
+        first.absorb(second, reason)
+
+
 def partition(candidates: list[Candidate]) -> list[list[tuple[Candidate, str]]]:
     """Clusters as lists of (record, merge reason), each in canonical order, clusters ordered
     by their first member."""
@@ -204,6 +315,7 @@ def partition(candidates: list[Candidate]) -> list[list[tuple[Candidate, str]]]:
             groups.append(alone)
         else:
             _place(candidate, index, groups, ambiguous)
+    _fuzzy_merge(ordered, groups)
     _apply_merges(ordered, groups)
     result = []
     for group in groups:

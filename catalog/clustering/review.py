@@ -7,6 +7,7 @@ from django.db.models import Count, Q, QuerySet
 
 from catalog.access import correctable, may_remove_correction
 from catalog.clustering.keys import join_key
+from catalog.clustering.reasons import explain
 from catalog.mapping.formats import FORMATS
 from catalog.mapping.identifiers import isbn13
 from catalog.models import Cluster, MatchKey, MergeOverride, SourceRecord
@@ -19,6 +20,11 @@ class Member:
     holdings: int
     libraries: list[str]
     correctable: bool = False
+
+    @property
+    def reason(self) -> str:
+        """Why the record is in the cluster, in the active language."""
+        return explain(self.record.merge_reason)
 
 
 @dataclass

@@ -8,7 +8,10 @@ Contract (used by harvest, search and the API):
   ``system_numbers``, ``publisher``, ``place``, ``year`` (int|None), ``edition``, ``extent``,
   ``series`` ([str]), ``subjects`` and ``genres`` ([{"term", "thesaurus"}]), ``classifications``
   ([{"code", "scheme"}]), ``languages`` (MARC codes), ``audience`` (str), ``summary`` (str),
-  ``contents`` ([str]), ``notes`` ([str]), ``links`` ([{"url", "text"}]), ``formats`` (primary first).
+  ``contents`` ([str]), ``notes`` ([str]), ``links`` ([{"url", "text"}]), ``formats`` (primary first),
+  ``title_proper`` (245 $a or its fallback), ``carrier`` ("medium/encoding"), ``host`` (773),
+  ``parts`` and ``series_numbers`` ([str]), ``part_isbns`` ({ISBN-13: part}), ``set_isbns``,
+  ``publisher_numbers`` ([str], 028) — see ``catalog.mapping.manifestation``.
 - ``is_holdings_record(record) -> bool`` and ``extract_holdings(record, profile, default_library)``.
 """
 

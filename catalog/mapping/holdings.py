@@ -37,7 +37,13 @@ _STATUS_WORDS = {
 
 
 def is_holdings_record(record: Record) -> bool:
-    return leader(record)[6] in HOLDINGS_TYPES
+    """Leader/06 u/v/x/y, unless the record carries a title (245 $a or $k) and links to no
+    bibliographic record (004): that is a bibliographic description with a wrong leader, taken
+    by its content rather than stored as holdings nobody sees."""
+    if leader(record)[6] not in HOLDINGS_TYPES:
+        return False
+    titled = any(subfields(f, "a", "k") for f in fields(record, "245"))
+    return not titled or bool(fields(record, "004"))
 
 
 def parse_due_date(value: str) -> str | None:

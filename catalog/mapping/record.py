@@ -5,10 +5,20 @@ from typing import Any
 
 from pymarc import Record
 
-from catalog.mapping import agents, description, formats, identifiers, publication, subjects, titles
+from catalog.mapping import (
+    agents,
+    description,
+    formats,
+    identifiers,
+    manifestation,
+    publication,
+    subjects,
+    titles,
+)
 
 CONCEPTS: dict[str, Callable[[Record], Any]] = {
     "title": titles.title,
+    "title_proper": titles.title_proper,
     "title_sort": titles.title_sort,
     "subtitle": titles.subtitle,
     "responsibility": titles.responsibility,
@@ -36,6 +46,13 @@ CONCEPTS: dict[str, Callable[[Record], Any]] = {
     "notes": description.notes,
     "links": description.links,
     "formats": formats.formats,
+    "carrier": manifestation.carrier,
+    "host": manifestation.host,
+    "parts": manifestation.parts,
+    "series_numbers": manifestation.series_numbers,
+    "part_isbns": manifestation.part_isbns,
+    "set_isbns": manifestation.set_isbns,
+    "publisher_numbers": manifestation.publisher_numbers,
 }
 
 

@@ -1,4 +1,9 @@
-"""Title (245 $a $b $n $p, non-filing characters), responsibility, edition (250), extent (300), series."""
+"""Title (245 $a $b $n $p, non-filing characters), responsibility, edition (250), extent (300), series.
+
+A 245 without $a (a form heading in $k only) or no usable 245 at all falls back to 245 $k, then to
+the uniform title (240, 130), then to the first related title (740): a record always has a title
+to show and to match on when it has any.
+"""
 
 from pymarc import Field, Record
 
@@ -10,13 +15,25 @@ def _title_field(record: Record) -> Field | None:
     return found[0] if found else None
 
 
+def title_proper(record: Record) -> str:
+    """245 $a, else the fallbacks (245 $k, 240, 130, 740 $a)."""
+    field = _title_field(record)
+    main = " ".join(subfields(field, "a")) if field is not None else ""
+    if main or (field is not None and subfields(field, "n", "p")):
+        return main
+    if field is not None and subfields(field, "k"):
+        return " ".join(subfields(field, "k"))
+    for other in fields(record, "240", "130", "740"):
+        if subfields(other, "a"):
+            return " ".join(subfields(other, "a"))
+    return ""
+
+
 def title(record: Record) -> str:
     """Title proper with number and name of part: "Mumintrollen. 3, Farlig midsommar"."""
     field = _title_field(record)
-    if field is None:
-        return ""
-    main = " ".join(subfields(field, "a"))
-    parts = subfields(field, "n", "p")
+    main = title_proper(record)
+    parts = subfields(field, "n", "p") if field is not None else []
     return ". ".join([main, *parts]) if main and parts else main or ". ".join(parts)
 
 
@@ -28,8 +45,8 @@ def subtitle(record: Record) -> str:
 def title_sort(record: Record) -> str:
     """Lower-cased title without its non-filing characters (245 ind2 counts them: "The ", "En ")."""
     field = _title_field(record)
-    if field is None:
-        return ""
+    if field is None or not subfields(field, "a"):
+        return title(record).lower()
     raw_a = " ".join(sf.value or "" for sf in field.subfields if sf.code == "a").lstrip()
     skip = int(field.indicator2) if (field.indicator2 or "").isdigit() else 0
     main = tidy(raw_a[skip:] if 0 < skip < len(raw_a) else raw_a)

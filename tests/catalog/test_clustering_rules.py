@@ -145,7 +145,14 @@ record_specs = st.lists(
         {
             "source": st.integers(0, 2),
             "local": st.integers(0, 5),
-            "title": st.sampled_from(["Trollvinter", "trollvinter!", "Kometen kommer", "Kometen kömmer"]),
+            "title": st.sampled_from(
+                ["Trollvinter", "trollvinter!", "Trollvinter : roman", "Kometen kommer", "Kometen kömmer"]
+            ),
+            # what the fuzzy stage compares: subtitle, author forms, publisher, extent
+            "subtitle": st.sampled_from(["", "", "roman", "en berättelse"]),
+            "author": st.sampled_from(["Jansson, Tove", "Tove Jansson", "Jansson, T.", "Jansson, Lars"]),
+            "publisher": st.sampled_from(["Bonnier", "Bonniers förlag", "Norstedt", ""]),
+            "extent": st.sampled_from(["159 s.", "162 s.", "320 s.", ""]),
             "year": st.sampled_from([1957, 1968]),
             "format": st.sampled_from(["book", "book", "audiobook"]),
             "isbns": st.lists(st.sampled_from(ISBNS), max_size=2, unique=True),
@@ -166,6 +173,10 @@ def spec_data(spec: dict[str, Any], isbns: list[str] | None = None) -> dict[str,
         formats=[spec["format"]],
         isbns=spec["isbns"] if isbns is None else isbns,
         libris_id=spec["libris_id"],
+        subtitle=spec["subtitle"],
+        authors=[{"name": spec["author"], "role": "aut"}],
+        publisher=spec["publisher"],
+        extent=spec["extent"],
     )
 
 
@@ -201,7 +212,7 @@ def clustered(
     return partition_of(stored), reasons
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(specs=record_specs, seed=st.integers(0, 2**16))
 def test_clusters_do_not_depend_on_arrival_order(specs: list[dict[str, Any]], seed: int) -> None:
     with transaction.atomic():

@@ -92,8 +92,10 @@ def test_record_shape(client: Client, county: County) -> None:
     }
     assert body["publisher"] == "Rabén & Sjögren"
     assert body["members"] == [
-        {"library": "Nyks", "source": "Nyköping Koha", "local_id": "nyks-1", "merge_reason": "isbn"},
-        {"library": "Ty", "source": "LIBRIS", "local_id": "libris-1", "merge_reason": "isbn"},
+        {"library": "Nyks", "source": "Nyköping Koha", "local_id": "nyks-1", "merge_reason": "isbn"}
+        | {"merge_reason_text": "isbn"},
+        {"library": "Ty", "source": "LIBRIS", "local_id": "libris-1", "merge_reason": "isbn"}
+        | {"merge_reason_text": "isbn"},
     ]
     holding = body["holdings"][1]
     assert set(holding) == {

@@ -1,0 +1,254 @@
+"""Comparing two records that share no identifier: vetoes first, then a title/author similarity.
+
+Vetoes always win (``veto``): different carriers (medium or encoding, where both say), different
+component-part hosts, different part numbers of the title (a volume is not the set, nor another
+volume), different series numbering, different edition statements (a numbered later edition
+also differs from a record stating none), different years, different
+publishers, different first language, extents more than ``PAGE_TOLERANCE`` apart, different
+forenames of the first author. Carrier disagreement vetoes every merge (``carrier_veto``); the
+rest veto merges made without a shared identifier (title keys, publisher numbers, fuzzy).
+
+Similarity (``similar``): the title proper is compared with and without its other title
+information, however it was typed (245 $a "Hundarna : roman", $a + $b, GMD in brackets, "&" or
+"och", a leading article, numerals in words or digits); generic other title information
+("roman", "novell") counts as none. Two records are the same when the title similarity reaches
+``THRESHOLD`` and the first authors' names agree ("Lindgren, Astrid" = "Astrid Lindgren" =
+"Lindgren, A.").
+"""
+
+import re
+from difflib import SequenceMatcher
+from typing import Any
+
+from catalog.clustering.keys import comparable_words, normalize, split_title, surname
+
+THRESHOLD = 0.9
+PAGE_TOLERANCE = (10, 0.1)  # pages or share of the larger count, whichever is more
+GENERIC_OTHER_TITLE = frozenset(
+    {
+        "roman",
+        "en roman",
+        "novell",
+        "noveller",
+        "novellsamling",
+        "dikter",
+        "diktsamling",
+        "kriminalroman",
+        "deckare",
+        "thriller",
+        "spänningsroman",
+        "a novel",
+        "novel",
+        "stories",
+        "short stories",
+        "poems",
+        "berättelse",
+        "berättelser",
+        "en berättelse",
+        "ungdomsroman",
+        "barnbok",
+        "bilderbok",
+        "faktabok",
+        "ljudbok",
+        "e bok",
+        "talbok",
+    }
+)
+_PAGES = re.compile(r"(\d+)\s*(?:\]\s*)?(?:s\b|sidor|p\b|pages|sid\b)", re.IGNORECASE)
+_UNKNOWN = re.compile(r"\[[^\]]*\]|s\.\s?n\.?|utgivare okänd|okänd utgivare|förlag okänt")
+_PUBLISHER_NOISE = frozenset(
+    {"förlag", "förlaget", "bokförlag", "bokförlaget", "ab", "publishing", "publishers", "verlag", "och"}
+)
+_DIGITS = re.compile(r"\d+")
+
+
+def _title_text(text: str) -> str:
+    return " ".join(comparable_words(normalize(text).split()))
+
+
+def _other_title(text: str) -> str:
+    value = _title_text(text)
+    return "" if value in GENERIC_OTHER_TITLE else value
+
+
+def _pages(extent: str) -> int | None:
+    found = [int(n) for n in _PAGES.findall(extent or "")]
+    return max(found) if found else None
+
+
+def _publisher(text: str) -> str:
+    words = [
+        w for w in normalize(_UNKNOWN.sub(" ", (text or "").lower())).split() if w not in _PUBLISHER_NOISE
+    ]
+    return " ".join(words)
+
+
+def _edition(text: str) -> str:
+    """ "2. uppl." and "2:a upplagan" → "2"; wordings without a number → their first word's stem."""
+    numbers = _DIGITS.findall(text or "")
+    if numbers:
+        return numbers[0]
+    words = normalize(text).split()
+    return words[0][:4] if words else ""
+
+
+def _forenames(data: dict[str, Any]) -> list[str]:
+    authors = data.get("authors") or []
+    name = authors[0].get("name", "") if authors and isinstance(authors[0], dict) else ""
+    words = normalize(name.split(",", 1)[1]).split() if "," in name else normalize(name).split()[:-1]
+    return [w for w in words if not w.isdigit()]
+
+
+def _names_agree(mine: list[str], theirs: list[str]) -> bool:
+    """Forenames agree when one side is missing, or each pair agrees as initial or in full."""
+    for one, other in zip(mine, theirs, strict=False):
+        if one != other and not ((len(one) == 1 or len(other) == 1) and one[0] == other[0]):
+            return False
+    return True
+
+
+class Profile:
+    """What the comparison reads of one record, computed once (the titles when first compared)."""
+
+    __slots__ = (
+        "_titles",
+        "carrier",
+        "data",
+        "edition",
+        "forenames",
+        "host",
+        "language",
+        "pages",
+        "parts",
+        "publisher",
+        "series",
+        "signature",
+        "surname",
+        "year",
+    )
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.data = data
+        self.carrier = str(data.get("carrier") or "")
+        self.host = str(data.get("host") or "")
+        self.parts = tuple(sorted(data.get("parts") or []))
+        self.series = tuple(sorted(data.get("series_numbers") or []))
+        self.year = data.get("year")
+        self.edition = _edition(str(data.get("edition") or ""))
+        self.publisher = _publisher(str(data.get("publisher") or ""))
+        languages = data.get("languages") or []
+        self.language = str(languages[0]) if languages else ""
+        self.pages = _pages(str(data.get("extent") or ""))
+        self.surname, self.forenames = surname(data), _forenames(data)
+        # Equal signatures never veto each other: the common case of two copies alike.
+        self.signature = (
+            self.carrier,
+            self.host,
+            self.parts,
+            self.series,
+            self.year,
+            self.edition,
+            self.publisher,
+            self.language,
+            self.pages,
+            tuple(self.forenames),
+        )
+        self._titles: tuple[str, str] | None = None
+
+    @property
+    def titles(self) -> tuple[str, str]:
+        """(title proper, other title information), each normalized for comparison."""
+        if self._titles is None:
+            proper, typed_rest = split_title(self.data.get("title_proper") or self.data.get("title") or "")
+            rest = " ".join(part for part in (typed_rest, self.data.get("subtitle") or "") if part)
+            self._titles = (_title_text(proper), _other_title(rest))
+        return self._titles
+
+
+def _differ(mine: object, theirs: object) -> bool:
+    return bool(mine) and bool(theirs) and mine != theirs
+
+
+def carriers_differ(a: str, b: str) -> bool:
+    """ "medium/encoding" against another: does a half both state differ?"""
+    if a == b:
+        return False
+    (medium_a, _, encoding_a), (medium_b, _, encoding_b) = a.partition("/"), b.partition("/")
+    return _differ(medium_a, medium_b) or _differ(encoding_a, encoding_b)
+
+
+def carrier_veto(a: Profile, b: Profile) -> bool:
+    return carriers_differ(a.carrier, b.carrier)
+
+
+def _publishers_differ(a: str, b: str) -> bool:
+    if not a or not b or a == b:
+        return False
+    if a.split()[0] == b.split()[0]:
+        return False
+    return SequenceMatcher(None, a, b).ratio() < 0.8
+
+
+def _editions_differ(a: str, b: str) -> bool:
+    """Statements that differ; a numbered later edition also differs from none (the first)."""
+    later = (a.isdigit() and int(a) > 1 and not b) or (b.isdigit() and int(b) > 1 and not a)
+    return later or _differ(a, b)
+
+
+def _pages_differ(a: int | None, b: int | None) -> bool:
+    if a is None or b is None:
+        return False
+    return abs(a - b) > max(PAGE_TOLERANCE[0], PAGE_TOLERANCE[1] * max(a, b))
+
+
+def veto(a: Profile, b: Profile) -> bool:
+    """May these two never be one manifestation without an identifier saying so?"""
+    if a.signature == b.signature:
+        return False
+    return (
+        carrier_veto(a, b)
+        or a.host != b.host
+        or a.parts != b.parts
+        or _differ(a.series, b.series)
+        or _differ(a.year, b.year)
+        or _editions_differ(a.edition, b.edition)
+        or _publishers_differ(a.publisher, b.publisher)
+        or _differ(a.language, b.language)
+        or _pages_differ(a.pages, b.pages)
+        or not _names_agree(a.forenames, b.forenames)
+    )
+
+
+def _ratio(a: str, b: str) -> float:
+    if a == b:
+        return 1.0
+    if not a or not b:
+        return 0.0
+    return SequenceMatcher(None, a, b).ratio()
+
+
+def title_similarity(a: Profile, b: Profile) -> float:
+    """The title proper alone when either lacks other title information, else the whole title."""
+    (proper_a, rest_a), (proper_b, rest_b) = a.titles, b.titles
+    if rest_a and rest_b:
+        return _ratio(f"{proper_a} {rest_a}", f"{proper_b} {rest_b}")
+    return _ratio(proper_a, proper_b)
+
+
+def similar(a: Profile, b: Profile) -> float | None:
+    """The title similarity when these two are one manifestation by description, else None."""
+    if a.surname != b.surname or veto(a, b):
+        return None
+    score = title_similarity(a, b)
+    return score if score >= THRESHOLD else None
+
+
+def fuzzy_reason(score: float, profile: Profile) -> str:
+    """Stored in English, shown translated (``catalog.clustering.reasons``):
+    "similar title and author (0.96), year 2012, 159 p."."""
+    reason = f"similar title and author ({score:.2f})"
+    if profile.year:
+        reason += f", year {profile.year}"
+    if profile.pages:
+        reason += f", {profile.pages} p."
+    return reason
