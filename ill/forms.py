@@ -167,8 +167,8 @@ class IsoPartnerForm(forms.ModelForm):
 
     class Meta:
         model = IsoPartner
-        fields = ["name", "agency_id", "endpoint_url", "active", "note"]
-        widgets = {"note": forms.Textarea(attrs={"rows": 2})}
+        fields = ["name", "agency_id", "endpoint_url", "networks", "active", "note"]
+        widgets = {"note": forms.Textarea(attrs={"rows": 2}), "networks": forms.Textarea(attrs={"rows": 2})}
 
 
 class LibrisEscalationForm(forms.ModelForm):

@@ -1,8 +1,10 @@
 """Fjärrlån (interlibrary loan) requests, their lender rota, history, outbox and lending rules."""
 
+import ipaddress
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -323,6 +325,15 @@ class IsoPartner(models.Model):
     endpoint_url = models.URLField(_("ISO 18626 endpoint"), max_length=500)
     active = models.BooleanField(_("active"), default=True)
     note = models.TextField(_("note"), blank=True)
+    # The endpoint has no login: a message counts as the partner's only from these addresses.
+    networks = models.TextField(
+        _("addresses the partner sends from"),
+        blank=True,
+        help_text=_(
+            "One IP address or network per line (e.g. 192.0.2.10 or 192.0.2.0/24). Messages in the "
+            "partner's name from anywhere else are refused; with none, every message is refused."
+        ),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -331,6 +342,23 @@ class IsoPartner(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.agency_id})"
+
+    def clean(self) -> None:
+        for line in self.networks.split():
+            try:
+                ipaddress.ip_network(line, strict=False)
+            except ValueError:
+                raise ValidationError(
+                    {"networks": _("%(value)s is not an IP address or network.") % {"value": line}}
+                ) from None
+
+    def sends_from(self, address: str) -> bool:
+        """Whether a message from `address` may be the partner's."""
+        try:
+            ip = ipaddress.ip_address(address)
+        except ValueError:
+            return False
+        return any(ip in ipaddress.ip_network(line, strict=False) for line in self.networks.split())
 
 
 class IsoTransaction(models.Model):

@@ -17,6 +17,7 @@ from ill.forms import IsoPartnerForm, LibrisEscalationForm
 from ill.models import IsoPartner, LibrisEscalation, Request
 from ill.states import Side, State
 from ill.workflow import Actor, InvalidTransition, perform
+from portal.proxy import client_address
 
 MAX_MESSAGE_BYTES = 1024 * 1024
 
@@ -28,7 +29,7 @@ def endpoint(request: HttpRequest) -> HttpResponse:
     body = request.read(MAX_MESSAGE_BYTES + 1)
     if len(body) > MAX_MESSAGE_BYTES:
         body = b""  # answered as badly formed, stored empty
-    answer = partners.receive(body, timezone.now())
+    answer = partners.receive(body, timezone.now(), client_address(request))
     return HttpResponse(answer, content_type="application/xml; charset=utf-8")
 
 

@@ -76,8 +76,9 @@ def ask_partner_to_cancel(request: Request, actor: Actor, now: datetime) -> None
     _news(request, _("Asked the partner to cancel."), now, actor)
 
 
-def receive(body: bytes, now: datetime) -> bytes:
-    """Store one incoming message, act on it and return its confirmation (OK or ERROR)."""
+def receive(body: bytes, now: datetime, address: str) -> bytes:
+    """Store one incoming message from `address`, act on it and return its confirmation (OK or ERROR).
+    The message counts as a partner's only when it comes from one of the partner's networks."""
     message, error = iso18626.parse(body)
     stored = IsoMessage.objects.create(
         direction=IsoMessage.Direction.IN,
@@ -90,7 +91,7 @@ def receive(body: bytes, now: datetime) -> bytes:
     if message is not None and error is None:
         try:
             with transaction.atomic():
-                stored.request, stored.partner = _act(message, now)
+                stored.request, stored.partner = _act(message, now, address)
         except MessageError as exc:
             error = exc
         except Exception as exc:  # our own failure: the message is kept, the partner may send it again
@@ -117,22 +118,25 @@ def _summary(message: Message | None) -> str:
     return (message.status or message.action or message.bib.get("title", ""))[:200]
 
 
-def _partner(agency_id: str, element: str) -> IsoPartner:
+def _partner(agency_id: str, element: str, address: str) -> IsoPartner:
     partner = IsoPartner.objects.filter(agency_id=agency_id, active=True).first()
     if partner is None:
         raise MessageError(UNRECOGNISED_VALUE, f"{element} {agency_id!r} is not a registered partner")
+    if not partner.sends_from(address):
+        log.warning("ISO 18626 message in the name of %s from %s refused", agency_id, address)
+        raise MessageError(UNRECOGNISED_VALUE, f"{element} {agency_id!r} does not send from this address")
     return partner
 
 
-def _act(message: Message, now: datetime) -> tuple[Request | None, IsoPartner | None]:
+def _act(message: Message, now: datetime, address: str) -> tuple[Request | None, IsoPartner | None]:
     if message.kind == "request":
-        partner = _partner(message.header.requester, "requestingAgencyId")
+        partner = _partner(message.header.requester, "requestingAgencyId", address)
         return _new_request(message, partner, now), partner
     if message.kind == "supplyingAgencyMessage":
-        partner = _partner(message.header.supplier, "supplyingAgencyId")
+        partner = _partner(message.header.supplier, "supplyingAgencyId", address)
         return _supplier_news(message, partner, now), partner
     if message.kind == "requestingAgencyMessage":
-        partner = _partner(message.header.requester, "requestingAgencyId")
+        partner = _partner(message.header.requester, "requestingAgencyId", address)
         return _requester_news(message, partner, now), partner
     raise MessageError(iso18626.BADLY_FORMED, f"{message.kind} is an answer, not a message to confirm")
 

@@ -67,7 +67,9 @@ def test_every_real_sample_is_parsed_stored_and_answered(
     folder = shared_testdata / "iso18626-ill"
     schema = etree.XMLSchema(etree.parse(str(folder / "xsd" / "ISO-18626-v1_2.xsd")))
     for agency in ("REQ", "DE-6", "NIA2"):
-        IsoPartner.objects.create(name=agency, agency_id=agency, endpoint_url="http://127.0.0.1:9/")
+        IsoPartner.objects.create(
+            name=agency, agency_id=agency, endpoint_url="http://127.0.0.1:9/", networks="127.0.0.1"
+        )
     library("BROKER")
     library("NIA1")
     samples = _samples(shared_testdata)

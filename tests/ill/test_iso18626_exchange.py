@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.utils import timezone
 from lxml import etree
@@ -36,7 +37,7 @@ def peer(shared_testdata: Path) -> Iterator[IsoPeer]:
 @pytest.fixture
 def partner(peer: IsoPeer) -> IsoPartner:
     return IsoPartner.objects.create(
-        name="Det Kgl. Bibliotek", agency_id=peer.agency_id, endpoint_url=peer.url
+        name="Det Kgl. Bibliotek", agency_id=peer.agency_id, endpoint_url=peer.url, networks="127.0.0.1"
     )
 
 
@@ -142,7 +143,7 @@ def test_a_partner_that_cannot_lend_gives_the_request_back(
     page = sara.get(f"/staff/ill/{req.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert 'id="libris-block"' in page and "Ask a library outside the county" in page
     other = IsoPartner.objects.create(
-        name="Nasjonalbiblioteket", agency_id="NO-2000000", endpoint_url=peer.url
+        name="Nasjonalbiblioteket", agency_id="NO-2000000", endpoint_url=peer.url, networks="127.0.0.1"
     )
     sara.post(f"/staff/ill/{req.pk}/partner/", {"partner": other.pk})
     deliver()
@@ -277,3 +278,36 @@ def test_unknown_partner_and_unknown_request_get_error_confirmations(
     unknown = client.post(ENDPOINT, peer.supplying("SE-Sods", "FL26-99999", "Loaned"), "application/xml")
     assert status_of(etree.fromstring(unknown.content)) == "ERROR"
     assert IsoMessage.objects.filter(direction="in").exclude(error="").count() == 2  # kept with the error
+
+
+def test_a_message_in_a_partners_name_from_another_address_is_refused(
+    client: Client, county: County, partner: IsoPartner, peer: IsoPeer
+) -> None:
+    """The endpoint has no login: a message is the partner's only from the partner's networks."""
+    req = escalate(county, partner)
+    forged = peer.supplying("SE-Sods", req.number, "Cancelled", "CancelResponse", "Y")
+    answer = etree.fromstring(
+        client.post(ENDPOINT, forged, "application/xml", REMOTE_ADDR="203.0.113.9").content
+    )
+    assert status_of(answer) == "ERROR"
+    assert "does not send from this address" in answer.findtext(".//i:errorValue", "", N)
+    req.refresh_from_db()
+    assert req.state == State.ESCALATED  # nothing moved
+    assert IsoMessage.objects.filter(direction="in", error__contains="does not send from").count() == 1
+    partner.networks = "127.0.0.0/8\n203.0.113.0/24"
+    partner.save()
+    answer = etree.fromstring(
+        client.post(ENDPOINT, forged, "application/xml", REMOTE_ADDR="203.0.113.9").content
+    )
+    assert status_of(answer) == "OK"
+    req.refresh_from_db()
+    assert req.state == State.CANCELLED
+
+
+def test_a_partners_networks_must_be_addresses() -> None:
+    partner = IsoPartner(
+        name="X", agency_id="DK-1", endpoint_url="https://x.example/", networks="10.0.0.0/8\nnope"
+    )
+    with pytest.raises(ValidationError, match="nope"):
+        partner.clean()
+    assert not IsoPartner(networks="").sends_from("127.0.0.1")
