@@ -6,9 +6,12 @@ contact details only reach staff who are members of the borrowing library.
 """
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
+from django.http import HttpRequest
 
 from catalog.access import is_regional, staff_libraries
+from catalog.models import Library
 from ill.models import Request, RotaEntry
 from ill.states import Side
 
@@ -46,3 +49,16 @@ def sides_for(user: AbstractBaseUser | AnonymousUser, request: Request) -> set[S
     ):
         sides.add(Side.LENDER)
     return sides
+
+
+def chosen_library(request: HttpRequest) -> tuple[Library, list[Library]]:
+    """The library a staff page edits (`?library=` or the posted one among the user's own, the
+    first by default; another library's code is refused) and the user's libraries to choose from."""
+    libraries = list(staff_libraries(request.user))
+    code = (
+        request.POST.get("library") or request.GET.get("library") or (libraries[0].code if libraries else "")
+    )
+    library = next((lib for lib in libraries if lib.code == code), None)
+    if library is None:
+        raise PermissionDenied
+    return library, libraries

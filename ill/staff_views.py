@@ -17,7 +17,7 @@ from catalog.access import is_regional, staff_libraries, staff_required
 from catalog.models import Library
 from ill import iso18626, libris, statistics
 from ill import picklist as picklists
-from ill.access import sees_patron, sides_for, visible_requests
+from ill.access import chosen_library, sees_patron, sides_for, visible_requests
 from ill.forms import LendingRuleForm, LibrisEscalationForm
 from ill.models import (
     WEEKDAYS,
@@ -299,13 +299,7 @@ def iso18626_export(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 def lending_rules(request: HttpRequest) -> HttpResponse:
     """Each library edits its own lending rules (what the rota leaves it out for)."""
-    libraries = list(staff_libraries(request.user))
-    code = (
-        request.POST.get("library") or request.GET.get("library") or (libraries[0].code if libraries else "")
-    )
-    library = next((lib for lib in libraries if lib.code == code), None)
-    if library is None:
-        raise PermissionDenied
+    library, libraries = chosen_library(request)
     rule = LendingRule.objects.filter(library=library).first() or LendingRule(library=library)
     form = LendingRuleForm(request.POST or None, instance=rule)
     if request.method == "POST" and form.is_valid():

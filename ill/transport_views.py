@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from catalog.access import is_regional, staff_libraries, staff_required
+from ill.access import chosen_library
 from ill.models import WEEKDAYS, TransportClosure, TransportHub, TransportRoute
 from ill.transport_forms import ClosureForm, HubForm, RouteForm, StopFormSet
 
@@ -64,13 +65,7 @@ def hub_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 @staff_required
 def closures(request: HttpRequest) -> HttpResponse:
     """A library's own days without transport (regional staff: any library's)."""
-    libraries = list(staff_libraries(request.user))
-    code = (
-        request.POST.get("library") or request.GET.get("library") or (libraries[0].code if libraries else "")
-    )
-    library = next((lib for lib in libraries if lib.code == code), None)
-    if library is None:
-        raise PermissionDenied
+    library, libraries = chosen_library(request)
     form = ClosureForm(request.POST or None, instance=TransportClosure(library=library))
     if request.method == "POST" and form.is_valid():
         form.save()
