@@ -3,6 +3,7 @@
 from datetime import date, datetime, timedelta
 from functools import cache
 
+import holidays
 from django.conf import settings
 from django.utils import timezone
 
@@ -11,37 +12,20 @@ def answer_working_days() -> int:
     return settings.ILL_ANSWER_WORKING_DAYS
 
 
-def easter_sunday(year: int) -> date:
-    """Gregorian Easter (anonymous algorithm, Meeus/Jones/Butcher)."""
-    a, b, c = year % 19, year // 100, year % 100
-    d, e = divmod(b, 4)
-    f = (b + 8) // 25
-    g = (b - f + 1) // 3
-    h = (19 * a + b - d - g + 15) % 30
-    i, k = divmod(c, 4)
-    m = (32 + 2 * e + 2 * i - h - k) % 7
-    n = (a + 11 * h + 22 * m) // 451
-    month, day = divmod(h + m - 7 * n + 114, 31)
-    return date(year, month, day + 1)
-
-
 @cache
 def swedish_holidays(year: int) -> frozenset[date]:
-    """Weekdays libraries are closed: public holidays and the customary eves (midsummer, christmas)."""
-    easter = easter_sunday(year)
-    midsummer_eve = next(date(year, 6, d) for d in range(19, 26) if date(year, 6, d).weekday() == 4)
-    fixed = [(1, 1), (1, 6), (5, 1), (6, 6), (12, 24), (12, 25), (12, 26), (12, 31)]
-    moving = [
-        easter - timedelta(days=2),
-        easter + timedelta(days=1),
-        easter + timedelta(days=39),
-        midsummer_eve,
-    ]
-    return frozenset([date(year, m, d) for m, d in fixed] + moving)
+    """Days libraries are closed: public holidays and the de-facto closed eves (midsommarafton,
+    julafton, nyårsafton), from the maintained `holidays` library (Sundays are not holidays in
+    themselves here: the callers decide about weekends)."""
+    return frozenset(holidays.Sweden(years=year, include_sundays=False, categories=("public", "de_facto")))
+
+
+def is_holiday(day: date) -> bool:
+    return day in swedish_holidays(day.year)
 
 
 def is_working_day(day: date) -> bool:
-    return day.weekday() < 5 and day not in swedish_holidays(day.year)
+    return day.weekday() < 5 and not is_holiday(day)
 
 
 def add_working_days(start: datetime, days: int) -> datetime:

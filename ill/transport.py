@@ -22,25 +22,18 @@ The rules (the README's "Transport timetable" says the same for staff):
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from functools import cache
 
-import holidays
 from django.utils import timezone
 
+from ill.clock import is_holiday
 from ill.models import RouteStop, TransportClosure
 
 HORIZON_DAYS = 120
 
 
-@cache
-def _holidays(year: int) -> frozenset[date]:
-    found = holidays.Sweden(years=year, include_sundays=False, categories=("public", "de_facto"))
-    return frozenset(found)
-
-
 def is_transport_day(day: date) -> bool:
     """Not a Swedish public holiday or de-facto closed eve (weekends depend on the route's days)."""
-    return day not in _holidays(day.year)
+    return not is_holiday(day)
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from catalog.models import ItemStatus
-from ill.clock import add_working_days, easter_sunday, is_working_day
+from ill.clock import add_working_days, is_working_day
 from ill.models import LendingRule, Request, RotaEntry
 from ill.rota import candidates
 from ill.states import Side, State
@@ -65,7 +65,6 @@ def test_working_days_skip_weekends_and_swedish_holidays() -> None:
     friday = datetime(2026, 3, 6, 15, 0, tzinfo=UTC)
     assert add_working_days(friday, 2) == datetime(2026, 3, 10, 15, 0, tzinfo=UTC)
     # Easter 2026: Good Friday 3 April, Easter Monday 6 April.
-    assert easter_sunday(2026) == date(2026, 4, 5)
     maundy_thursday = datetime(2026, 4, 2, 10, 0, tzinfo=UTC)
     assert add_working_days(maundy_thursday, 2) == datetime(2026, 4, 8, 10, 0, tzinfo=UTC)
     # Midsummer eve 2026 is Friday 19 June; Christmas eve to Boxing day and New Year are closed.
