@@ -262,7 +262,8 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
     if request.GET.get("format") == "csv":
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="fjarrlan-statistik.csv"'
-        csv.writer(response).writerows(statistics.csv_rows(months))
+        rows = statistics.csv_rows(months) + statistics.left_county_rows(statistics.left_county(since, until))
+        csv.writer(response).writerows(rows)
         return response
     table = []
     for m in months:

@@ -214,3 +214,8 @@ def left_county(since: date | None = None, until: date | None = None) -> LeftCou
             request__in=requests, request__iso__role=IsoTransaction.Role.SUPPLIER, action="ship"
         ).aggregate(n=Count("request", distinct=True))["n"],
     )
+
+
+def left_county_rows(left: LeftCounty) -> list[list[str]]:
+    """The CSV rows of `left_county` (month empty: the whole period asked for)."""
+    return [["", f"left_county_{name}", "", "", str(value)] for name, value in vars(left).items()]

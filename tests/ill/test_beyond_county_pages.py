@@ -65,6 +65,8 @@ def test_libris_escalation_is_prefilled_without_patron_data_and_recorded(county:
     stats = staff("regina").get("/staff/ill/statistics/", **EN).content.decode()
     section = stats.split('id="left-county"', 1)[1]
     assert "Passed on to LIBRIS fjärrlån</dt><dd>1 (1 lent, 0 not possible)" in section
+    csv_text = staff("regina").get("/staff/ill/statistics/?format=csv").content.decode()
+    assert ",left_county_libris,,,1" in csv_text and ",left_county_libris_filled,,,1" in csv_text
 
 
 def test_the_partner_choice_is_offered_only_when_no_county_library_could_lend(county: County) -> None:
