@@ -50,6 +50,11 @@ _PART_WORDS = re.compile(r"\b(?:osa|del|band|bd|vol|volume|part|pt|nr|häfte|t)\
 _SET_WORDS = re.compile(r"hela verket|hela serien|\bserien\b|\bset\b|komplett|samtliga|\bsats\b", re.I)
 _NUMBER = re.compile(r"[0-9]+|\b[ivxlc]+\b", re.I)
 _ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
+# Other title information that names a part: "del 2", "Band II", "vol. 3", "osa 1", or a bare "2"/"II".
+_TYPED_PART = re.compile(
+    r"\s*(?:(?:del|delen|band|bd|vol|volym|volume|part|osa|bok|book|nr|no)\.?\s*)?(?:[0-9]{1,3}|(?=[ivx])x{0,3}(?:ix|iv|v?i{0,3}))\s*[.,;/]?\s*$",
+    re.I,
+)
 _PUBLISHER_NUMBER = re.compile(r"[\s.\-/]+")
 _ISBN_AT_START = re.compile(r"^\s*[0-9Xx][0-9Xx\s-]{8,20}")
 
@@ -126,7 +131,12 @@ def _number(text: str) -> str:
 
 
 def parts(record: Record) -> list[str]:
+    """245 $n, else a part typed as other title information ("Mumintrollen : del 2", $b "Band II")."""
     found = [_number(n) for f in fields(record, "245") for n in subfields(f, "n")]
+    if not found:
+        for field in fields(record, "245"):
+            typed = [a.split(" : ", 1)[1] for a in subfields(field, "a") if " : " in a]
+            found += [_number(text) for text in [*typed, *subfields(field, "b")] if _TYPED_PART.match(text)]
     return unique([n for n in found if n])
 
 

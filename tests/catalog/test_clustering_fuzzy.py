@@ -78,6 +78,17 @@ def test_vetoes_win_over_a_similar_description() -> None:
     assert partition_of(records) == {frozenset({f"lib{i}/{i + 1}"}) for i in range(6)}
 
 
+def test_volumes_typed_as_other_title_information_stay_apart() -> None:
+    """ "Hundarna : del 1" and "Hundarna : del 2" (no $n) are two volumes, not one title with two
+    subtitles; "del 2" typed into $a or given in $b is the same volume."""
+    records = stored(
+        book("1", title=("a", "Hundarna : del 1")),
+        book("2", title=("a", "Hundarna : del 2")),
+        book("3", title=("a", "Hundarna", "b", "del 2")),
+    )
+    assert partition_of(records) == {frozenset({"lib0/1"}), frozenset({"lib1/2", "lib2/3"})}
+
+
 def test_same_title_author_year_but_another_publisher_stays_apart_even_on_the_exact_key() -> None:
     records = stored(book("1"), book("2"), book("3", publisher="Rabén & Sjögren"))
     assert partition_of(records) == {frozenset({"lib0/1", "lib1/2"}), frozenset({"lib2/3"})}
