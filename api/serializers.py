@@ -104,7 +104,10 @@ def _members(pk: int) -> list[dict[str, Any]]:
     holders = _holding_libraries(pk)
     return [
         {
-            "library": member.source.library.code if member.source.library else holders.get(member.pk),
+            # A regional source names no library of its own: its records are the holders'.
+            "library": member.source.library.code
+            if member.source.library and not member.source.regional
+            else holders.get(member.pk),
             "source": member.source.name or str(member.source),
             "local_id": member.local_id,
             "merge_reason": member.merge_reason,

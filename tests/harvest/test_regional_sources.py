@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
 from pymarc import Field, Indicators, Record, Subfield
 
 from catalog.access import record_libraries
@@ -41,6 +42,8 @@ def test_a_file_of_libris_bibs_and_holdings_under_library_a(
     assert set(document["libraries"]) == {"Sods", "Li", "G"} | (set() if regional else {"Nyks"})
     ids = {libraries[code].pk for code in ("Sods", "Li", "G")}
     assert record_libraries(bib) == (ids if regional else {libraries["Nyks"].pk})
+    [member] = Client().get(f"/api/v1/records/{bib.cluster_id}").json()["members"]
+    assert (member["library"] in {"Sods", "Li", "G"}) if regional else member["library"] == "Nyks"
 
 
 def _bib(control: str, shelf_only: bool) -> Record:
