@@ -9,18 +9,18 @@ from __future__ import annotations
 
 import socket
 import socketserver
-import threading
 import time
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 from catalog.availability import sip2_messages as sip
+from tests.world.serving import Served
 
 Responder = Callable[[str, dict[str, list[str]]], tuple[int, str, bytes]]
 
 
-class ReplayHttpServer:
+class ReplayHttpServer(Served):
     """HTTP on 127.0.0.1:<free port>; `respond(path, query)` → (status, content type, body)."""
 
     def __init__(self, respond: Responder, delay: float = 0.0):
@@ -48,21 +48,11 @@ class ReplayHttpServer:
             def log_message(self, format: str, *args: object) -> None:
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
+        self._serve(ThreadingHTTPServer(("127.0.0.1", 0), Handler))
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}/"
-
-    def __enter__(self) -> ReplayHttpServer:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        return f"http://127.0.0.1:{self.port}/"
 
 
 def item_information_response(template: str, item_id: str, sequence: int) -> str:
@@ -83,7 +73,7 @@ def resequenced(sample: str, sequence: int) -> str:
     return sip.with_error_detection(body[: body.rindex("AY")], sequence)
 
 
-class Sip2Server:
+class Sip2Server(Served):
     """SIP2 over TCP: 93 → 94 ok, 99 → the sample 98, 17 → the sample 18 for the asked barcode.
 
     `statuses` overrides the circulation status per barcode (e.g. {"B2": "03"}); `garbage`
@@ -120,9 +110,7 @@ class Sip2Server:
                             time.sleep(outer.delay)
                         self.request.sendall(outer.answer(line.decode("utf-8")).encode("utf-8"))
 
-        self.server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
+        self._serve(socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler))
 
     def answer(self, line: str) -> str:
         self.received.append(line)
@@ -156,15 +144,7 @@ class Sip2Server:
 
     @property
     def url(self) -> str:
-        return f"127.0.0.1:{self.server.server_address[1]}"
-
-    def __enter__(self) -> Sip2Server:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        return f"127.0.0.1:{self.port}"
 
 
 class HangingServer:

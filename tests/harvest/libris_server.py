@@ -21,12 +21,13 @@ from copy import deepcopy
 from dataclasses import dataclass, field
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
 from typing import Any
 
 from lxml import etree
 from pymarc import Field, Record, Subfield
 from pymarc.marcxml import record_to_xml
+
+from tests.world.serving import Served
 
 MARC_NS = "http://www.loc.gov/MARC21/slim"
 EXAMPLE = b"2018-09-10T00:00:00Z"
@@ -277,7 +278,7 @@ def marcxml(records: list[Record | bytes], encoding: str) -> bytes:
     return etree.tostring(collection, xml_declaration=True, encoding=encoding.upper()) + b"\n"
 
 
-class LibrisExportServer:
+class LibrisExportServer(Served):
     """``with LibrisExportServer(catalogue) as server: server.url`` — the export endpoint."""
 
     def __init__(self, catalogue: Catalogue | None = None) -> None:
@@ -285,24 +286,11 @@ class LibrisExportServer:
         self.requests: list[dict[str, Any]] = []
         self.crashes: list[Crash] = []
         self.lock = threading.Lock()
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
-        self.httpd.daemon_threads = True
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self._serve(ThreadingHTTPServer(("127.0.0.1", 0), _handler(self)))
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.httpd.server_address[1]}/api/marc_export/"
-
-    def __enter__(self) -> "LibrisExportServer":
-        self.thread.start()
-        return self
-
-    def __exit__(
-        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
-        self.thread.join(5)
+        return f"http://127.0.0.1:{self.port}/api/marc_export/"
 
     def answer(self, query: str, profile_text: str) -> tuple[int, bytes]:
         """(status, body) for one request; the request is recorded."""

@@ -9,7 +9,6 @@ header, status or action changed by lxml, so what Samsök reads is what a real p
 from __future__ import annotations
 
 import copy
-import threading
 import urllib.request
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -17,6 +16,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from lxml import etree
+
+from tests.world.serving import Served
 
 NS = "http://illtransactions.org/2013/iso18626"
 N = {"i": NS}
@@ -44,7 +45,7 @@ def _now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
 
 
-class IsoPeer:
+class IsoPeer(Served):
     def __init__(self, samples: Path, agency_id: str = "DK-820010"):
         self.samples = samples / "crosslink" / "broker" / "test" / "testdata"
         self.schema = etree.XMLSchema(etree.parse(str(samples / "xsd" / "ISO-18626-v1_2.xsd")))
@@ -70,21 +71,11 @@ class IsoPeer:
             def log_message(self, format: str, *args: object) -> None:
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
+        self._serve(ThreadingHTTPServer(("127.0.0.1", 0), Handler))
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}/iso18626"
-
-    def __enter__(self) -> IsoPeer:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        return f"http://127.0.0.1:{self.port}/iso18626"
 
     # --- what Samsök sends us ---
 
