@@ -6,4 +6,8 @@ class PortalConfig(AppConfig):
     verbose_name = "Samsök"
 
     def ready(self) -> None:
-        from portal import lockout  # noqa: F401  (connects the lockout's signal receivers)
+        from django.conf import settings
+
+        from portal import languages, lockout  # noqa: F401  (lockout connects its signal receivers)
+
+        languages.register(settings.LANGUAGES)

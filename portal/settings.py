@@ -10,8 +10,6 @@ from email.utils import parseaddr
 from pathlib import Path
 from typing import Any
 
-from django.utils.translation import gettext_lazy as _
-
 from portal.env import (
     database_from_url,
     env_bool,
@@ -292,7 +290,19 @@ ILL_OUTBOX_RETRY_SECONDS = env_int("ILL_OUTBOX_RETRY_SECONDS", 60, minimum=1)
 
 # --- language -----------------------------------------------------------------------------
 LANGUAGE_CODE = "sv"
-LANGUAGES = [("sv", _("Svenska")), ("en", _("English"))]
+# Each language by its name in itself (the language picker shows these). Adding one is a line here
+# and a message file in locale/<code>/LC_MESSAGES/django.po (see the README, "Languages").
+LANGUAGES = [
+    ("sv", "Svenska"),
+    ("en", "English"),
+    ("fi", "Suomi"),
+    ("fit", "Meänkieli"),
+    ("se", "Davvisámegiella"),
+    ("ar", "العربية"),
+    ("fa", "فارسی"),
+    ("so", "Soomaali"),
+    ("uk", "Українська"),
+]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Stockholm"
 USE_I18N = True
