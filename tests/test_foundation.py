@@ -7,8 +7,10 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
+import psycopg
 import pytest
 import yaml
 from django.test import Client
@@ -156,9 +158,30 @@ def free_port() -> int:
 
 
 @pytest.mark.sqlite
-def test_web_health_check_passes_against_production_settings(tmp_path: Path) -> None:
+@pytest.fixture
+def throwaway_database_url(tmp_path: Path) -> Iterator[str]:
+    """A database of its own for a process that migrates: never the suite's DATABASE_URL itself,
+    whose schema may hold other branches' migrations (a PostgreSQL one is created and dropped)."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        yield f"sqlite:///{tmp_path}/health.sqlite3"
+        return
+    name = f"samsok_health_{os.getpid()}"
+    admin = psycopg.connect(url, autocommit=True)
+    admin.execute(f"DROP DATABASE IF EXISTS {name}")
+    admin.execute(f"CREATE DATABASE {name}")
+    try:
+        yield url.rsplit("/", 1)[0] + "/" + name
+    finally:
+        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        admin.close()
+
+
+def test_web_health_check_passes_against_production_settings(
+    tmp_path: Path, throwaway_database_url: str
+) -> None:
     """The compose `web` check, run against gunicorn with DEBUG off, HTTPS redirect and a real host name."""
-    env = production_env(SAMSOK_DATA_DIR=str(tmp_path))
+    env = production_env(SAMSOK_DATA_DIR=str(tmp_path), DATABASE_URL=throwaway_database_url)
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "-v0"], cwd=REPO, env=env, check=True, timeout=120
     )
