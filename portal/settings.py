@@ -10,6 +10,8 @@ from email.utils import parseaddr
 from pathlib import Path
 from typing import Any
 
+from django.conf import global_settings
+
 from portal.env import (
     database_from_url,
     env_bool,
@@ -22,6 +24,7 @@ from portal.env import (
     site_url,
     sqlite_database,
 )
+from portal.languages import RIGHT_TO_LEFT
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = env_path("SAMSOK_DATA_DIR", BASE_DIR / "var")
@@ -56,6 +59,7 @@ MIDDLEWARE = [
     "portal.params.NulCharacterMiddleware",  # before anything queries the database with request text
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "portal.fallback.SwedishFallbackMiddleware",  # Swedish fallback text gets lang="sv"
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -303,6 +307,10 @@ LANGUAGES = [
     ("so", "Soomaali"),
     ("uk", "Українська"),
 ]
+# Written right to left (<html dir="rtl">): Django's own list and every configured code in RIGHT_TO_LEFT.
+LANGUAGES_BIDI = sorted(
+    {*global_settings.LANGUAGES_BIDI, *(code for code, _ in LANGUAGES if code in RIGHT_TO_LEFT)}
+)
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Stockholm"
 USE_I18N = True

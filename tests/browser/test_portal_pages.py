@@ -73,10 +73,12 @@ def test_language_switch(live_server: Any, county_unindexed: County, new_page: A
     page = new_page()
     page.goto(f"{live_server.url}/bibliotek/Ty/")
     assert page.locator("html").get_attribute("lang") == "sv"
+    page.locator("details.lang-picker summary").click()
     page.get_by_role("button", name="English").click()
     page.wait_for_url(f"{live_server.url}/bibliotek/Ty/")
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.get_by_role("heading", name="Visit and contact").is_visible()
+    page.locator("details.lang-picker summary").click()
     page.get_by_role("button", name="Svenska").click()
     assert page.locator("html").get_attribute("lang") == "sv"
 

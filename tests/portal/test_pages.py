@@ -16,7 +16,7 @@ def test_start_page_lists_the_libraries_and_has_a_labelled_search_box(
     response = client.get("/")
     html = response.content.decode()
     assert response.status_code == 200
-    assert '<html lang="sv">' in html
+    assert '<html lang="sv" dir="ltr">' in html
     assert '<label class="search-form__label" for="q-start">' in html
     for library in county_unindexed.libraries.values():
         assert library.name in html
@@ -25,7 +25,7 @@ def test_start_page_lists_the_libraries_and_has_a_labelled_search_box(
 
 def test_start_page_in_english(english: Client, county_unindexed: County) -> None:
     html = english.get("/").content.decode()
-    assert '<html lang="en">' in html
+    assert '<html lang="en" dir="ltr">' in html
     assert "Find it at any library in the county" in html
 
 
@@ -131,7 +131,7 @@ def test_language_switch_is_a_form_on_every_page(client: Client, county_unindexe
     assert 'name="language" value="en" lang="en"' in html
     response = client.post("/i18n/setlang/", {"language": "en", "next": "/bibliotek/Ty/"})
     assert response.status_code == 302
-    assert '<html lang="en">' in client.get("/bibliotek/Ty/").content.decode()
+    assert '<html lang="en" dir="ltr">' in client.get("/bibliotek/Ty/").content.decode()
 
 
 def test_not_found_page(client: Client) -> None:
