@@ -25,7 +25,8 @@ FACETS: tuple[Facet, ...] = (
     Facet("library", _("Library"), size=100),
     Facet("municipality", _("Municipality"), size=100),
     Facet("format", _("Format"), size=20),
-    Facet("language", _("Language"), size=30),
+    # Every language a county holds (the language page lists them all; counties hold 50-100).
+    Facet("language", _("Language"), size=150),
     Facet("year", _("Year"), ranged=True),
     Facet("subject", _("Subject"), size=30),
     Facet("audience", _("Audience"), size=10),

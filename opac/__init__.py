@@ -9,6 +9,8 @@ Pages (opac/urls.py, mounted at `/`, namespace `site`):
     /post/<id>/              record; .ris .bib .xml exports; /post/<id>/marc/ for staff
     /bibliotek/, /bibliotek/<sigel>/   libraries: contact, own catalogue, share of the union catalogue
     /mitt-bibliotek/         choose "my library" (a cookie, no account)
+    /sprak/                  media in your language: every language held, titles, on the shelf, where
+    /om/, /lattlast/         what Samsök is, how to borrow, how fjärrlån works; the same in lättläst
     /tillganglighet/         accessibility statement (Tillgänglighetsredogörelse)
     /robots.txt, /sitemap.xml, /opensearch.xml
 

@@ -32,7 +32,14 @@ class PageSitemap(Sitemap):  # type: ignore[type-arg]
     changefreq = "monthly"
 
     def items(self) -> list[str]:
-        return ["site:start", "site:libraries", "site:accessibility"]
+        return [
+            "site:start",
+            "site:libraries",
+            "site:languages",
+            "site:about",
+            "site:easy_read",
+            "site:accessibility",
+        ]
 
     def location(self, item: str) -> str:
         return reverse(item)

@@ -45,8 +45,14 @@ RDA = {
     "disc": (("datorprogram", "cop"), ("dator", "c"), ("datorskiva", "cd")),
     "sheet": (("kartografisk bild", "cri"), ("utan medierande enhet", "n"), ("blad", "nb")),
     "kit": (("tredimensionell form", "tdf"), ("utan medierande enhet", "n"), ("objekt", "nr")),
+    "braille": (("taktil text", "tct"), ("utan medierande enhet", "n"), ("volym", "nc")),
 }
-COUNTRY = {"swe": "sw ", "eng": "enk", "ara": "le ", "per": "ir ", "som": "so ", "fin": "fi "}
+COUNTRY = {
+    **{"swe": "sw ", "eng": "enk", "ara": "le ", "per": "ir ", "som": "so ", "fin": "fi "},
+    **{"ukr": "un ", "sme": "no ", "fit": "sw "},
+}
+# 007 of a braille book: tactile (f), braille (b), literary braille, contracted (MARC 21 007/00-09).
+BRAILLE_007 = "fb a b|||n"
 
 
 def leader(m: Manifestation, isbd: bool, status: str) -> str:
@@ -55,6 +61,8 @@ def leader(m: Manifestation, isbd: bool, status: str) -> str:
 
 
 def fields_007(m: Manifestation) -> tuple[str, ...]:
+    if m.version == "braille":
+        return (BRAILLE_007,)
     key = f"{m.format}/{m.carrier}" if m.format == "audiobook" else m.format
     return FIELD_007.get(key, ())
 
@@ -63,7 +71,7 @@ def _material_008(m: Manifestation) -> str:
     work, fmt = m.work, m.format
     audience = work.audience
     if fmt in ("book", "large_print", "ebook"):
-        form = {"large_print": "d", "ebook": "o"}.get(fmt, " ")
+        form = "f" if m.version == "braille" else {"large_print": "d", "ebook": "o"}.get(fmt, " ")
         literary = "0" if work.kind == "nonfiction" else "1"
         return f"    {audience}{form}     000 {literary} "
     if fmt in ("audiobook", "talking_book", "music"):
@@ -108,6 +116,9 @@ def extent(m: Manifestation, rda: bool, size_cm: int) -> list[tuple[str, str]]:
     """300 subfields (without ISBD punctuation; the cataloguer adds it)."""
     pages = f"{m.pages} sidor" if rda else f"{m.pages} s."
     fmt, carrier = m.format, m.carrier
+    if m.version == "braille":
+        volumes = max(2, m.pages // 120)
+        return [("a", f"{volumes} {'volymer' if rda else 'vol.'} (punktskrift)"), ("c", "30 cm")]
     if fmt in ("book", "large_print"):
         illustrated = m.work.kind == "children" or m.work.kind == "nonfiction"
         return [

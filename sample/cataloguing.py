@@ -97,6 +97,8 @@ class Cataloguer:
         )
         if self.rda:
             fields += carriers.rda_fields(m)
+            if m.format == "talking_book":  # digital file characteristics: the DAISY encoding
+                fields.append(("347", " ", " ", [("a", "ljudfil"), ("b", "DAISY"), ("2", "rdaft")]))
         if m.work.part:
             fields.append(("490", "0", " ", [("a", m.work.title.text), ("v", m.work.part[0])]))
         fields += self._notes(m)
@@ -167,6 +169,8 @@ class Cataloguer:
             return [("041", "1", " ", [("a", work.language), ("h", work.original_language)])]
         if work.kind == "film":
             return [("041", " ", " ", [("a", "swe"), ("j", "swe"), ("j", "eng")])]
+        if work.kind == "sign":  # signed, with Swedish subtitles
+            return [("041", " ", " ", [("a", "sgn"), ("j", "swe")])]
         return [("041", " ", " ", [("a", work.language)])] if self.rng.random() < 0.6 else []
 
     def _classification(self, work: Work) -> list[Field]:
@@ -240,12 +244,14 @@ class Cataloguer:
         statement = self._responsibility(m)
         if statement and rng.random() < 0.85:
             parts.append(("c", statement))
-        if work.title.script:
+        script = SCRIPTS.get(work.language, "") if work.title.script else ""
+        if script:
             parts.insert(0, ("6", "880-01"))
         ind1 = "1" if (work.author or (work.corporate and work.kind in ("music", "map"))) else "0"
         found: list[Field] = [("245", ind1, str(work.title.nonfiling), _isbd_245(parts) if isbd else parts)]
-        if work.title.script:
-            found.append(("880", ind1, "0", [("6", "245-01//r"), ("a", work.title.script)]))
+        if script:
+            # $6 links the fields and names the script: (3 Arabic, (N Cyrillic; /r right to left.
+            found.append(("880", ind1, "0", [("6", f"245-01/{script}"), ("a", work.title.script)]))
         return found
 
     def _responsibility(self, m: Manifestation) -> str:
@@ -300,7 +306,13 @@ class Cataloguer:
             found += [("310", " ", " ", [("a", "12 nr per år")]), ("362", "0", " ", [("a", f"{m.year}-")])]
         if m.format == "talking_book":
             found.append(("500", " ", " ", [("a", "Talbok för personer med läsnedsättning")]))
-        if m.format == "film":
+        if m.version == "easy_read":
+            found.append(("500", " ", " ", [("a", "Lättläst version av romanen med samma titel")]))
+        if m.version == "braille":
+            found.append(("500", " ", " ", [("a", "Punktskrift")]))
+        if work.kind == "sign":
+            found.append(("546", " ", " ", [("a", "Svenskt teckenspråk. Svensk text")]))
+        if m.format == "film" and work.kind == "film":
             found.append(
                 (
                     "511",
@@ -321,7 +333,7 @@ class Cataloguer:
             if rng.random() < 0.85:
                 found.append(("650", " ", "7", [("a", term), ("2", thesaurus)]))
         genres = [m.work.genre] if m.work.genre and rng.random() < 0.8 else []
-        genres += FORM_GENRES.get(m.format, [])
+        genres += FORM_GENRES.get(m.version or m.format, [])
         found += [("655", " ", "7", [("a", genre), ("2", "saogf")]) for genre in genres]
         return found
 
@@ -366,7 +378,11 @@ FORM_GENRES = {
     "talking_book": ["Talböcker"],
     "ebook": ["E-böcker"],
     "large_print": ["Storstil"],
+    "easy_read": ["Lättläst"],
+    "braille": ["Punktskriftsböcker"],
 }
+# MARC script identification codes for 880 $6 (with "/r" for right-to-left scripts).
+SCRIPTS = {"ara": "(3/r", "per": "(3/r", "ukr": "(N"}
 
 
 def _isbd_245(parts: list[tuple[str, str]]) -> list[tuple[str, str]]:

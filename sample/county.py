@@ -24,7 +24,7 @@ from sample.marcfile import MarcFileWriter
 from sample.popularity import Popularity
 from sample.works import Manifestation, WorkGenerator
 
-GENERATOR_VERSION = 5
+GENERATOR_VERSION = 6
 DEFAULT_AS_OF = date(2026, 11, 20)
 MANIFEST = "generation.json"
 GROUND_TRUTH = "ground_truth.tsv"

@@ -1,4 +1,5 @@
-"""The manifestations of one work: first edition, pocket, new edition, e-book, audiobook, DAISY, storstil.
+"""The manifestations of one work: first edition, pocket, new edition, e-book, audiobook, DAISY,
+storstil, an easy-to-read (lättläst) adaptation and a braille edition.
 
 Rule that keeps the ground truth honest: within one work no two manifestations share format and
 year. So a record without ISBN can always be told apart by title + author + year + format — and
@@ -109,7 +110,7 @@ def _text_editions(gen: "WorkGenerator", work: "Work") -> list["Manifestation"]:
                 edition="2., rev. uppl.",
             )
         )
-    if swedish and work.kind == "fiction" and rng.random() < (0.08 if popular else 0.01):
+    if swedish and work.kind == "fiction" and (work.showcase or rng.random() < (0.08 if popular else 0.01)):
         found.append(
             gen.new_manifestation(
                 work,
@@ -153,7 +154,7 @@ def _text_editions(gen: "WorkGenerator", work: "Work") -> list["Manifestation"]:
                 reader=gen.people.draw("swe", rng)[0],
             )
         )
-    if swedish and rng.random() < (0.08 if popular else 0.02):
+    if swedish and (work.showcase or rng.random() < (0.08 if popular else 0.02)):
         found.append(
             gen.new_manifestation(
                 work,
@@ -166,7 +167,59 @@ def _text_editions(gen: "WorkGenerator", work: "Work") -> list["Manifestation"]:
                 reader=gen.people.draw("swe", rng)[0],
             )
         )
+    if swedish and work.kind != "children":
+        found += _accessible_books(gen, work, found, pages)
     return found
+
+
+def _free_book_year(work: "Work", found: list["Manifestation"], now: int) -> int | None:
+    """A year after the first edition in which the work has no other book (format and year
+    tell manifestations apart), or None."""
+    taken = {m.year for m in found if m.format == "book"}
+    return next((year for year in range(work.year + 1, now + 1) if year not in taken), None)
+
+
+def _accessible_books(
+    gen: "WorkGenerator", work: "Work", found: list["Manifestation"], pages: int
+) -> list["Manifestation"]:
+    """An easy-to-read adaptation (lättläst; a few per cent of popular novels get one) and a
+    braille edition (punktskrift, made by MTM; rarer still)."""
+    rng, popular, now, made = gen.rng, work.popular, gen.year_now, list["Manifestation"]()
+    easy_chance, braille_chance = (0.04, 0.01) if popular else (0.006, 0.001)
+    if work.showcase or rng.random() < easy_chance:
+        year = _free_book_year(work, found, now)
+        publisher, place = v.EASY_READ_PUBLISHERS[rng.randrange(len(v.EASY_READ_PUBLISHERS))]
+        if year is not None:
+            made.append(
+                gen.new_manifestation(
+                    work,
+                    "book",
+                    "print",
+                    year,
+                    publisher=publisher,
+                    place=place,
+                    isbn=gen._isbn("swe"),
+                    pages=max(48, pages // 4),
+                    edition="Lättläst version",
+                    version="easy_read",
+                )
+            )
+    if work.showcase or rng.random() < braille_chance:
+        year = _free_book_year(work, found + made, now)
+        if year is not None:
+            made.append(
+                gen.new_manifestation(
+                    work,
+                    "book",
+                    "braille",
+                    year,
+                    publisher=v.TALKING_BOOK_PUBLISHER[0],
+                    place=v.TALKING_BOOK_PUBLISHER[1],
+                    pages=pages * 3,
+                    version="braille",
+                )
+            )
+    return made
 
 
 def _music(gen: "WorkGenerator", work: "Work") -> "Manifestation":
@@ -247,4 +300,25 @@ def _kit(gen: "WorkGenerator", work: "Work") -> "Manifestation":
     )
 
 
-_OTHER = {"music": _music, "film": _film, "game": _game, "map": _map, "serial": _serial, "kit": _kit}
+def _sign(gen: "WorkGenerator", work: "Work") -> "Manifestation":
+    """A film in Swedish Sign Language, with Swedish subtitles (a DVD; also streamed)."""
+    return gen.new_manifestation(
+        work,
+        "film",
+        "dvd",
+        work.year,
+        publisher=v.SIGN_LANGUAGE_PUBLISHER[0],
+        place=v.SIGN_LANGUAGE_PUBLISHER[1],
+        minutes=gen.rng.randint(8, 40),
+    )
+
+
+_OTHER = {
+    "sign": _sign,
+    "music": _music,
+    "film": _film,
+    "game": _game,
+    "map": _map,
+    "serial": _serial,
+    "kit": _kit,
+}

@@ -7,7 +7,13 @@ the groups are prefix-free, so ISBNs are unique across the whole county.
 
 from functools import lru_cache
 
-ISBN_GROUPS = {"swe": "91", "eng": "1", "ara": "9953", "per": "964", "som": "9966", "fin": "951"}
+ISBN_GROUPS = {
+    **{"swe": "91", "eng": "1", "ara": "9953", "per": "964", "som": "9966", "fin": "951"},
+    **{"ukr": "966", "sme": "82"},
+}
+# Languages whose books are published in another language's group (Meänkieli in Sweden): they
+# draw from that group's counter, so their ISBNs stay unique.
+ISBN_GROUP_LANGUAGE = {"fit": "swe"}
 # Publisher-prefix lengths of group 91 by the digits after the group (ISBN ranges, abridged).
 _SWEDISH_RANGES = ((0, 19, 1), (20, 49, 2), (500, 649, 3), (7000, 7999, 4), (85000, 94999, 5))
 _MULTIPLIER = 7_919_317  # coprime with every power of ten

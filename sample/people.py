@@ -12,6 +12,9 @@ POOLS: dict[str, tuple[list[str], list[str]]] = {
     "per": (v.PERSIAN_FIRST, v.PERSIAN_LAST),
     "som": (v.SOMALI_FIRST, v.SOMALI_LAST),
     "fin": (v.FINNISH_FIRST, v.FINNISH_LAST),
+    "ukr": (v.UKRAINIAN_FIRST, v.UKRAINIAN_LAST),
+    "sme": (v.SAMI_FIRST, v.SAMI_LAST),
+    "fit": (v.MEANKIELI_FIRST, v.MEANKIELI_LAST),
 }
 
 

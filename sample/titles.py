@@ -75,6 +75,7 @@ def _paired(nouns: tuple[tuple[str, str], ...], join_latin: str, join_script: st
             latin = latin + join_latin + nouns[second][0]
             script = script + join_script + nouns[second][1]
         latin = _capitalized(latin)
+        script = script[:1].upper() + script[1:]  # Cyrillic has capitals; Arabic script has none
         return Title(latin, script, 3 if latin.startswith("al-") else 0)
 
     return title
@@ -138,6 +139,9 @@ SPACES: dict[str, tuple[int, Callable[[int], Title]]] = {
     "per": (len(v.PERSIAN_NOUNS) * (len(v.PERSIAN_NOUNS) + 1), _paired(v.PERSIAN_NOUNS, " va ", " و ")),
     "som": (len(v.SOMALI_NOUNS) * (len(v.SOMALI_NOUNS) + 1), _latin_pairs(v.SOMALI_NOUNS, "iyo")),
     "fin": (len(v.FINNISH_NOUNS) * (len(v.FINNISH_NOUNS) + 1), _latin_pairs(v.FINNISH_NOUNS, "ja")),
+    "ukr": (len(v.UKRAINIAN_NOUNS) * (len(v.UKRAINIAN_NOUNS) + 1), _paired(v.UKRAINIAN_NOUNS, " i ", " і ")),  # noqa: RUF001
+    "sme": (len(v.SAMI_NOUNS) * (len(v.SAMI_NOUNS) + 1), _latin_pairs(v.SAMI_NOUNS, "ja")),
+    "fit": (len(v.MEANKIELI_NOUNS) * (len(v.MEANKIELI_NOUNS) + 1), _latin_pairs(v.MEANKIELI_NOUNS, "ja")),
     "map": (len(MAP_PLACES) * len(MAP_KINDS), _map),
     "serial": (len(SERIAL_PATTERNS) * len(v.NONFICTION_TOPICS), _serial),
     "music": (len(v.MUSIC_TITLES) + len(v.SWEDISH_NOUNS), _music),

@@ -52,6 +52,16 @@ SOMALI_FIRST = (
 SOMALI_LAST = (
     "Xuseen Cabdullaahi Faarax Yuusuf Warsame Jaamac Ciise Aadan Maxamuud Cumar Guuleed Samatar".split()
 )
+# The national minority languages and Ukrainian. Ukrainian titles are romanized as ALA-LC does
+# (245) and kept in Cyrillic (880); Sami and Meänkieli are written in the Latin script.
+UKRAINIAN_FIRST = "Oksana Taras Olena Andrii Iryna Serhii Nataliia Yurii Halyna Mykola Sofiia Bohdan".split()
+UKRAINIAN_LAST = (
+    "Kovalenko Bondarenko Tkachenko Kravchenko Melnyk Moroz Lysenko Savchenko Boiko Hnatiuk".split()
+)
+SAMI_FIRST = "Máret Ánde Risten Niillas Sunná Biret Mihkkal Elle Issát Inger Jovnna Ánne Heaika".split()
+SAMI_LAST = "Gaup Sara Eira Utsi Balto Somby Oskal Turi Kuoljok Länsman Hætta Kitti Labba".split()
+MEANKIELI_FIRST = "Aili Matti Lars Eino Helmi Kerttu Nils Erkki Hilja Tore Anna-Kaisa".split()
+MEANKIELI_LAST = "Kenttä Niemi Kuoppa Rantatalo Lantto Keskitalo Vaara Alajärvi Mäki Palo".split()
 FINNISH_FIRST = "Aino Sofi Riikka Tove Kaari Väinö Arto Antti Juha Leena Pirjo Mika Tuomas Minna".split()
 FINNISH_LAST = "Virtanen Korhonen Mäkinen Nieminen Oksanen Paasilinna Linna Utriainen Statovci Tervo".split()
 
@@ -198,6 +208,36 @@ FINNISH_NOUNS = (
     "Talo Meri Yö Metsä Järvi Kaupunki Tie Sade Rakkaus Sota Kuu Aurinko Tuuli Lumi Jää Tyttö Poika Äiti Isä"
 ).split()
 
+UKRAINIAN_NOUNS = (
+    ("zyma", "зима"),
+    ("vesna", "весна"),
+    ("lito", "літо"),
+    ("more", "море"),
+    ("nich", "ніч"),
+    ("sad", "сад"),
+    ("doroha", "дорога"),
+    ("pisnia", "пісня"),
+    ("maty", "мати"),
+    ("sontse", "сонце"),
+    ("viter", "вітер"),
+    ("step", "степ"),
+    ("khlib", "хліб"),
+    ("nebo", "небо"),
+    ("lis", "ліс"),
+    ("svitlo", "світло"),
+    ("misto", "місто"),
+    ("dim", "дім"),
+    ("richka", "річка"),
+)
+SAMI_NOUNS = (
+    "Beaivi Eana Čáhci Dálvi Giđđa Geassi Čakča Várri Johka Jávri Boazu Mánná Áhkku Áddjá Luohti "
+    "Bálggis Ruoktu Niehku Biegga Muohta Guovssahas Vuovdi Idja Násti Mearra"
+).split()
+MEANKIELI_NOUNS = (
+    "Kylä Joki Talvi Kesä Mettä Äiti Isä Poika Tyttö Koti Tarina Laulu Tuuli Lumi Yö Päivä Tunturi "
+    "Järvi Saari Muisto"
+).split()
+
 # (name, place, ISBN-13 hyphenation publisher prefix length is derived from the number itself)
 SWEDISH_PUBLISHERS = (
     ("Albert Bonniers förlag", "Stockholm"),
@@ -243,7 +283,17 @@ FOREIGN_PUBLISHERS = {
     "per": (("Nashr-i Chashmah", "Tihrān"), ("Nashr-i Niyūfar", "Tihrān")),
     "som": (("Looh Press", "Leicester"), ("Scansom publishers", "Stockholm")),
     "fin": (("Otava", "Helsinki"), ("WSOY", "Helsinki"), ("Tammi", "Helsinki")),
+    "ukr": (("Vydavnytstvo Staroho Leva", "Lʹviv"), ("Folio", "Kharkiv")),
+    "sme": (("Davvi Girji", "Kárášjohka"), ("DAT", "Guovdageaidnu")),
+    "fit": (("Kaamos", "Överkalix"), ("Meänkielen förlaaki", "Överkalix")),
 }
+# Publishers of easy-to-read Swedish (lättläst), and of films in Swedish Sign Language.
+EASY_READ_PUBLISHERS = (
+    ("LL-förlaget", "Stockholm"),
+    ("Vilja förlag", "Stockholm"),
+    ("Nypon förlag", "Stockholm"),
+)
+SIGN_LANGUAGE_PUBLISHER = ("Specialpedagogiska skolmyndigheten", "Härnösand")
 MUSIC_LABELS = (
     "Universal Music",
     "Warner Music Sweden",

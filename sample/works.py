@@ -31,8 +31,24 @@ KIND_SHARES = (
     ("map", 0.008),
     ("serial", 0.008),
     ("kit", 0.007),
+    ("sign", 0.003),  # films in Swedish Sign Language
 )
-TEXT_LANGUAGES = (("swe", 0.74), ("eng", 0.13), ("ara", 0.05), ("per", 0.025), ("som", 0.02), ("fin", 0.02))
+# A few per cent of a Swedish county's books are in the largest immigrant languages, fewer in the
+# national minority languages (Finnish most, then Sami and Meänkieli).
+TEXT_LANGUAGES = (
+    *(("swe", 0.727), ("eng", 0.13), ("ara", 0.05), ("per", 0.025), ("som", 0.02), ("fin", 0.02)),
+    *(("ukr", 0.015), ("sme", 0.0085), ("fit", 0.0045)),
+)
+# The first works of every county, so that even a small demo shows each case once: a book in
+# each minority language and in Ukrainian, a popular Swedish novel in every accessible edition,
+# and a film in Swedish Sign Language.
+SHOWCASE = (
+    ("fiction", "fin"),
+    ("fiction", "sme"),
+    ("fiction", "fit"),
+    ("fiction", "ukr"),
+    ("fiction", "swe"),
+)
 PLACES = (
     "i Stockholm",
     "i Norrland",
@@ -68,6 +84,7 @@ class Work:
     popular: bool
     credits: tuple[tuple[Person, str, str], ...]  # (person, relator term, relator code)
     set_isbn: str = ""  # nine-digit body of the whole series' ISBN, which volumes' records list too
+    showcase: bool = False  # one of the county's first works: gets every edition it can have
 
 
 @dataclass(slots=True)
@@ -90,6 +107,7 @@ class Manifestation:
     holders: tuple[str, ...]  # library codes, in the order their records are written
     isbn2: str = ""  # a second binding's ISBN of the same manifestation (inb. + hft.)
     original: bool = False  # the original-language edition of a translated work
+    version: str = ""  # "easy_read" (lättläst adaptation) or "braille" (punktskrift) of a book
 
 
 def _cumulative(shares: tuple[tuple[str, float], ...]) -> tuple[tuple[str, float], ...]:
@@ -114,6 +132,7 @@ class WorkGenerator:
         self.counters = {"work": 0, "manifestation": 0, "ean": 0, "issn": 0, "libris": 0}
         self.isbn_counters: dict[str, int] = {}
         self.pending: list[Work] = []
+        self.showcased = False
 
     # --- counters and small draws -------------------------------------------------------
     def _next(self, name: str) -> int:
@@ -122,6 +141,7 @@ class WorkGenerator:
         return value
 
     def _isbn(self, language: str) -> str:
+        language = identifiers.ISBN_GROUP_LANGUAGE.get(language, language)
         count = self.isbn_counters.get(language, 0)
         self.isbn_counters[language] = count + 1
         return identifiers.isbn_body(language, count)
@@ -142,6 +162,9 @@ class WorkGenerator:
     # --- works ----------------------------------------------------------------------------
     def works(self) -> Iterator[Work]:
         while True:
+            if not self.showcased:
+                self.showcased = True
+                self.pending += self._showcase()
             if self.pending:
                 yield self.pending.pop(0)
                 continue
@@ -149,6 +172,11 @@ class WorkGenerator:
             work = self._work(kind) or self._work("fiction")
             if work is not None:
                 yield work
+
+    def _showcase(self) -> list[Work]:
+        found = [self._text_work(kind, language, showcase=True) for kind, language in SHOWCASE]
+        found.append(self._sign_work())
+        return [work for work in found if work is not None]
 
     def _work(self, kind: str) -> Work | None:
         if kind in ("fiction", "children", "nonfiction"):
@@ -187,11 +215,12 @@ class WorkGenerator:
                 return person, title
         return None
 
-    def _text_work(self, kind: str) -> Work | None:
-        language = "swe" if kind == "children" and self.rng.random() < 0.9 else self._pick(self.languages)
+    def _text_work(self, kind: str, language: str = "", showcase: bool = False) -> Work | None:
+        if not language:
+            language = "swe" if kind == "children" and self.rng.random() < 0.9 else self._pick(self.languages)
         if kind == "nonfiction" and language != "eng":
             language = "swe"
-        translated = language == "swe" and kind == "fiction" and self.rng.random() < 0.3
+        translated = language == "swe" and kind == "fiction" and not showcase and self.rng.random() < 0.3
         pool = "eng" if translated else language
         space = "swe-nonfiction" if kind == "nonfiction" and language == "swe" else language
         found = self._authored_title(pool, space)
@@ -236,8 +265,14 @@ class WorkGenerator:
                 "original_language": "eng",
                 "original_title": original.text if original else "",
             }
+        if showcase:  # popular, and old enough for its later editions
+            values |= {
+                "showcase": True,
+                "popular": True,
+                "year": min(self.year_now - 4, self._year_for(author)),
+            }
         work = self._new_work(kind, language, title, **values)
-        if kind == "fiction" and language == "swe" and rng.random() < 0.03:
+        if kind == "fiction" and language == "swe" and not showcase and rng.random() < 0.03:
             self._queue_series(work)
         return work
 
@@ -310,6 +345,25 @@ class WorkGenerator:
             summary=f"Svensk film om {self.rng.choice(v.SAO_FICTION).lower()}.",
         )
 
+    def _sign_work(self) -> Work | None:
+        """A film told in Swedish Sign Language (a saga, a story for children or adults)."""
+        title = self.titles.allocate("swe", "sign-language films")
+        if title is None:
+            return None
+        signer = self.people.draw("swe", self.rng)[0]
+        children = self.rng.random() < 0.6
+        return self._new_work(
+            "sign",
+            "sgn",
+            title,
+            credits=((signer, "berättare", "nrt"),),
+            sab="uIm" if children else "Im",
+            dewey="791.4372",
+            genre="Sagor" if children else self.rng.choice(v.FILM_GENRES),
+            audience="j" if children else " ",
+            summary=f"Berättelse på svenskt teckenspråk om {self.rng.choice(v.SAO_FICTION).lower()}.",
+        )
+
     def _owned_work(self, kind: str, space: str, owner: str, **values: object) -> Work | None:
         title = self.titles.allocate(space, owner)
         return None if title is None else self._new_work(kind, values.pop("language", "swe"), title, **values)  # type: ignore[arg-type]
@@ -377,6 +431,7 @@ def _fiction_class(language: str, children: bool) -> str:
 
 
 def _fiction_dewey(language: str) -> str:
-    return {"swe": "839.738", "eng": "823.92", "ara": "892.737", "per": "891.553", "fin": "894.54133"}.get(
-        language, "808.83"
-    )
+    return {
+        **{"swe": "839.738", "eng": "823.92", "ara": "892.737", "per": "891.553", "fin": "894.54133"},
+        **{"ukr": "891.7934", "sme": "894.57", "fit": "894.54"},
+    }.get(language, "808.83")

@@ -84,6 +84,9 @@ def pages() -> list[Page]:
         Page("library", "/bibliotek/Nyks/"),
         Page("my-library", "/mitt-bibliotek/"),
         Page("accessibility", "/tillganglighet/"),
+        Page("languages", "/sprak/"),
+        Page("about", "/om/"),
+        Page("easy-read", "/lattlast/"),
         Page("ill-form", f"/fjarrlan/ny/?record={loans.cluster.pk}"),
         Page("ill-blank-form", "/fjarrlan/ny/"),
         Page("ill-received", "/fjarrlan/tack/"),
@@ -158,6 +161,6 @@ def nu_errors(files: list[Path]) -> list[str]:
 def test_every_page_is_valid_html(tmp_path: Path, settings: object) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
     files = render_all(tmp_path)
-    assert len(files) == 34 * len(LANGUAGES)
+    assert len(files) == 37 * len(LANGUAGES)
     errors = nu_errors(files)
     assert not errors, "\n".join(errors)

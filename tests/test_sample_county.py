@@ -5,6 +5,7 @@ import json
 import re
 import time
 import tracemalloc
+import unicodedata
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -327,3 +328,104 @@ def test_demo_county_twice_duplicates_nothing(settings: pytest.FixtureRequest) -
     for line in credentials:
         assert line.split(" ")[1] not in first_out.getvalue() + second_out.getvalue()
     assert second_out.getvalue().strip().splitlines()[-1].startswith("demo_county: 10 libraries, 150 records")
+
+
+# --- everyone in the county: other languages and scripts, accessible editions (issue 16) -------
+Records = dict[tuple[str, str], pymarc.Record]
+ARABIC_SCRIPT = re.compile(r"[\u0600-\u06ff]")
+CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+
+
+def _language(record: pymarc.Record) -> str:
+    fixed = record.get("008")
+    return fixed.data[35:38] if fixed is not None and len(fixed.data) == 40 else ""
+
+
+def _form_of_item(record: pymarc.Record) -> str | None:
+    """008/23 of a book, None when the copy has no full 008 (some are catalogued without)."""
+    fixed = record.get("008")
+    return fixed.data[23] if fixed is not None and len(fixed.data) == 40 else None
+
+
+def _genres(record: pymarc.Record) -> set[str]:
+    return {value for field in record.get_fields("655") for value in field.get_subfields("a")}
+
+
+def test_non_latin_titles_are_romanized_with_a_linked_880_in_their_own_script(records: Records) -> None:
+    scripts = {"ara": ("(3/r", ARABIC_SCRIPT), "per": ("(3/r", ARABIC_SCRIPT), "ukr": ("(N", CYRILLIC)}
+    seen = Counter()
+    for record in records.values():
+        language = _language(record)
+        if language not in scripts or record.leader[6] != "a":
+            continue
+        code, letters = scripts[language]
+        title, linked = record["245"], record.get_fields("880")
+        assert title.get_subfields("6") == ["880-01"], record
+        assert len(linked) == 1 and linked[0].get_subfields("6") == [f"245-01/{code}"]
+        assert letters.search(linked[0]["a"]) and not letters.search(title["a"])
+        seen[language] += 1
+    assert all(seen[language] for language in scripts), seen
+
+
+def test_books_in_the_national_minority_languages(records: Records, mapped: dict) -> None:
+    books = Counter(
+        _language(record)
+        for key, record in records.items()
+        if mapped[key]["formats"] == ["book"] and _language(record) in ("fin", "sme", "fit")
+    )
+    assert set(books) == {"fin", "sme", "fit"}
+    sami_titles = [record["245"]["a"] for record in records.values() if _language(record) == "sme"]
+    assert any(letter in title for title in sami_titles for letter in "áčđŋšŧž")
+
+
+def test_a_few_per_cent_of_the_collection_is_in_other_languages(mapped: dict) -> None:
+    languages = Counter(data["languages"][0] for data in mapped.values() if data["languages"])
+    other = sum(count for language, count in languages.items() if language not in ("swe", "eng"))
+    assert 0.03 <= other / sum(languages.values()) <= 0.12
+    assert languages["fit"] < languages["fin"]
+
+
+def test_one_work_in_ordinary_large_print_and_easy_to_read_editions(county: Path, records: Records) -> None:
+    editions: dict[str, set[str]] = defaultdict(set)
+    for row in read_truth(county):
+        record = records[(row["library"], row["local_id"])]
+        genres = _genres(record)
+        if "Lättläst" in genres:
+            assert row["format"] == "book" and "Lättläst" in record["250"]["a"]
+            editions[row["work"]].add("easy_read")
+        elif row["format"] == "large_print":
+            assert any(f.data.startswith("tb") for f in record.get_fields("007"))
+            assert _form_of_item(record) in ("d", None)
+            editions[row["work"]].add("large_print")
+        elif row["format"] == "book" and "Punktskriftsböcker" not in genres:
+            editions[row["work"]].add("book")
+    assert any(found == {"book", "large_print", "easy_read"} for found in editions.values())
+
+
+def test_daisy_talking_books_and_braille(records: Records, mapped: dict) -> None:
+    talking = [key for key, data in mapped.items() if data["formats"] == ["talking_book"]]
+    assert talking
+    for key in talking:
+        record = records[key]
+        assert record.leader[6] == "i" and record["007"].data.startswith("s")
+        assert any("Talbok" in note["a"] for note in record.get_fields("500"))
+    assert any(
+        "DAISY" in field.get_subfields("b") for key in talking for field in records[key].get_fields("347")
+    )
+    assert any("Talböcker" in _genres(records[key]) for key in talking)
+    braille = [record for record in records.values() if "Punktskriftsböcker" in _genres(record)]
+    assert braille
+    for record in braille:
+        assert record["007"].data.startswith("fb") and record.leader[6] == "a"
+        assert _form_of_item(record) in ("f", None)
+        assert any("Punktskrift" in note["a"] for note in record.get_fields("500"))
+
+
+def test_films_in_swedish_sign_language(records: Records, mapped: dict) -> None:
+    signed = [key for key, record in records.items() if record.get("546") is not None]
+    assert signed
+    for key in signed:
+        record = records[key]
+        assert record.leader[6] == "g" and mapped[key]["formats"] == ["film"]
+        assert record["041"].get_subfields("a") == ["sgn"] and "sgn" in mapped[key]["languages"]
+        assert "teckenspråk" in unicodedata.normalize("NFC", record["546"]["a"])  # some libraries write NFD

@@ -30,6 +30,9 @@ def page_urls(county: County) -> dict[str, str]:
         "work-search": f"/sok/?work={county.cluster('pippi').work_id}",
         "library": "/bibliotek/Ty/",
         "statement": "/tillganglighet/",
+        "languages": "/sprak/",
+        "about": "/om/",
+        "easy-read": "/lattlast/",
     }
 
 
