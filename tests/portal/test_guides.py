@@ -23,7 +23,7 @@ def test_easy_read_page_is_swedish_in_every_interface_language(english: Client) 
     response = english.get("/lattlast/")
     html = response.content.decode()
     assert response.status_code == 200
-    assert '<html lang="en">' in html
+    assert '<html lang="en" dir="ltr">' in html
     assert '<div class="wrap prose easy-read" lang="sv" dir="ltr">' in html
     assert "Vad är fjärrlån?" in html
 
