@@ -25,6 +25,8 @@ FACETS: tuple[Facet, ...] = (
     Facet("library", _("Library"), size=100),
     Facet("municipality", _("Municipality"), size=100),
     Facet("format", _("Format"), size=20),
+    # Accessible media (catalog.accessible): versions and properties of a title, one facet.
+    Facet("accessibility", _("Accessible media"), size=10),
     Facet("language", _("Language"), size=30),
     Facet("year", _("Year"), ranged=True),
     Facet("subject", _("Subject"), size=30),
@@ -73,6 +75,7 @@ HIT_FIELDS: tuple[str, ...] = (
     "authors",
     "year",
     "formats",
+    "accessibility",
     "languages",
     "isbns",
     "libraries",
