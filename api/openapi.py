@@ -4,6 +4,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from catalog.accessible import ACCESSIBLE_CODES
 from catalog.fields import FACETS, HIT_FIELDS, MAX_PAGE, MAX_PAGE_SIZE, SORTS, TERM_FACETS
 from catalog.models import ItemStatus
 from catalog.search.query import (
@@ -55,6 +56,13 @@ def _hit_schema() -> dict[str, Any]:
         "authors": _STRINGS,
         "year": {"type": ["integer", "null"]},
         "formats": _STRINGS,
+        "accessibility": {
+            "type": "array",
+            "items": {"type": "string", "enum": list(ACCESSIBLE_CODES)},
+            "description": "Accessible media: easy_to_read and sign_language describe the title (any "
+            "format may have them); large_print, braille, talking_book (DAISY) and audiobook are "
+            "versions of their own. Filter and facet `accessibility`.",
+        },
         "languages": _STRINGS,
         "isbns": _STRINGS,
         "libraries": {**_STRINGS, "description": "Sigel codes of the libraries holding it."},
@@ -116,10 +124,12 @@ def _search_parameters() -> list[dict[str, Any]]:
             "work",
             {
                 "type": "array",
-                "items": {"type": "string", "pattern": "^[0-9]{1,18}$"},
+                # As the parser reads it: surrounding spaces and blank values are ignored.
+                "items": {"type": "string", "pattern": "^\\s*[0-9]{0,18}\\s*$"},
                 "maxItems": MAX_FILTER_VALUES,
             },
-            "Only the editions and formats of this work (a hit's `work`); repeat for OR.",
+            "Only the editions and formats of this work (a hit's `work`); repeat for OR. Blank "
+            "values are ignored.",
             explode=True,
         )
     )

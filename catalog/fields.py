@@ -25,6 +25,8 @@ FACETS: tuple[Facet, ...] = (
     Facet("library", _("Library"), size=100),
     Facet("municipality", _("Municipality"), size=100),
     Facet("format", _("Format"), size=20),
+    # Accessible media (catalog.accessible): versions and properties of a title, one facet.
+    Facet("accessibility", _("Accessible media"), size=10),
     # Every language a county holds (the language page lists them all; counties hold 50-100).
     Facet("language", _("Language"), size=150),
     Facet("year", _("Year"), ranged=True),
@@ -74,6 +76,7 @@ HIT_FIELDS: tuple[str, ...] = (
     "authors",
     "year",
     "formats",
+    "accessibility",
     "languages",
     "isbns",
     "libraries",

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
+from catalog.accessible import accessible_label
 from catalog.fields import FACETS, YEAR_RANGES, year_range_value
 from catalog.search.backends.base import FacetValue, SearchResult
 from opac.labels import audience_label, format_label, language_label
@@ -66,6 +67,8 @@ def value_label(facet: str, value: str, libraries: dict[str, str], engine_label:
         return libraries.get(value) or engine_label or value
     if facet == "format":
         return format_label(value)
+    if facet == "accessibility":
+        return accessible_label(value)
     if facet == "language":
         return language_label(value)
     if facet == "year":

@@ -6,7 +6,9 @@ from typing import Any
 from catalog.availability.summary import harvested_summaries, summary_state, summary_text
 from catalog.editions import edition_counts
 from catalog.models import Library
+from catalog.versions import for_works
 from opac.record_view import as_list, names
+from opac.versions import AlsoAsLink, links
 
 
 @dataclass
@@ -28,6 +30,8 @@ class Hit:
     work: int | None = None
     edition_count: int = 0  # clusters in the work, this one included
     availability: Availability | None = None
+    accessibility: list[str] = field(default_factory=list)  # catalog.accessible codes
+    also_as: list[AlsoAsLink] = field(default_factory=list)  # the work in other accessible media
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -41,6 +45,7 @@ def make_hit(document: dict[str, Any]) -> Hit:
         formats=as_list(document.get("formats")) or ["other"],
         edition=str(document.get("edition") or ""),
         work=work_id(document.get("work")),
+        accessibility=as_list(document.get("accessibility")),
     )
 
 
@@ -80,4 +85,15 @@ def with_editions(hits: list[Hit]) -> list[Hit]:
     counts = edition_counts(hit.work for hit in hits if hit.work is not None)
     for hit in hits:
         hit.edition_count = counts.get(hit.work, 0) if hit.work is not None else 0
+    return hits
+
+
+def with_versions(hits: list[Hit], documents: list[dict[str, Any]]) -> list[Hit]:
+    """Where the county also holds each hit's work in an accessible medium: one search for the
+    page, none when no hit's work has another edition (``with_editions`` counted them)."""
+    by_id = {str(document["id"]): document for document in documents}
+    candidates = [by_id[str(hit.id)] for hit in hits if hit.edition_count > 1 and str(hit.id) in by_id]
+    found = for_works(candidates)
+    for hit in hits:
+        hit.also_as = links(found.get(str(hit.id), []))
     return hits

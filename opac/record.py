@@ -1,20 +1,25 @@
 """The record page (one Cluster), its exports, and the staff MARC view of its member records."""
 
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
 from catalog.access import is_staff_member, staff_required
+from catalog.accessible import LEGIMUS_URL
 from catalog.clustering.reasons import explain
 from catalog.clustering.redirects import current_cluster_id
 from catalog.editions import editions, work_size
 from catalog.home_library import home_library
 from catalog.models import Cluster, SourceRecord
+from catalog.versions import also_as, for_works
 from opac import citation, exports, marc
 from opac.errors import RecordMoved, RecordNotHeld
 from opac.holdings import holding_lines_for
 from opac.record_view import as_list, author_links, description_rows
-from opac.works import EditionRow, edition_rows
+from opac.versions import AlsoAsLink, links
+from opac.works import edition_rows
 
 EDITIONS_SHOWN = 20
 
@@ -29,11 +34,25 @@ def get_cluster(pk: int) -> Cluster:
     return cluster
 
 
-def other_editions(cluster: Cluster) -> list[EditionRow]:
-    """Other formats and editions of the same work (the whole list is on the work page)."""
+def other_editions(cluster: Cluster) -> list[dict[str, Any]]:
+    """Other formats and editions of the same work as search documents (the whole list is on
+    the work page)."""
     if cluster.work_id is None:
         return []
-    return edition_rows(editions(cluster.work_id, exclude=cluster.pk, limit=EDITIONS_SHOWN))
+    return editions(cluster.work_id, exclude=cluster.pk, limit=EDITIONS_SHOWN)
+
+
+def accessible_versions(
+    cluster: Cluster, others: list[dict[str, Any]], edition_count: int
+) -> list[AlsoAsLink]:
+    """ "Finns också som storstil …": from the editions already loaded when they are all of the
+    work, else from one search over the work's accessible editions."""
+    if not others or cluster.work_id is None:
+        return []
+    own = {"id": cluster.pk, "work": cluster.work_id, "accessibility": cluster.data.get("accessibility")}
+    if edition_count <= len(others) + 1:
+        return links(also_as(others, own, cluster.work_id))
+    return links(for_works([own]).get(str(cluster.pk), []))
 
 
 def record_page(request: HttpRequest, pk: int) -> HttpResponse:
@@ -43,14 +62,20 @@ def record_page(request: HttpRequest, pk: int) -> HttpResponse:
     lines = holding_lines_for(cluster, home, live=request.GET.get("live") == "1")
     described = citation.json_ld(cluster.data, permalink, lines, request)
     others = other_editions(cluster)
+    edition_count = work_size(cluster.work_id) if others else 0
+    accessibility = as_list(cluster.data.get("accessibility"))
     context: dict[str, object] = {
         "cluster": cluster,
         "data": cluster.data,
         "formats": as_list(cluster.data.get("formats")),
+        "accessibility": accessibility,
         "rows": description_rows(cluster.data),
         "authors": author_links(cluster.data.get("authors")),
-        "editions": others,
-        "edition_count": work_size(cluster.work_id) if others else 0,
+        "editions": edition_rows(others),
+        "edition_count": edition_count,
+        "also_as": accessible_versions(cluster, others, edition_count),
+        "is_talking_book": "talking_book" in accessibility,
+        "legimus_url": LEGIMUS_URL,
         "holding_lines": lines,
         "home": home,
         "permalink": permalink,

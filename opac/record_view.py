@@ -10,6 +10,7 @@ from urllib.parse import urlencode, urlsplit
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from catalog.accessible import accessible_label
 from opac.labels import audience_label, format_label, language_label, relator_label
 
 
@@ -94,6 +95,9 @@ def _text_rows(data: dict[str, object]) -> list[DetailRow]:
         DetailRow(_("Contributors"), people(data.get("contributors"))),
         DetailRow(_("Statement of responsibility"), as_list(data.get("responsibility"))),
         DetailRow(_("Format"), [format_label(code) for code in as_list(data.get("formats"))]),
+        DetailRow(
+            _("Accessible media"), [accessible_label(code) for code in as_list(data.get("accessibility"))]
+        ),
         DetailRow(_("Language"), [language_label(code) for code in as_list(data.get("languages"))]),
         DetailRow(_("Edition"), as_list(data.get("edition"))),
         DetailRow(_("Published"), [", ".join(as_list([data.get("place"), data.get("publisher")]))]),

@@ -16,7 +16,7 @@ from catalog.search.backends.base import SearchRequest, SearchResult
 from catalog.search.query import InvalidSearch, parse_search_params
 from opac.citation import with_openurls
 from opac.facets import chips, facet_groups
-from opac.hits import make_hit, with_availability, with_editions
+from opac.hits import make_hit, with_availability, with_editions, with_versions
 from opac.pagination import paginate
 from opac.search_state import SearchState
 
@@ -75,10 +75,13 @@ def results(request: HttpRequest) -> HttpResponse:
         "feed_url": replace(state, path=reverse("site:search_feed")).url(),
         "query_text": search_request.q,
         "result": result,
-        "hits": with_editions(
-            with_availability(
-                with_openurls(request, [make_hit(hit) for hit in result.hits], result.hits), home
-            )
+        "hits": with_versions(
+            with_editions(
+                with_availability(
+                    with_openurls(request, [make_hit(hit) for hit in result.hits], result.hits), home
+                )
+            ),
+            result.hits,
         ),
         "first_number": (search_request.page - 1) * search_request.page_size + 1,
         "last_number": (search_request.page - 1) * search_request.page_size + len(result.hits),

@@ -3,13 +3,24 @@
 Display record rule: a LIBRIS record (one with a LIBRIS id) before a local one; among those,
 the most complete record (most filled-in normalized fields, subjects and notes counting one
 each); ties go to the first record in canonical order (source id, local id). ``Cluster.data``
-is the display record's normalized fields with identifiers, formats and languages replaced by
-the union over all members (display record's first), plus ``libris_ids`` and ``member_count``.
+is the display record's normalized fields with identifiers, formats, languages and accessible
+media replaced by the union over all members (display record's first), plus ``libris_ids`` and
+``member_count``.
 """
 
 from typing import Any
 
-UNION_FIELDS = ("isbns", "invalid_isbns", "issns", "eans", "system_numbers", "languages", "formats")
+# accessibility too: a copy catalogued as large print or easy-to-read makes the whole cluster so.
+UNION_FIELDS = (
+    "isbns",
+    "invalid_isbns",
+    "issns",
+    "eans",
+    "system_numbers",
+    "languages",
+    "formats",
+    "accessibility",
+)
 
 
 def completeness(data: dict[str, Any]) -> int:

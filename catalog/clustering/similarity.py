@@ -5,8 +5,10 @@ component-part hosts, different part numbers of the title (a volume is not the s
 volume), different series numbering, different edition statements (a numbered later edition
 also differs from a record stating none), different years, different
 publishers, different first language, extents more than ``PAGE_TOLERANCE`` apart, different
-forenames of the first author. Carrier disagreement vetoes every merge (``carrier_veto``); the
-rest veto merges made without a shared identifier (title keys, publisher numbers, fuzzy).
+forenames of the first author, different accessible media (catalog.accessible: a braille or an
+easy-to-read edition is not the ordinary one, whose record simply says nothing of the kind).
+Carrier disagreement vetoes every merge (``carrier_veto``); the rest veto merges made without a
+shared identifier (title keys, publisher numbers, fuzzy).
 
 Similarity (``similar``): the title proper is compared with and without its other title
 information, however it was typed (245 $a "Hundarna : roman", $a + $b, GMD in brackets, "&" or
@@ -112,6 +114,7 @@ class Profile:
 
     __slots__ = (
         "_titles",
+        "accessibility",
         "carrier",
         "data",
         "edition",
@@ -130,6 +133,7 @@ class Profile:
     def __init__(self, data: dict[str, Any]) -> None:
         self.data = data
         self.carrier = str(data.get("carrier") or "")
+        self.accessibility = tuple(sorted(data.get("accessibility") or []))
         self.host = str(data.get("host") or "")
         self.parts = tuple(sorted(data.get("parts") or []))
         self.series = tuple(sorted(data.get("series_numbers") or []))
@@ -143,6 +147,7 @@ class Profile:
         # Equal signatures never veto each other: the common case of two copies alike.
         self.signature = (
             self.carrier,
+            self.accessibility,
             self.host,
             self.parts,
             self.series,
@@ -207,6 +212,7 @@ def veto(a: Profile, b: Profile) -> bool:
         return False
     return (
         carrier_veto(a, b)
+        or a.accessibility != b.accessibility
         or a.host != b.host
         or a.parts != b.parts
         or _differ(a.series, b.series)

@@ -2,11 +2,16 @@
 
 The rule, in order: serials (leader/07 s) → serial; language material (leader/06 a, t) →
 ebook when online/electronic (008/23 o/q/s, 007 c, 337 c, 338 cr), large_print (008/23 d,
-007 tb, "storstil"), else book; spoken word (leader/06 i) → talking_book for DAISY/talböcker,
-else audiobook; music (c, d, j) → music; moving image (g) → film; maps (e, f) → map;
-computer files (m) → game (008/26 g) or ebook (text content on an electronic carrier) or
-other; objects (r) → game when 008/33 g (board games), else other; anything else → other.
+007 tb, "storstil", a Koha item type 952 $y STORSTIL), else book; spoken word (leader/06 i) →
+talking_book for DAISY/talböcker (or published by MTM or its forerunner TPB, a Legimus link, a
+Koha item type DAISY/BARNTAL/TALBOK), else audiobook; music (c, d, j) → music; moving image
+(g) → film; maps (e, f) → map; computer files (m) → game (008/26 g) or ebook (text content on
+an electronic carrier) or other; objects (r) → game when 008/33 g (board games), else other;
+anything else → other. Braille, easy-to-read and sign language are no formats
+(catalog.mapping.accessibility).
 """
+
+import re
 
 from pymarc import Record
 
@@ -27,6 +32,14 @@ FORMATS = (
 )
 _TALKING_BOOK_HINTS = ("daisy", "talbok", "talböcker", "talking book")
 _LARGE_PRINT_HINTS = ("storstil", "large print", "large type")
+# The talking-book publishers: MTM (Myndigheten för tillgängliga medier) and before 2010 TPB.
+_TALKING_BOOK_PUBLISHER = re.compile(
+    r"^(?:myndigheten för tillgängliga medier|talboks- och punktskriftsbiblioteket|mtm|tpb)\b"
+)
+# Koha item types (952 $y) Swedish public libraries give these copies (their own codes, as seen
+# in a Swedish Koha library's holdings report; local, so only these unmistakable ones).
+LARGE_PRINT_ITEM_TYPES = ("STORSTIL",)
+TALKING_BOOK_ITEM_TYPES = ("DAISY", "BARNTAL", "TALBOK")
 _GAME_HINTS = ("datorspel", "tv-spel", "video games", "sällskapsspel", "board games")
 
 
@@ -52,17 +65,31 @@ def is_electronic(record: Record) -> bool:
     )
 
 
+def _item_types(record: Record) -> set[str]:
+    return {code.upper() for field in fields(record, "952") for code in subfields(field, "y")}
+
+
+def _publishers(record: Record) -> list[str]:
+    return [name.lower() for f in fields(record, "260", "264") for name in subfields(f, "b")]
+
+
 def is_large_print(record: Record) -> bool:
     return (
         position(control(record, "008"), 23) == "d"
         or "tb" in _categories_007(record)
         or any(hint in _text_of(record, "250", "300", "340", "500", "655") for hint in _LARGE_PRINT_HINTS)
+        or bool(_item_types(record) & set(LARGE_PRINT_ITEM_TYPES))
     )
 
 
 def is_talking_book(record: Record) -> bool:
     text = _text_of(record, "245", "300", "347", "500", "538", "655")
-    return any(hint in text for hint in _TALKING_BOOK_HINTS)
+    return (
+        any(hint in text for hint in _TALKING_BOOK_HINTS)
+        or any(_TALKING_BOOK_PUBLISHER.match(name) for name in _publishers(record))
+        or "legimus.se" in _text_of(record, "856")
+        or bool(_item_types(record) & set(TALKING_BOOK_ITEM_TYPES))
+    )
 
 
 def _text_format(record: Record) -> str:

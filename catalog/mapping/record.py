@@ -6,6 +6,7 @@ from typing import Any
 from pymarc import Record
 
 from catalog.mapping import (
+    accessibility,
     agents,
     description,
     formats,
@@ -46,6 +47,7 @@ CONCEPTS: dict[str, Callable[[Record], Any]] = {
     "notes": description.notes,
     "links": description.links,
     "formats": formats.formats,
+    "accessibility": accessibility.accessibility,
     "carrier": manifestation.carrier,
     "host": manifestation.host,
     "parts": manifestation.parts,

@@ -98,6 +98,7 @@ def cluster_document(
         "contributors": _names(data.get("contributors")),
         "year": year if isinstance(year, int) and 0 < year < 10000 else None,
         "formats": _strings(data.get("formats")),
+        "accessibility": _strings(data.get("accessibility")),
         "languages": _strings(data.get("languages")),
         "isbns": _strings(data.get("isbns")),
         "subjects": _subject_terms(data.get("subjects")),

@@ -1,7 +1,7 @@
 """Read a search request from URL parameters, shared by the JSON API and the portal pages.
 
-    GET ?q=&library=&format=&language=&municipality=&subject=&audience=&work=&year_from=&year_to=
-        &available=1|0|true|false&sort=&page=&page_size=&facet=
+    GET ?q=&library=&format=&accessibility=&language=&municipality=&subject=&audience=&work=
+        &year_from=&year_to=&available=1|0|true|false&sort=&page=&page_size=&facet=
 
 `library`, `format`, `language` (and the other term facets) may repeat: OR within one facet,
 AND across facets. `work` (a work id, repeatable) narrows to the editions of a work. `facet`

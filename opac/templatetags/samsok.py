@@ -3,6 +3,7 @@
 from django import template
 from django.utils.formats import number_format
 
+from catalog.accessible import accessible_label as _accessible_label
 from opac import labels
 
 register = template.Library()
@@ -19,6 +20,11 @@ def grouped(value: int | float | None) -> str:
 @register.filter
 def format_label(code: str) -> str:
     return labels.format_label(code)
+
+
+@register.filter
+def accessible_label(code: str) -> str:
+    return _accessible_label(code)
 
 
 @register.filter

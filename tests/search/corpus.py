@@ -22,6 +22,7 @@ def doc(
     isbns: tuple[str, ...] = (),
     audience: tuple[str, ...] = (),
     work: int | None = None,
+    accessibility: tuple[str, ...] = (),
 ) -> dict[str, Any]:
     data = {
         "title": title,
@@ -33,6 +34,7 @@ def doc(
         "languages": list(languages),
         "isbns": list(isbns),
         "audience": list(audience),
+        "accessibility": list(accessibility),
     }
     municipalities = {"Nyks": "Nyköping", "Ty": "Tyresö", "Na": "Nacka", "Sods": "Södertälje"}
     holdings = HoldingSummary(
@@ -74,15 +76,51 @@ CORPUS = [
     doc(12, "Vatten och land", ("Ahl, Bo",), 2000, ("Sjön",)),
     doc(13, "Ett år i skogen", ("Ahl, Bo",), 2000, summary="En berättelse om sjön och skogen."),
     # popularity and recency: same title, more libraries / newer edition ranks higher; the two
-    # editions of each are one work (the work filter)
-    doc(14, "Fågelboken", ("Ek, Olle",), 1990, libraries=("Nyks",), work=901),
+    # editions of each are one work (the work filter). Accessible media: a DAISY talking book
+    # (14), an easy-to-read large-print edition (16) and an easy-to-read one (17).
+    doc(
+        14,
+        "Fågelboken",
+        ("Ek, Olle",),
+        1990,
+        libraries=("Nyks",),
+        work=901,
+        formats=("talking_book",),
+        accessibility=("talking_book",),
+    ),
     doc(15, "Fågelboken", ("Ek, Olle",), 1990, libraries=("Nyks", "Ty", "Na", "Sods"), work=901),
-    doc(16, "Svampboken", ("Ek, Olle",), 1980, libraries=("Ty",), work=902),
-    doc(17, "Svampboken", ("Ek, Olle",), 2020, libraries=("Ty",), work=902),
+    doc(
+        16,
+        "Svampboken",
+        ("Ek, Olle",),
+        1980,
+        libraries=("Ty",),
+        work=902,
+        formats=("large_print",),
+        accessibility=("easy_to_read", "large_print"),
+    ),
+    doc(17, "Svampboken", ("Ek, Olle",), 2020, libraries=("Ty",), work=902, accessibility=("easy_to_read",)),
     # Swedish title order: å ä ö after z
     doc(18, "Zorro", ("Zeta, Ann",), None, libraries=("Sods",), available=("Sods",), languages=("spa",)),
-    doc(19, "Åsa-Nisse", ("Ås, Bo",), 1960, libraries=("Sods",), formats=("film",)),
+    doc(
+        19,
+        "Åsa-Nisse",
+        ("Ås, Bo",),
+        1960,
+        libraries=("Sods",),
+        formats=("film",),
+        languages=("swe", "sgn"),
+        accessibility=("sign_language",),
+    ),
     doc(20, "Ärlig talat", ("Ärn, Eva",), 2021, libraries=("Sods",), formats=("ebook",)),
-    doc(21, "Ödets makt", ("Öst, Ulf",), 2022, libraries=("Sods",), formats=("audiobook",)),
+    doc(
+        21,
+        "Ödets makt",
+        ("Öst, Ulf",),
+        2022,
+        libraries=("Sods",),
+        formats=("audiobook",),
+        accessibility=("audiobook",),
+    ),
     doc(22, "Apan", ("Alm, Siv",), 2018, libraries=("Sods", "Na"), available=("Na",)),
 ]

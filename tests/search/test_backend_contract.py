@@ -14,7 +14,7 @@ from catalog.search import BACKENDS
 from catalog.search.backends.base import SearchBackend, SearchRequest, SearchResult
 from tests.search.corpus import CORPUS, PIPPI_ISBN10, PIPPI_ISBN13, doc
 
-ALL_FACETS = ("library", "municipality", "format", "language", "year", "subject", "audience")
+ALL_FACETS = ("library", "municipality", "format", "accessibility", "language", "year", "subject", "audience")
 
 
 def _tantivy(path: Path) -> SearchBackend:
@@ -192,6 +192,40 @@ class TestBackendContract:
         assert ids(search(backend, filters={"work": ("901",), "library": ("Ty",)})) == [15]
         assert ids(search(backend, "svampboken", filters={"work": ("901",)})) == []
         assert search(backend, filters={"work": ("999",)}, facets=ALL_FACETS).total == 0
+
+    def test_accessible_media_are_a_multi_select_facet_and_filter(self, backend: SearchBackend) -> None:
+        everything = search(backend, facets=ALL_FACETS)
+        assert facet(everything, "accessibility") == {
+            "easy_to_read": 2,
+            "talking_book": 1,
+            "large_print": 1,
+            "sign_language": 1,
+            "audiobook": 1,
+        }
+        easy = search(backend, filters={"accessibility": ("easy_to_read",)}, facets=ALL_FACETS)
+        assert set(ids(easy)) == {16, 17}
+        # a property of the title, not a format: the easy-to-read editions are a book and large print
+        assert facet(easy, "format") == {"book": 1, "large_print": 1}
+        assert facet(easy, "accessibility") == facet(everything, "accessibility")  # its own selection aside
+        either = search(backend, filters={"accessibility": ("talking_book", "sign_language")}, page_size=50)
+        assert set(ids(either)) == {14, 19}
+        both = search(backend, filters={"accessibility": ("easy_to_read",), "format": ("book",)})
+        assert ids(both) == [17]
+        hit = search(backend, filters={"accessibility": ("large_print",)}).hits[0]
+        assert hit["accessibility"] == ["easy_to_read", "large_print"]
+        assert search(backend, "röda rummet").hits[0]["accessibility"] == []
+
+    def test_the_accessible_editions_of_several_works_in_one_search(self, backend: SearchBackend) -> None:
+        """What the result list asks for its "Finns också som …" line (catalog.versions)."""
+        codes = ("easy_to_read", "sign_language", "large_print", "braille", "talking_book", "audiobook")
+        found = search(
+            backend, filters={"work": ("901", "902", "903"), "accessibility": codes}, page_size=100
+        )
+        assert {(hit["id"], hit["work"]) for hit in found.hits} == {
+            ("14", "901"),
+            ("16", "902"),
+            ("17", "902"),
+        }
 
     # --- sort and paging ----------------------------------------------------------------------
     def test_title_sort_is_swedish(self, backend: SearchBackend) -> None:

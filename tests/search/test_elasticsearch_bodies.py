@@ -149,6 +149,38 @@ def test_parse_search_response() -> None:
     assert [v.value for v in result.facets["year"]] == ["1900-1949"]
 
 
+def test_accessible_media_are_a_keyword_document_field_filter_and_facet() -> None:
+    assert body.mappings()["properties"]["accessibility"] == {"type": "keyword"}
+    svamp = body.es_document(next(d for d in CORPUS if d["id"] == "16"), 1.0)
+    assert svamp["accessibility"] == ["easy_to_read", "large_print"]
+    assert svamp["hit"]["accessibility"] == ["easy_to_read", "large_print"]
+    assert set(svamp) <= set(body.mappings()["properties"])
+    request = SearchRequest(
+        filters={"accessibility": ("large_print", "talking_book"), "format": ("book",)},
+        facets=("format", "accessibility"),
+    )
+    search = body.search_body(request, parse_query(""))
+    chosen = {"terms": {"accessibility": ["large_print", "talking_book"]}}
+    assert search["post_filter"] == {"bool": {"filter": [{"terms": {"format": ["book"]}}, chosen]}}
+    # counted without its own selection (OR within), under the format selection (AND across)
+    aggregation = search["aggs"]["accessibility"]
+    assert aggregation["filter"] == {"bool": {"filter": [{"terms": {"format": ["book"]}}]}}
+    assert aggregation["aggs"]["values"] == {"terms": {"field": "accessibility", "size": 10}}
+    assert chosen in search["aggs"]["format"]["filter"]["bool"]["filter"]
+    response = {
+        "hits": {"total": {"value": 3}, "hits": []},
+        "aggregations": {
+            "accessibility": {
+                "values": {
+                    "buckets": [{"key": "large_print", "doc_count": 1}, {"key": "braille", "doc_count": 2}]
+                }
+            }
+        },
+    }
+    counted = parse_search_response(response, ("accessibility",)).facets["accessibility"]
+    assert [(v.value, v.count) for v in counted] == [("braille", 2), ("large_print", 1)]
+
+
 class Recorder:
     """Stands in for the elasticsearch client: records calls, answers like a fresh cluster."""
 

@@ -16,7 +16,7 @@ import tantivy
 from catalog.fields import EXTRA_STORED_FIELDS, FACETS, HIT_FIELDS, SEARCH_FIELDS
 from catalog.search.text import fold
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4  # 4: the accessibility facet
 EXACT, STEM, FOLD, EDGE = "sv_exact", "sv_stem", "sv_fold", "sv_edge"
 BOOST_GRID = 65536  # popularity_weight's values are multiples of 1 / BOOST_GRID
 SUGGEST_GRAM = 15  # autocomplete keys: folded prefixes of 2..15 characters of a title or name
@@ -32,6 +32,7 @@ FACET_SOURCES = {
     "library": "libraries",
     "municipality": "municipalities",
     "format": "formats",
+    "accessibility": "accessibility",
     "language": "languages",
     "subject": "subjects",
     "audience": "audience",
