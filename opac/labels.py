@@ -61,9 +61,6 @@ LANGUAGE_LABELS: dict[str, Promise] = {
     "mul": _("Several languages"),
     "und": _("Undetermined"),
     "zxx": _("No linguistic content"),
-    # Sign languages: MARC's collective code, and ISO 639-3 Swedish Sign Language (catalog.accessible).
-    "sgn": _("Sign language"),
-    "swl": _("Swedish Sign Language"),
 }
 
 # The status words patrons read on holdings lines (statuses are catalog.models.ItemStatus values).
