@@ -41,6 +41,7 @@ ACCESSIBLE: tuple[AccessibleKind, ...] = (
 )
 ACCESSIBLE_BY_CODE = {kind.code: kind for kind in ACCESSIBLE}
 ACCESSIBLE_CODES: tuple[str, ...] = tuple(kind.code for kind in ACCESSIBLE)
+ACCESSIBLE_VERSIONS = frozenset(kind.code for kind in ACCESSIBLE if kind.version)
 
 # Whole phrases per kind (prepositions differ: "som storstil", "i punktskrift", "på teckenspråk").
 _ALSO_AS = {

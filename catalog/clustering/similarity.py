@@ -5,8 +5,10 @@ component-part hosts, different part numbers of the title (a volume is not the s
 volume), different series numbering, different edition statements (a numbered later edition
 also differs from a record stating none), different years, different
 publishers, different first language, extents more than ``PAGE_TOLERANCE`` apart, different
-forenames of the first author, different accessible media (catalog.accessible: a braille or an
-easy-to-read edition is not the ordinary one, whose record simply says nothing of the kind).
+forenames of the first author, different accessible versions (catalog.accessible: a braille or
+large-print edition is not the ordinary one, whose record simply says nothing of the kind). The
+properties of a title (easy-to-read, sign language) never veto: libraries differ in whether they
+add the genre term, and an easy-to-read adaptation differs from the original in its text anyway.
 Carrier disagreement vetoes every merge (``carrier_veto``); the rest veto merges made without a
 shared identifier (title keys, publisher numbers, fuzzy).
 
@@ -22,6 +24,7 @@ import re
 from difflib import SequenceMatcher
 from typing import Any
 
+from catalog.accessible import ACCESSIBLE_VERSIONS
 from catalog.clustering.keys import comparable_words, normalize, split_title, surname
 
 THRESHOLD = 0.9
@@ -133,7 +136,7 @@ class Profile:
     def __init__(self, data: dict[str, Any]) -> None:
         self.data = data
         self.carrier = str(data.get("carrier") or "")
-        self.accessibility = tuple(sorted(data.get("accessibility") or []))
+        self.accessibility = tuple(sorted(set(data.get("accessibility") or ()) & ACCESSIBLE_VERSIONS))
         self.host = str(data.get("host") or "")
         self.parts = tuple(sorted(data.get("parts") or []))
         self.series = tuple(sorted(data.get("series_numbers") or []))

@@ -68,7 +68,8 @@ def test_each_accessible_version_is_a_cluster_of_its_own_in_the_one_work() -> No
 
 def test_braille_and_easy_to_read_described_like_the_ordinary_edition_are_not_merged_with_it() -> None:
     """Without an identifier the title stage and the fuzzy stage would join them (same title,
-    author, year and publisher, no page count to differ): the accessible media veto."""
+    author, year and publisher): braille is a version of its own (the accessible version veto);
+    the easy-to-read adaptation is a text of its own (its extent and subtitle differ)."""
     records = harvest(
         described_alike(made.ordinary("o1")),
         described_alike(made.ordinary("o2")),
@@ -95,3 +96,14 @@ def test_a_large_print_copy_does_not_join_the_ordinary_edition_through_the_title
     large = described_alike(made.large_print("s1"))
     records = harvest(described_alike(made.ordinary("o1")), large)
     assert partition_of(records) == {frozenset({"lib0/o1"}), frozenset({"lib1/s1"})}
+
+
+def test_copies_differing_only_in_a_library_s_easy_to_read_genre_term_merge() -> None:
+    """Easy-to-read is a property some libraries add as a genre term and others leave out: it
+    never keeps two copies of one edition apart (the sample county's libraries do exactly this)."""
+    plain = described_alike(made.ordinary("o1"))
+    tagged = described_alike(made.ordinary("o2"))
+    tagged.add_field(datafield("655", "a", "Lättlästa böcker", "2", "saogf", ind=" 7"))
+    records = harvest(plain, tagged)
+    assert partition_of(records) == {frozenset({"lib0/o1", "lib1/o2"})}
+    assert cluster_of(records[0]).data["accessibility"] == ["easy_to_read"]
