@@ -29,6 +29,8 @@ class Hit:
     edition_count: int = 0  # clusters in the work, this one included
     availability: Availability | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    title_lang: dict[str, str] = field(default_factory=dict)  # lang and dir of the title
+    original: dict[str, Any] = field(default_factory=dict)  # its original-script form (880)
 
 
 def make_hit(document: dict[str, Any]) -> Hit:
@@ -41,6 +43,8 @@ def make_hit(document: dict[str, Any]) -> Hit:
         formats=as_list(document.get("formats")) or ["other"],
         edition=str(document.get("edition") or ""),
         work=work_id(document.get("work")),
+        title_lang=dict(document.get("title_lang") or {}),
+        original=dict(document.get("original") or {}),
     )
 
 

@@ -9,6 +9,7 @@ from catalog.clustering.reasons import explain
 from catalog.clustering.redirects import current_cluster_id
 from catalog.editions import editions, work_size
 from catalog.home_library import home_library
+from catalog.language_tags import text_language
 from catalog.models import Cluster, SourceRecord
 from opac import citation, exports, marc
 from opac.errors import RecordMoved, RecordNotHeld
@@ -49,6 +50,8 @@ def record_page(request: HttpRequest, pk: int) -> HttpResponse:
         "formats": as_list(cluster.data.get("formats")),
         "rows": description_rows(cluster.data),
         "authors": author_links(cluster.data.get("authors")),
+        "title_language": text_language(cluster.data.get("languages"), str(cluster.data.get("title") or "")),
+        "original": cluster.data.get("original_script") or {},
         "editions": others,
         "edition_count": work_size(cluster.work_id) if others else 0,
         "holding_lines": lines,
