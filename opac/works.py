@@ -60,6 +60,9 @@ def work_page(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "work": work,
         "title": heading["title"],
+        "title_lang": next(
+            (d.get("title_lang") for d in documents if d.get("title") == heading["title"]), {}
+        ),
         "authors": author_links(heading["authors"]),
         "editions": edition_rows(documents),
         "search_url": f"{reverse('site:search')}?work={work.pk}",

@@ -63,3 +63,8 @@ def test_record_page_shows_the_original_script_in_its_own_direction(client: Clie
     assert "<dt>Utgiven i originalskrift</dt>" in html
     assert '<dd lang="ar" dir="rtl">\n            بيروت, دار الكتب العلمية' in html
     assert "<dt>Serie i originalskrift</dt>" in html and "سلسلة التراث" in html
+
+
+def test_the_work_page_heading_says_its_language(english: Client, county: County) -> None:
+    html = english.get(f"/verk/{county.cluster('pippi').work_id}/").content.decode()
+    assert '<h1 id="work-title" lang="sv">Pippi Långstrump</h1>' in html
