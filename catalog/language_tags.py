@@ -8,6 +8,7 @@ is tagged ``ar-Latn`` and its original-script form (880) plain ``ar``.
 
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 # MARC language code -> BCP 47 primary subtag (ISO 639-1 where there is one, else the 639-3 code).
 BCP47: dict[str, str] = {
@@ -130,8 +131,13 @@ def script_of(text: str) -> str:
     """The ISO 15924 script of the first letter in `text` ("" when it has none we know)."""
     for char in text:
         if char.isalpha():
-            return _SCRIPT_OF_NAME.get(unicodedata.name(char, "").split(" ", 1)[0], "")
+            return _script_of_letter(char)
     return ""
+
+
+@lru_cache(maxsize=4096)
+def _script_of_letter(char: str) -> str:
+    return _SCRIPT_OF_NAME.get(unicodedata.name(char, "").split(" ", 1)[0], "")
 
 
 def language_tag(marc_code: str, script: str = "") -> str:
