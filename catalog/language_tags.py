@@ -160,8 +160,12 @@ def text_language(languages: object, text: str, script: str = "") -> TextLanguag
     """
     if not text:
         return None
-    script = script or script_of(text)
     codes = languages if isinstance(languages, list | tuple) else [languages]
     first = str(codes[0]) if codes and codes[0] else ""
-    direction = "rtl" if script in RIGHT_TO_LEFT_SCRIPTS else "ltr"
-    return TextLanguage(language_tag(first, script), direction)
+    return _text_language(first, script or script_of(text))
+
+
+@lru_cache(maxsize=4096)
+def _text_language(marc_code: str, script: str) -> TextLanguage:
+    """One (frozen) answer per language and script: every title of a catalogue asks."""
+    return TextLanguage(language_tag(marc_code, script), "rtl" if script in RIGHT_TO_LEFT_SCRIPTS else "ltr")
