@@ -83,8 +83,10 @@ HIT_FIELDS: tuple[str, ...] = (
     "available_at",
     "work",
 )
-# Extra stored fields the result list may show (not part of the API hit contract).
+# Extra stored fields the result list may show (not part of the API hit contract). `title_lang`:
+# the title's lang and dir; `original`: its original-script form (880) with names, lang and dir.
 EXTRA_STORED_FIELDS: tuple[str, ...] = ("subtitle", "publisher", "edition", "library_count")
+EXTRA_STORED_FIELDS += ("title_lang", "original")
 
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 20

@@ -33,6 +33,8 @@ class Hit:
     accessibility: list[str] = field(default_factory=list)  # catalog.accessible codes
     also_as: list[AlsoAsLink] = field(default_factory=list)  # the work in other accessible media
     extra: dict[str, Any] = field(default_factory=dict)
+    title_lang: dict[str, str] = field(default_factory=dict)  # lang and dir of the title
+    original: dict[str, Any] = field(default_factory=dict)  # its original-script form (880)
 
 
 def make_hit(document: dict[str, Any]) -> Hit:
@@ -46,6 +48,8 @@ def make_hit(document: dict[str, Any]) -> Hit:
         edition=str(document.get("edition") or ""),
         work=work_id(document.get("work")),
         accessibility=as_list(document.get("accessibility")),
+        title_lang=dict(document.get("title_lang") or {}),
+        original=dict(document.get("original") or {}),
     )
 
 

@@ -12,6 +12,7 @@ from catalog.clustering.reasons import explain
 from catalog.clustering.redirects import current_cluster_id
 from catalog.editions import editions, work_size
 from catalog.home_library import home_library
+from catalog.language_tags import text_language
 from catalog.models import Cluster, SourceRecord
 from catalog.versions import also_as, for_works
 from opac import citation, exports, marc
@@ -71,6 +72,8 @@ def record_page(request: HttpRequest, pk: int) -> HttpResponse:
         "accessibility": accessibility,
         "rows": description_rows(cluster.data),
         "authors": author_links(cluster.data.get("authors")),
+        "title_language": text_language(cluster.data.get("languages"), str(cluster.data.get("title") or "")),
+        "original": cluster.data.get("original_script") or {},
         "editions": edition_rows(others),
         "edition_count": edition_count,
         "also_as": accessible_versions(cluster, others, edition_count),

@@ -69,6 +69,7 @@ class DetailRow:
     values: list[str] = field(default_factory=list)
     kind: str = "text"  # text | subjects | links | long
     links: list[dict[str, str]] = field(default_factory=list)
+    language: dict[str, str] = field(default_factory=dict)  # lang and dir when not the page's
 
 
 def subject_links(value: object) -> list[dict[str, str]]:
@@ -131,10 +132,32 @@ def _identifier_rows(data: dict[str, object]) -> list[DetailRow]:
     ]
 
 
+def original_script_rows(data: dict[str, object]) -> list[DetailRow]:
+    """Responsibility, edition, imprint and series in the original script (880), marked with
+    their language and direction."""
+    original = data.get("original_script")
+    if not isinstance(original, dict) or not original:
+        return []
+    language = {"lang": str(original.get("lang") or ""), "dir": str(original.get("dir") or "ltr")}
+    published = ", ".join(as_list([original.get("place"), original.get("publisher")]))
+    rows = [
+        DetailRow(
+            _("Statement of responsibility in original script"), as_list(original.get("responsibility"))
+        ),
+        DetailRow(_("Edition in original script"), as_list(original.get("edition"))),
+        DetailRow(_("Published in original script"), [published] if published else []),
+        DetailRow(_("Series in original script"), as_list(original.get("series"))),
+    ]
+    for row in rows:
+        row.language = language
+    return rows
+
+
 def description_rows(data: dict[str, object]) -> list[DetailRow]:
     """The rows of the record's description list; empty fields are left out."""
     rows = [
         *_text_rows(data),
+        *original_script_rows(data),
         DetailRow(_("Subjects"), kind="subjects", links=subject_links(data.get("subjects"))),
         DetailRow(_("Summary"), as_list(data.get("summary")), kind="long"),
         DetailRow(_("Contents"), as_list(data.get("contents")), kind="long"),

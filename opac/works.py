@@ -1,7 +1,7 @@
 """The work page (`/verk/<id>/`): every edition and format of one title at once, and the edition
 rows the record page's "other formats and editions" shares with it."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -27,6 +27,8 @@ class EditionRow:
     languages: list[str]
     holders: int
     available: int
+    title_lang: dict[str, str] = field(default_factory=dict)
+    original: dict[str, Any] = field(default_factory=dict)  # the title in its own script (880)
 
 
 def edition_rows(documents: list[dict[str, Any]]) -> list[EditionRow]:
@@ -42,6 +44,8 @@ def edition_rows(documents: list[dict[str, Any]]) -> list[EditionRow]:
             languages=list(document.get("languages") or []),
             holders=len(document.get("libraries") or ()),
             available=len(document.get("available_at") or ()),
+            title_lang=dict(document.get("title_lang") or {}),
+            original=dict(document.get("original") or {}),
         )
         for document in documents
     ]
@@ -56,6 +60,9 @@ def work_page(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "work": work,
         "title": heading["title"],
+        "title_lang": next(
+            (d.get("title_lang") for d in documents if d.get("title") == heading["title"]), {}
+        ),
         "authors": author_links(heading["authors"]),
         "editions": edition_rows(documents),
         "search_url": f"{reverse('site:search')}?work={work.pk}",

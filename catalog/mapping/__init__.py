@@ -11,7 +11,9 @@ Contract (used by harvest, search and the API):
   ``contents`` ([str]), ``notes`` ([str]), ``links`` ([{"url", "text"}]), ``formats`` (primary first),
   ``title_proper`` (245 $a or its fallback), ``carrier`` ("medium/encoding"), ``host`` (773),
   ``parts`` and ``series_numbers`` ([str]), ``part_isbns`` ({ISBN-13: part}), ``set_isbns``,
-  ``publisher_numbers`` ([str], 028) — see ``catalog.mapping.manifestation``.
+  ``publisher_numbers`` ([str], 028) — see ``catalog.mapping.manifestation``; ``original_script``
+  (the 880 forms of title, names and imprint with their script, lang and dir; {} without 880s)
+  — see ``catalog.mapping.original_script``.
 - ``is_holdings_record(record) -> bool`` and ``extract_holdings(record, profile, default_library)``.
 """
 

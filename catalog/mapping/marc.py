@@ -5,8 +5,9 @@ import unicodedata
 
 from pymarc import Field, Record
 
-# ISBD punctuation that cataloguers leave around a subfield ("Stockholm :", "Bonnier,").
-_SEPARATORS = " \t/:;,=+"
+# ISBD punctuation that cataloguers leave around a subfield ("Stockholm :", "Bonnier,"), and
+# the Arabic comma and semicolon an Arabic-script field (880) ends with ("دار الكتب العلمية،").
+_SEPARATORS = " \t/:;,=+\u060c\u061b"
 # A final dot is kept after an abbreviation ("ill.", "2. uppl.", "Tove J.") and dropped otherwise.
 _ABBREVIATION_END = re.compile(r"(?:\b[A-ZÅÄÖ]|\b[a-zåäö]{1,5}|\b\d{1,3})\.$")
 

@@ -12,6 +12,7 @@ from catalog.mapping import (
     formats,
     identifiers,
     manifestation,
+    original_script,
     publication,
     subjects,
     titles,
@@ -55,6 +56,7 @@ CONCEPTS: dict[str, Callable[[Record], Any]] = {
     "part_isbns": manifestation.part_isbns,
     "set_isbns": manifestation.set_isbns,
     "publisher_numbers": manifestation.publisher_numbers,
+    "original_script": original_script.original_script,
 }
 
 

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from catalog.language_tags import text_language
 from catalog.models import Cluster, Holding, ItemStatus, SourceRecord
 from catalog.search.text import sort_key
 
@@ -113,7 +114,42 @@ def cluster_document(
         "library_count": len(holdings.libraries),
         "holding_count": holdings.copies,
         "work": str(work) if work else "",
+        "title_lang": _title_language(data, title),
+        "original": _original_display(data.get("original_script")),
+        "original_text": _original_text(data.get("original_script")),
     }
+
+
+def _title_language(data: dict[str, Any], title: str) -> dict[str, str]:
+    """lang and dir of the (romanized) title: "ar-Latn" for an Arabic title in Latin letters."""
+    found = text_language(data.get("languages") or [], title)
+    return {"lang": found.lang, "dir": found.dir} if found else {}
+
+
+def _original_display(original: Any) -> dict[str, Any]:
+    """What a hit shows of the original-script forms (880): title, subtitle, names, lang, dir."""
+    if not isinstance(original, dict) or not (original.get("title") or original.get("authors")):
+        return {}
+    return {
+        "title": _text(original.get("title")),
+        "subtitle": _text(original.get("subtitle")),
+        "authors": _strings(original.get("authors")),
+        "lang": _text(original.get("lang")),
+        "dir": "rtl" if original.get("dir") == "rtl" else "ltr",
+    }
+
+
+def _original_text(original: Any) -> dict[str, str]:
+    """The original-script forms as searchable text, per searchable field."""
+    if not isinstance(original, dict) or not original:
+        return {}
+    parts = {
+        "title": ("title", "subtitle"),
+        "author": ("authors", "contributors"),
+        "subject": ("subjects",),
+        "notes": ("responsibility", "publisher", "place", "edition", "series", "summary"),
+    }
+    return {name: " ".join(_text(original.get(key)) for key in keys).strip() for name, keys in parts.items()}
 
 
 def _text(value: Any) -> str:

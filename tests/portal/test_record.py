@@ -37,7 +37,7 @@ def test_record_page_shows_the_description_and_holdings_home_first(
 def test_record_page_links_other_editions_by_work_key(client: Client, county_unindexed: County) -> None:
     swedish, english = county_unindexed.cluster("pippi"), county_unindexed.cluster("pippi-en")
     html = client.get(f"/post/{swedish.pk}/").content.decode()
-    assert f'href="/post/{english.pk}/">Pippi Longstocking</a>' in html
+    assert f'href="/post/{english.pk}/" lang="en">Pippi Longstocking</a>' in html
 
 
 def test_unknown_record_says_no_longer_held(client: Client, county_unindexed: County) -> None:

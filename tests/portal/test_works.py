@@ -20,7 +20,7 @@ def test_the_work_page_lists_every_edition_with_its_holders(client: Client, coun
     assert '<h1 id="work-title">Pippi Långstrump</h1>' in html
     assert '<h2 id="editions-heading">2 utgåvor och format</h2>' in html
     assert [row.id for row in response.context["editions"]] == [english.pk, swedish.pk]  # books, newest first
-    assert f'<a href="/post/{english.pk}/">Pippi Longstocking</a>' in html
+    assert f'<a href="/post/{english.pk}/" lang="en">Pippi Longstocking</a>' in html
     assert "3 bibliotek" in html and "inne på 2 bibliotek" in html and "Engelska" in html
     assert f'href="/sok/?work={swedish.work_id}"' in html
 

@@ -2,7 +2,11 @@
 
 from typing import Any
 
+from pymarc import Record
+
+from catalog.mapping import map_record
 from catalog.search.documents import HoldingSummary, cluster_document
+from tests.catalog import script_records
 
 PIPPI_ISBN13 = "9789129657807"
 PIPPI_ISBN10 = "91-29-65780-6"
@@ -44,6 +48,12 @@ def doc(
         copies=len(libraries),
     )
     return cluster_document(pk, data, holdings, work)
+
+
+def record_doc(pk: int, record: Record) -> dict[str, Any]:
+    """The document of a one-record cluster held by Nyks, mapped from real-shaped MARC."""
+    holdings = HoldingSummary(libraries={"Nyks"}, municipalities={"Nyköping"}, copies=1)
+    return cluster_document(pk, map_record(record), holdings)
 
 
 CORPUS = [
@@ -123,4 +133,12 @@ CORPUS = [
         accessibility=("audiobook",),
     ),
     doc(22, "Apan", ("Alm, Siv",), 2018, libraries=("Sods", "Na"), available=("Na",)),
+    # other languages and scripts: romanized 245 + 880 in the original script, Cyrillic, Sami
+    record_doc(23, script_records.arabic_book()),
+    record_doc(24, script_records.arabic_novel()),
+    record_doc(25, script_records.persian_book()),
+    record_doc(26, script_records.ukrainian_book()),
+    record_doc(27, script_records.russian_book()),
+    record_doc(28, script_records.finnish_book()),
+    record_doc(29, script_records.sami_book()),
 ]

@@ -5,6 +5,7 @@ No Elasticsearch server runs here; the live behaviour is proven by the contract 
 """
 
 import json
+import re
 from typing import Any
 
 import pytest
@@ -13,6 +14,7 @@ from catalog.search.backends import elasticsearch_body as body
 from catalog.search.backends.base import SearchRequest
 from catalog.search.backends.elasticsearch import ElasticsearchBackend, parse_search_response
 from catalog.search.syntax import parse_query
+from catalog.search.text import DIGIT_FOLDS, SCRIPT_FOLDS, normalize_script
 from tests.search.corpus import CORPUS, PIPPI_ISBN13
 
 pytestmark = pytest.mark.sqlite
@@ -22,8 +24,9 @@ FACETS = ("library", "format", "language", "year", "subject")
 def test_swedish_analyzers_and_folded_subfields() -> None:
     analysis = body.analysis()
     assert analysis["filter"]["sv_snowball"] == {"type": "snowball", "language": "Swedish"}
-    assert analysis["analyzer"]["sv_stem"]["filter"] == ["lowercase", "sv_snowball"]
-    assert analysis["analyzer"]["sv_fold"]["filter"] == ["lowercase", "asciifolding"]
+    assert analysis["analyzer"]["sv_exact"]["filter"] == ["lowercase", "decimal_digit"]
+    assert analysis["analyzer"]["sv_stem"]["filter"] == ["lowercase", "decimal_digit", "sv_snowball"]
+    assert analysis["analyzer"]["sv_fold"]["filter"] == ["lowercase", "decimal_digit", "asciifolding"]
     properties = body.mappings()["properties"]
     assert properties["title"] == {
         "type": "text",
@@ -224,3 +227,77 @@ def test_rebuild_builds_a_new_generation_then_swaps_the_alias() -> None:
         {"add": {"index": new_index, "alias": "samsok"}},
     ]
     assert client.calls[7][1] == {"index": "samsok-1"}
+
+
+# --- scripts: the analyzers fold what tantivy's side folds in Python ---------------------------
+# What Lucene's ArabicNormalizer, PersianNormalizer and PersianCharFilter fold (their sources'
+# constants): the mapping char filter must fold each of them the same way.
+LUCENE_FOLDS = {
+    "\u0622": "\u0627",  # ALEF_MADDA -> ALEF
+    "\u0623": "\u0627",  # ALEF_HAMZA_ABOVE
+    "\u0625": "\u0627",  # ALEF_HAMZA_BELOW
+    "\u0649": "\u064a",  # DOTLESS_YEH -> YEH
+    "\u0629": "\u0647",  # TEH_MARBUTA -> HEH
+    **{chr(code): "" for code in (0x0640, *range(0x064B, 0x0653))},  # TATWEEL, harakat, SHADDA, SUKUN
+    "\u06cc": "\u064a",  # FARSI_YEH -> YEH
+    "\u06d2": "\u064a",  # YEH_BARREE -> YEH
+    "\u06a9": "\u0643",  # KEHEH -> KAF
+    "\u06c0": "\u0647",  # HEH_YEH -> HEH
+    "\u06c1": "\u0647",  # HEH_GOAL -> HEH
+    "\u0654": "",  # HAMZA_ABOVE
+    "\u200c": " ",  # ZWNJ (PersianCharFilter)
+}
+
+
+def _es_rule(rule: str) -> tuple[str, str]:
+    """A mapping char filter rule read as Elasticsearch reads it: split at =>, trim, unescape."""
+    left, right = re.fullmatch(r"(.*)\s*=>\s*(.*)\s*", rule).groups()  # type: ignore[union-attr]
+    return _unescape(left.strip()), _unescape(right.strip())
+
+
+def _unescape(text: str) -> str:
+    return re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), text)
+
+
+def test_every_analyzer_folds_scripts_first_with_the_table_tantivy_uses() -> None:
+    analysis = body.analysis()
+    assert analysis["char_filter"]["script_fold"]["type"] == "mapping"
+    rules = dict(_es_rule(rule) for rule in analysis["char_filter"]["script_fold"]["mappings"])
+    assert rules == SCRIPT_FOLDS
+    assert all(len(source) == 1 for source in rules)  # ES refuses an empty left side
+    for name in ("sv_exact", "sv_stem", "sv_fold"):
+        assert analysis["analyzer"][name]["char_filter"] == ["script_fold"]
+        assert analysis["analyzer"][name]["tokenizer"] == "standard"
+    assert rules["\u200c"] == " "  # escaped, so Elasticsearch's trim keeps the space
+
+
+def test_the_table_folds_everything_lucenes_arabic_and_persian_normalizers_fold() -> None:
+    for char, folded in LUCENE_FOLDS.items():
+        assert SCRIPT_FOLDS[char] == folded, hex(ord(char))
+    assert normalize_script("كِتَابُ أحمد إلى مكتبة") == "كتاب احمد الي مكتبه"
+    assert normalize_script("کتاب‌های یک") == "كتاب هاي يك"
+    assert normalize_script("Зелёный ЁЖ, їжак ґава") == "Зеленый ЕЖ, їжак ґава"
+    assert normalize_script("Östersund") == "Östersund"
+
+
+def test_digits_of_every_script_read_as_ascii_as_decimal_digit_makes_them() -> None:
+    assert normalize_script("٢٠١٩ ۱۴۰۲ ৩") == "2019 1402 3"
+    assert DIGIT_FOLDS["\u0663"] == "3" and DIGIT_FOLDS["\u06f3"] == "3"
+    assert all(len(digit) == 1 and digit.isdigit() for digit in DIGIT_FOLDS.values())
+    assert not set(DIGIT_FOLDS) & set(SCRIPT_FOLDS)  # decimal_digit, not the mapping, folds them
+
+
+def test_documents_carry_the_original_script_for_the_analyzers_and_the_hit() -> None:
+    arabic = body.es_document(next(d for d in CORPUS if d["id"] == "23"), 1.0)
+    assert "كِتَابُ الحَيَوَانِ" in arabic["title"]  # as catalogued: Elasticsearch folds it itself
+    assert "Kitāb al-ḥayawān" in arabic["title"]
+    assert "الجاحظ، عمرو بن بحر" in arabic["author"] and "دار الكتب العلمية" in arabic["notes"]
+    assert arabic["hit"]["original"]["dir"] == "rtl" and arabic["hit"]["title_lang"]["lang"] == "ar-Latn"
+    assert "كتاب الحيوان\x1fكِتَابُ الحَيَوَانِ" in arabic["suggest"]
+
+
+def test_query_words_arrive_normalized() -> None:
+    query = body.text_query(parse_query("كِتَابُ шатёр"))
+    first = query["bool"]["must"][0]["bool"]["should"][0]
+    assert first == {"match": {"title": {"query": "كتاب", "boost": 12.0}}}
+    assert query["bool"]["must"][1]["bool"]["should"][0]["match"]["title"]["query"] == "шатер"

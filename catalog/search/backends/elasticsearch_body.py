@@ -2,7 +2,8 @@
 
 Pure functions (no client), so the mapping, the analyzers and every request body are unit-tested
 as data. Field design mirrors the tantivy backend: each searchable text has the exact analyzer on
-the main field plus `.stem` (Swedish Snowball) and `.fold` (asciifolding) subfields; user text only
+the main field plus `.stem` (Swedish Snowball) and `.fold` (asciifolding) subfields, all after the
+same script normalization as tantivy's (Arabic, Persian and Cyrillic variants); user text only
 ever reaches Elasticsearch inside `match`/`match_phrase`/`term`/`prefix` values, never
 `query_string`.
 """
@@ -33,9 +34,10 @@ from catalog.search.backends.tantivy_schema import (
     TEXT_VARIANTS,
     searchable_texts,
     suggest_term,
+    suggestion_texts,
 )
 from catalog.search.syntax import Clause, Isbn, ParsedQuery, Phrase, Term
-from catalog.search.text import fold
+from catalog.search.text import SCRIPT_FOLDS, fold
 
 # Syntax field -> Elasticsearch text field (the keyword facet "subject" owns the plain name).
 TEXT_FIELDS = {"title": "title", "author": "author", "subject": "subject_text", "notes": "notes"}
@@ -46,13 +48,29 @@ SORTS: dict[str, list[dict[str, Any]]] = {
 }
 
 
+def script_mappings() -> list[str]:
+    """The script folds (catalog.search.text.SCRIPT_FOLDS, the table the tantivy side applies)
+    as the rules of a `mapping` char filter: "\\u0623 => \\u0627", "\\u0640 => " …"""
+    return [f"{_escaped(char)} => {_escaped(folded)}" for char, folded in SCRIPT_FOLDS.items()]
+
+
+def _escaped(text: str) -> str:
+    return "".join(f"\\u{ord(char):04x}" for char in text)
+
+
 def analysis() -> dict[str, Any]:
+    """The three analyzers, each after the script char filter and with every decimal digit read as
+    ASCII (`decimal_digit`, as DIGIT_FOLDS does for tantivy). Lucene's arabic_normalization and
+    persian_normalization are not needed: the char filter folds all they fold (a unit test holds
+    it to their lists), and more (alef wasla, superscript alef, ё), before the tokenizer."""
+    base = {"type": "custom", "tokenizer": "standard", "char_filter": ["script_fold"]}
     return {
+        "char_filter": {"script_fold": {"type": "mapping", "mappings": script_mappings()}},
         "filter": {"sv_snowball": {"type": "snowball", "language": "Swedish"}},
         "analyzer": {
-            "sv_exact": {"type": "custom", "tokenizer": "standard", "filter": ["lowercase"]},
-            "sv_stem": {"type": "custom", "tokenizer": "standard", "filter": ["lowercase", "sv_snowball"]},
-            "sv_fold": {"type": "custom", "tokenizer": "standard", "filter": ["lowercase", "asciifolding"]},
+            "sv_exact": base | {"filter": ["lowercase", "decimal_digit"]},
+            "sv_stem": base | {"filter": ["lowercase", "decimal_digit", "sv_snowball"]},
+            "sv_fold": base | {"filter": ["lowercase", "decimal_digit", "asciifolding"]},
         },
     }
 
@@ -113,7 +131,7 @@ def es_document(document: dict[str, Any], popularity: float) -> dict[str, Any]:
         year_asc=year or MISSING_YEAR_ASC,
         title_sort=document.get("title_sort") or "",
         popularity=popularity,
-        suggest=[suggest_term(t) for t in (document.get("title"), *(document.get("authors") or ())) if t],
+        suggest=[suggest_term(text) for text in suggestion_texts(document)],
         hit={key: document.get(key) for key in (*HIT_FIELDS, *EXTRA_STORED_FIELDS)},
     )
     return body

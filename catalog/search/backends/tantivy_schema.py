@@ -4,6 +4,9 @@ Each searchable text (title, author, subject) is indexed three ways so ranking c
 exact spelling: `*_exact` (lower-cased words), `*_stem` (Swedish Snowball stems: hundarna ->
 hund) and `*_fold` (diacritics folded: Östersund -> ostersund). Notes get a stemmed field only.
 Facet values are raw fast fields (terms aggregations); the hit itself is one stored JSON blob.
+Every text is script-normalized first (catalog.search.text.normalize_script: harakat, tatweel,
+alef/yeh/keheh variants, ё): tantivy's analyzers have no character mapping of their own; the
+query side normalizes the same way (catalog.search.text.words).
 """
 
 import math
@@ -14,9 +17,10 @@ import orjson
 import tantivy
 
 from catalog.fields import EXTRA_STORED_FIELDS, FACETS, HIT_FIELDS, SEARCH_FIELDS
-from catalog.search.text import fold
+from catalog.search.text import fold, normalize_script
 
-SCHEMA_VERSION = 4  # 4: the accessibility facet
+# 4: the accessibility facet; 5: text in Arabic, Persian and Cyrillic script indexed normalized
+SCHEMA_VERSION = 5
 EXACT, STEM, FOLD, EDGE = "sv_exact", "sv_stem", "sv_fold", "sv_edge"
 BOOST_GRID = 65536  # popularity_weight's values are multiples of 1 / BOOST_GRID
 SUGGEST_GRAM = 15  # autocomplete keys: folded prefixes of 2..15 characters of a title or name
@@ -102,11 +106,11 @@ def to_tantivy(document: dict[str, Any]) -> tantivy.Document:
     doc.add_text("id", document["id"])
     stored = {key: document.get(key) for key in (*HIT_FIELDS, *EXTRA_STORED_FIELDS)}
     doc.add_bytes("payload", orjson.dumps(stored))
-    texts = searchable_texts(document)
-    for name, variants in TEXT_VARIANTS.items():
-        if texts[name]:
-            for variant in variants:
-                doc.add_text(f"{name}_{variant}", texts[name])
+    for name, text in searchable_texts(document).items():
+        if text:  # tantivy's analyzers cannot fold scripts: the text comes to them folded
+            folded = normalize_script(text)
+            for variant in TEXT_VARIANTS[name]:
+                doc.add_text(f"{name}_{variant}", folded)
     for isbn in document.get("isbns") or ():
         doc.add_text("isbn", isbn)
     for facet, key in FACET_SOURCES.items():
@@ -131,19 +135,24 @@ def to_tantivy(document: dict[str, Any]) -> tantivy.Document:
 
 def searchable_texts(document: dict[str, Any]) -> dict[str, str]:
     """The text behind each searchable field (SEARCH_FIELDS), shared with the ES backend."""
+    original = document.get("original_text") or {}  # the 880 forms, beside the romanized ones
+    names = [*(document.get("authors") or ()), *(document.get("contributors") or ())]
+    terms = [*(document.get("subjects") or ()), *(document.get("genres") or ())]
     texts = {
-        "title": " ".join(filter(None, [document.get("title"), document.get("subtitle")])),
-        "author": " ".join([*(document.get("authors") or ()), *(document.get("contributors") or ())]),
-        "subject": " ".join([*(document.get("subjects") or ()), *(document.get("genres") or ())]),
-        "notes": document.get("notes") or "",
+        "title": [document.get("title"), document.get("subtitle"), original.get("title")],
+        "author": [*names, original.get("author")],
+        "subject": [*terms, original.get("subject")],
+        "notes": [document.get("notes"), original.get("notes")],
     }
     assert set(texts) == set(SEARCH_FIELDS)
-    return texts
+    return {name: " ".join(filter(None, parts)) for name, parts in texts.items()}
 
 
 def suggestion_texts(document: dict[str, Any]) -> list[str]:
-    """What autocomplete offers for a document: its title and its authors' names."""
-    texts = [document.get("title"), *(document.get("authors") or ())]
+    """What autocomplete offers for a document: its title, its authors' names and its title in
+    the original script (880)."""
+    original = (document.get("original") or {}).get("title")
+    texts = [document.get("title"), *(document.get("authors") or ()), original]
     return [" ".join(str(text).split())[:150] for text in texts if text]
 
 
