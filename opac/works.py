@@ -29,6 +29,7 @@ class EditionRow:
     available: int
     title_lang: dict[str, str] = field(default_factory=dict)
     original: dict[str, Any] = field(default_factory=dict)  # the title in its own script (880)
+    accessibility: list[str] = field(default_factory=list)  # catalog.accessible codes
 
 
 def edition_rows(documents: list[dict[str, Any]]) -> list[EditionRow]:
@@ -46,6 +47,7 @@ def edition_rows(documents: list[dict[str, Any]]) -> list[EditionRow]:
             available=len(document.get("available_at") or ()),
             title_lang=dict(document.get("title_lang") or {}),
             original=dict(document.get("original") or {}),
+            accessibility=list(document.get("accessibility") or []),
         )
         for document in documents
     ]

@@ -162,3 +162,11 @@ def test_a_sign_language_video_names_the_sign_language(client: Client, county: A
     assert language[: language.index("</dd>")].count("<li>Teckenspråk</li>") == 1
     assert '<li class="format-badge format-badge--accessible">Teckenspråk</li>' in html
     assert language_label("swl") == "Svenskt teckenspråk"
+
+
+def test_the_editions_table_names_each_accessible_version(client: Client, county: AccessibleCounty) -> None:
+    """A braille book's format is "book": the table says braille too, or two rows read alike."""
+    html = client.get(f"/post/{county['talking_book'].pk}/").content.decode()
+    table = html.split('class="editions-table"', 1)[1].split("</table>", 1)[0]
+    cells = [cell.split("</td>", 1)[0] for cell in table.split('<td class="edition-format">')[1:]]
+    assert {"Bok, Punktskrift", "Bok, Lättläst", "Storstil", "Bok"} <= set(cells)
