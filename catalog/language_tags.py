@@ -66,6 +66,11 @@ BCP47: dict[str, str] = {
     "gre": "el",
     "lat": "la",
     "hin": "hi",
+    **{"hun": "hu", "rum": "ro", "alb": "sq", "arm": "hy", "baq": "eu", "bur": "my", "cze": "cs"},
+    **{"geo": "ka", "mao": "mi", "may": "ms", "slo": "sk", "tib": "bo", "wel": "cy", "ben": "bn"},
+    **{"tgl": "fil", "swa": "sw", "slv": "sl", "aze": "az", "uzb": "uz", "kaz": "kk", "tam": "ta"},
+    **{"pan": "pa", "guj": "gu", "orm": "om", "hau": "ha", "yor": "yo", "ibo": "ig", "tig": "tig"},
+    **{"kir": "ky", "tgk": "tg"},
 }
 
 # The script a language is usually written in (ISO 15924), where it is not Latin.

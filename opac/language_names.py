@@ -14,23 +14,9 @@ from functools import cache
 from babel import Locale, UnknownLocaleError
 from django.utils.translation import get_language
 
+from catalog.language_tags import BCP47
 from opac.labels import LANGUAGE_LABELS, language_label
 
-# ISO 639-2/B (MARC) → BCP 47, where the two differ. A three-letter code not listed here is
-# tried as it is: ISO 639-3 and BCP 47 share it ("smj", "sma", "fit").
-MARC_TO_BCP47: dict[str, str] = {
-    **{"swe": "sv", "eng": "en", "ara": "ar", "fin": "fi", "ger": "de", "fre": "fr", "spa": "es"},
-    **{"ita": "it", "nor": "no", "nob": "nb", "nno": "nn", "dan": "da", "ice": "is", "som": "so"},
-    **{"per": "fa", "fas": "fa", "pol": "pl", "rus": "ru", "ukr": "uk", "tur": "tr", "kur": "ku"},
-    **{"tir": "ti", "bos": "bs", "hrv": "hr", "srp": "sr", "chi": "zh", "jpn": "ja", "sme": "se"},
-    **{"yid": "yi", "lat": "la", "gre": "el", "dut": "nl", "por": "pt", "est": "et", "hun": "hu"},
-    **{"rum": "ro", "alb": "sq", "arm": "hy", "baq": "eu", "bur": "my", "cze": "cs", "geo": "ka"},
-    **{"mac": "mk", "mao": "mi", "may": "ms", "slo": "sk", "tib": "bo", "wel": "cy", "amh": "am"},
-    **{"heb": "he", "hin": "hi", "ben": "bn", "urd": "ur", "pus": "ps", "kor": "ko", "vie": "vi"},
-    **{"tha": "th", "tgl": "fil", "swa": "sw", "lit": "lt", "lav": "lv", "slv": "sl", "bul": "bg"},
-    **{"bel": "be", "aze": "az", "uzb": "uz", "kaz": "kk", "tam": "ta", "pan": "pa", "guj": "gu"},
-    **{"orm": "om", "hau": "ha", "yor": "yo", "ibo": "ig", "tig": "tig", "kir": "ky", "tgk": "tg"},
-}
 # Names CLDR lacks: (the language's name for itself, its direction). Sign languages have no
 # written name of their own; they are named in Swedish, the language of their Swedish users.
 OWN_NAMES: dict[str, tuple[str, str]] = {
@@ -54,7 +40,9 @@ class LanguageName:
 
 
 def bcp47(marc_code: str) -> str:
-    return MARC_TO_BCP47.get(marc_code, marc_code)
+    """The code CLDR knows the language by (catalog.language_tags' table); a three-letter code
+    not there is tried as it is: ISO 639-3 and BCP 47 share it ("smj", "sma", "fit")."""
+    return BCP47.get(marc_code, marc_code)
 
 
 @cache
