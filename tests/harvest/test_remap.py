@@ -1,0 +1,86 @@
+"""`remap_records`: stored records described again from their raw MARC after the mapping learned
+something (here: accessible media and 880 forms), re-clustered, and a second run writes nothing."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from pymarc import Record
+
+from catalog.clustering import recluster
+from catalog.mapping import map_record
+from catalog.models import SourceRecord
+from harvest.remap import remap
+from tests.catalog import accessible_records, script_records
+from tests.catalog.records import cluster_of, source
+
+pytestmark = pytest.mark.django_db
+
+LEARNED = ("accessibility", "original_script")  # what the mapping before issue 16 did not write
+
+
+def stored_by_old_mapping(record: Record, local_id: str) -> SourceRecord:
+    """As an earlier version stored it: the same raw bytes, a description without the new keys."""
+    old = {key: value for key, value in map_record(record).items() if key not in LEARNED}
+    row = SourceRecord.objects.create(
+        source=source(f"lib-{local_id}"),
+        local_id=local_id,
+        raw=record.as_marc(),
+        raw_format="iso2709",
+        data=old,
+    )
+    recluster([row.pk])
+    return row
+
+
+def test_records_are_described_anew_and_their_titles_follow() -> None:
+    large_print = stored_by_old_mapping(accessible_records.large_print(), "lp")
+    arabic = stored_by_old_mapping(script_records.arabic_book(), "ar")
+    assert cluster_of(large_print).data.get("accessibility") in (None, [])
+
+    done = remap()
+
+    assert (done.seen, done.changed, done.failing) == (2, 2, 0) and done.clusters >= 2
+    assert cluster_of(large_print).data["accessibility"] == ["large_print"]
+    arabic.refresh_from_db()
+    assert arabic.data["original_script"] == map_record(script_records.arabic_book())["original_script"]
+    assert arabic.data["original_script"]["dir"] == "rtl"
+    again = remap()
+    assert (again.seen, again.changed, again.clusters) == (2, 0, 0)  # nothing left to write
+
+
+def test_a_record_kept_with_a_mapping_error_is_mapped_when_it_now_can_be() -> None:
+    record = accessible_records.braille()
+    row = SourceRecord.objects.create(
+        source=source("lib-b"),
+        local_id="b1",
+        raw=record.as_marc(),
+        raw_format="iso2709",
+        error="mapping failed: KeyError: '245'",
+    )
+    out = io.StringIO()
+    call_command("remap_records", stdout=out)
+    row.refresh_from_db()
+    assert row.error == "" and row.data["accessibility"] == ["braille"] and row.cluster_id is not None
+    assert out.getvalue().startswith("remap_records: 1 records in ") and "1 described anew" in out.getvalue()
+
+
+def test_a_record_the_mapping_now_fails_on_keeps_its_description() -> None:
+    row = SourceRecord.objects.create(
+        source=source("lib-x"),
+        local_id="x1",
+        raw=b"not marc at all",
+        raw_format="iso2709",
+        data={"title": "Kept"},
+    )
+    done = remap()
+    row.refresh_from_db()
+    assert (done.failing, done.changed) == (1, 0) and row.data == {"title": "Kept"}
+
+
+def test_only_the_named_source_is_read() -> None:
+    one = stored_by_old_mapping(accessible_records.large_print(), "lp")
+    stored_by_old_mapping(accessible_records.braille(), "br")
+    out = io.StringIO()
+    call_command("remap_records", str(one.source_id), stdout=out)
+    assert out.getvalue().startswith("remap_records: 1 records in ")
