@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 
 # The national talking-book service (MTM, Myndigheten för tillgängliga medier): a plain link.
 LEGIMUS_URL = "https://www.legimus.se/"
@@ -33,7 +33,7 @@ class AccessibleKind:
 
 ACCESSIBLE: tuple[AccessibleKind, ...] = (
     AccessibleKind("easy_to_read", _("Easy to read"), version=False),
-    AccessibleKind("sign_language", _("Sign language"), version=False),
+    AccessibleKind("sign_language", pgettext_lazy("accessible medium", "Sign language"), version=False),
     AccessibleKind("large_print", _("Large print"), version=True),
     AccessibleKind("braille", _("Braille"), version=True),
     AccessibleKind("talking_book", _("Talking book"), version=True),
