@@ -172,8 +172,8 @@ class SwedishFallbackMiddleware:
         language = translation.get_language()
         if not language or response.streaming or response.has_header("Content-Encoding"):
             return response
-        if not response.get("Content-Type", "").startswith("text/html"):
-            return response
+        if not response.get("Content-Type", "").startswith("text/html") or not response.content.strip():
+            return response  # a redirect or an empty answer has no text to mark
         found = fallbacks(language)
         if not found:
             return response

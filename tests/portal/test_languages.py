@@ -146,4 +146,7 @@ def test_an_incomplete_language_shows_swedish_marked_lang_sv(
         assert footer["Erklärung zur Barrierefreiheit"] is None and footer["Personuppgifter"] == "sv"
         # A language's own name is never marked: the picker's buttons keep their own lang.
         assert [b.get("lang") for b in doc.xpath("//details[@class='lang-picker']//button")][-1] == "de"
+        # A redirect (an empty text/html answer) passes untouched, never as a parse error.
+        choose = client.post("/mitt-bibliotek/", {"library": "Ty", "next": "/bibliotek/"})
+        assert choose.status_code == 302 and choose.content == b""
     assert not fallbacks("fi") or fallbacks("fi").matches("Hoppa till innehållet")
