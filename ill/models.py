@@ -77,6 +77,8 @@ class Request(models.Model):
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     message = models.TextField(_("message"), blank=True)
+    # The interface language the patron asked in: their e-mails are written in it (blanked by retention).
+    language = models.CharField(_("language"), max_length=10, blank=True)
     escalated_to = models.CharField(_("escalated to"), max_length=200, blank=True)
     # The pickup date the patron was promised (moves when the request moves on to another lender), the
     # first such promise (kept for statistics) and when the item actually reached the pickup library.
@@ -180,6 +182,7 @@ class OutboxMessage(models.Model):
         CANCELLED = "cancelled", _("cancelled")
         # To the borrowing library, not the patron: no library could lend, decide what to do.
         ROTA_EXHAUSTED = "rota_exhausted", _("no lender found (to the borrowing library)")
+        PARTNER_UNFILLED = "partner_unfilled", _("the partner cannot lend (to the borrowing library)")
 
     request = models.ForeignKey(
         Request, null=True, blank=True, on_delete=models.SET_NULL, related_name="outbox"

@@ -44,16 +44,27 @@ def _absolute(path: str, base_url: str) -> str:
     return (base_url or settings.SITE_URL).rstrip("/") + path
 
 
+# Messages to the borrowing library rather than the patron: no lender is left, decide what to do.
+TO_THE_LIBRARY = frozenset({OutboxMessage.Kind.ROTA_EXHAUSTED, OutboxMessage.Kind.PARTNER_UNFILLED})
+
+
+def mail_language(request: Request) -> str:
+    """The patron's interface language when the site still offers it, else the site's default."""
+    offered = {code for code, _name in settings.LANGUAGES}
+    return request.language if request.language in offered else settings.LANGUAGE_CODE
+
+
 def queue_for_request(
     request: Request, kind: str, base_url: str = "", now: datetime | None = None
 ) -> OutboxMessage | None:
-    """Write the e-mail for this moment into the outbox: to the patron (or the borrowing library when no
-    lender is left); nothing when there is no address."""
+    """Write the e-mail for this moment into the outbox: to the patron, in the language they asked in
+    (or to the borrowing library, in Swedish, when it must decide); nothing when there is no address."""
+    to_library = kind in TO_THE_LIBRARY
     library_email = request.pickup_library.email if request.pickup_library else ""
-    to = library_email if kind == OutboxMessage.Kind.ROTA_EXHAUSTED else request.email
+    to = library_email if to_library else request.email
     if not to:
         return None
-    with translation.override(settings.LANGUAGE_CODE):
+    with translation.override(settings.LANGUAGE_CODE if to_library else mail_language(request)):
         context = {
             "request": request,
             "kind": kind,

@@ -5,6 +5,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
+from django.utils import translation
 
 from catalog.models import Cluster, Holding, ItemStatus, Library
 from ill import outbox
@@ -104,6 +105,7 @@ def create_request(
             email=data.get("email") or "",
             phone=data.get("phone") or "",
             message=data.get("message") or "",
+            language=translation.get_language() or "",
             card_checked_at=data.get("card_checked_at"),
             card_not_checked=data.get("card_not_checked") or "",
             created_at=now,

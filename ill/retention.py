@@ -10,7 +10,10 @@ from django.utils import timezone
 from ill.models import Event, OutboxMessage, Request
 from ill.states import FINAL_STATES
 
-PATRON_FIELDS = {"patron_name": "", "card_number": "", "email": "", "phone": "", "message": ""}
+PATRON_FIELDS = {
+    **{"patron_name": "", "card_number": "", "email": "", "phone": "", "message": ""},
+    "language": "",  # the language the patron asked in
+}
 
 
 def anonymize_closed(now: datetime | None = None) -> int:

@@ -171,6 +171,8 @@ def _apply(
         outbox.queue_for_request(request, OutboxMessage.Kind.NOT_POSSIBLE, base_url, now)
     elif action.name == "cancel" and actor.side != Side.PATRON:
         outbox.queue_for_request(request, OutboxMessage.Kind.CANCELLED, base_url, now)
+    elif action.name == "partner_unfilled":
+        outbox.queue_for_request(request, OutboxMessage.Kind.PARTNER_UNFILLED, base_url, now)
 
 
 def _close_current_entry(request: Request, status: str, reason: str, now: datetime) -> None:
