@@ -69,7 +69,7 @@ def test_the_description_and_badges_name_easy_to_read_and_large_print_together(
 ) -> None:
     html = client.get(f"/post/{county['easy_large_print'].pk}/").content.decode()
     assert "<dt>Tillgängliga medier</dt>" in html
-    assert "<li>Lättläst</li>" in html and "<li>Storstil</li>" in html
+    assert "<li><bdi>Lättläst</bdi></li>" in html and "<li><bdi>Storstil</bdi></li>" in html
     assert '<li class="format-badge format-badge--accessible">Lättläst</li>' in html
 
 
@@ -159,7 +159,7 @@ def test_the_record_page_needs_no_search_when_it_has_every_edition(
 def test_a_sign_language_video_names_the_sign_language(client: Client, county: AccessibleCounty) -> None:
     html = client.get(f"/post/{county['sign_language'].pk}/").content.decode()
     language = html[html.index("<dt>Språk</dt>") :]
-    assert language[: language.index("</dd>")].count("<li>Teckenspråk</li>") == 1
+    assert language[: language.index("</dd>")].count("<li><bdi>Teckenspråk</bdi></li>") == 1
     assert '<li class="format-badge format-badge--accessible">Teckenspråk</li>' in html
     assert language_label("swl") == "Svenskt teckenspråk"
 

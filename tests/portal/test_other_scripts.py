@@ -61,7 +61,10 @@ def test_record_page_shows_the_original_script_in_its_own_direction(client: Clie
     assert '<p class="record__original" lang="ar" dir="rtl">كِتَابُ الحَيَوَانِ</p>' in html
     assert '<p class="record__by record__by--original" lang="ar" dir="rtl">الجاحظ، عمرو بن بحر</p>' in html
     assert "<dt>Utgiven i originalskrift</dt>" in html
-    assert '<dd lang="ar" dir="rtl">\n            بيروت, دار الكتب العلمية' in html
+    assert '<dd lang="ar" dir="rtl">\n            <bdi>بيروت, دار الكتب العلمية</bdi>' in html
+    # Catalogue values are isolated: a romanized "al-Ṭabʻah 3." keeps its full stop at its own end
+    # on a right-to-left page.
+    assert "<bdi>al-Ṭabʻah 3.</bdi>" in html
     assert "<dt>Serie i originalskrift</dt>" in html and "سلسلة التراث" in html
 
 
