@@ -152,7 +152,7 @@ def refresh_keys(
         old[record_id].add(key)
     changed = [rid for rid in new if set(new[rid]) != old[rid]]
     if changed:
-        replace_keys({rid: list(dict.fromkeys(new[rid])) for rid in changed})
+        replace_keys({rid: list(dict.fromkeys(new[rid])) for rid in changed}, [r for r in changed if old[r]])
     return {rid: old[rid] - set(new[rid]) for rid in changed if old[rid] - set(new[rid])}
 
 
