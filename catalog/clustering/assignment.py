@@ -23,6 +23,8 @@ from catalog.clustering.bulk import (
     clustering_lock,
     create_clusters,
     keys_of_records,
+    other_holders,
+    postgres,
     record_rows,
     records_with_keys,
     replace_keys,
@@ -30,6 +32,7 @@ from catalog.clustering.bulk import (
     update_memberships,
 )
 from catalog.clustering.display import choose_display, cluster_data
+from catalog.clustering.holders import KeyHolders
 from catalog.clustering.keys import KINDS, match_keys
 from catalog.clustering.partition import Candidate, partition
 from catalog.clustering.works import work_key
@@ -157,11 +160,15 @@ def refresh_keys(
 
 
 def connected(
-    seeds: set[int], extra_keys: set[str], known_keys: dict[int, list[str]] | None = None
+    seeds: set[int],
+    extra_keys: set[str],
+    known_keys: dict[int, list[str]] | None = None,
+    holders: KeyHolders | None = None,
 ) -> tuple[set[int], dict[int, list[str]]]:
     """Every record reachable from the seeds (and extra keys) through shared match keys.
 
-    ``known_keys`` are keys this run stored itself (no need to read them back)."""
+    ``known_keys`` are keys this run stored itself (no need to read them back); ``holders``, who
+    holds those keys (no need to look them up)."""
     known = known_keys or {}
     records = set(seeds)
     keys: dict[int, list[str]] = {rid: [] for rid in seeds}
@@ -178,6 +185,10 @@ def connected(
                     pending.add(key)
         to_fetch = set()
         seen |= pending
+        if holders is not None:
+            mine, others = holders.split(pending)
+            to_fetch |= holders.holders(mine) - records
+            pending = set(others)
         for key_batch in chunked(sorted(pending)):
             to_fetch |= records_with_keys(key_batch) - records
         pending = set()
@@ -365,8 +376,11 @@ def _assign(record_ids: Iterable[int], given_data: dict[int, dict[str, Any]]) ->
                     known_data.update({r.id: r.data for r in rows})
                 removed.update(refresh_keys(rows, with_overrides, known_keys))
                 old_clusters.update({r.id: r.cluster_id for r in rows if r.cluster_id and r.kind == BIB})
+        holders = None
         if len(ids) >= BULK_RUN:
             refresh_statistics()
+            if postgres():
+                holders = KeyHolders(known_keys, other_holders(ids))
         done: set[int] = set()
         for batch in chunked(ids):
             seeds = {rid for rid in batch if rid not in done}
@@ -381,7 +395,7 @@ def _assign(record_ids: Iterable[int], given_data: dict[int, dict[str, Any]]) ->
                     )
                 )
             with transaction.atomic():
-                members, keys = connected(seeds, extra_keys, known_keys)
+                members, keys = connected(seeds, extra_keys, known_keys, holders)
                 done |= members
                 component = load_rows(members, known_data)
                 plan = plan_clusters(component, keys, with_overrides, with_redirects)

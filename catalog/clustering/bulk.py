@@ -110,6 +110,20 @@ def records_with_keys(keys: list[str]) -> set[int]:
     return {r for (r,) in _fetch(f"SELECT record_id FROM {_KEYS} WHERE key = ANY(%b::text[])", [keys])}  # noqa: S608
 
 
+def other_holders(ids: list[int]) -> dict[str, list[int]]:
+    """{key: records outside ``ids`` holding it} for every stored key of these records, in one
+    statement (PostgreSQL: a hash join when ``ids`` are many)."""
+    found: dict[str, list[int]] = {}
+    rows = _fetch(
+        f"SELECT o.key, o.record_id FROM {_KEYS} o WHERE o.record_id <> ALL(%b::bigint[]) "  # noqa: S608
+        f"AND o.key IN (SELECT r.key FROM {_KEYS} r WHERE r.record_id = ANY(%b::bigint[]))",
+        [ids, ids],
+    )
+    for key, record_id in rows:
+        found.setdefault(key, []).append(record_id)
+    return found
+
+
 def replace_keys(keys: dict[int, list[str]], stored: Iterable[int]) -> None:
     """Make these records' stored match keys exactly the given ones; ``stored``: those of them
     that have keys stored now (a new record has none to delete)."""
