@@ -88,11 +88,18 @@ class Row:
         return (self.source_id, self.local_id)
 
 
-def load_rows(ids: Iterable[int], known_data: dict[int, dict[str, Any]] | None = None) -> dict[int, Row]:
-    """Rows of these records; ``data`` already decoded in this run is reused, not fetched again."""
+def load_rows(
+    ids: Iterable[int],
+    known_data: dict[int, dict[str, Any]] | None = None,
+    unread: dict[int, Row] | None = None,
+) -> dict[int, Row]:
+    """Rows of these records; ``data`` already decoded in this run is reused, not fetched again.
+    ``unread``: rows read earlier that nothing has written since, taken out (used once) instead."""
     known = known_data or {}
+    earlier = unread if unread is not None else {}
     wanted = list(ids)
-    rows: dict[int, Row] = {}
+    rows: dict[int, Row] = {rid: earlier.pop(rid) for rid in wanted if rid in earlier}
+    wanted = [rid for rid in wanted if rid not in rows]
     for batch in chunked([rid for rid in wanted if rid in known]):
         for values in record_rows(batch, _LIGHT_FIELDS):
             rid, source_id, local_id, kind, deleted, cluster_id, reason, parent = values
@@ -369,11 +376,15 @@ def _assign(record_ids: Iterable[int], given_data: dict[int, dict[str, Any]]) ->
         old_clusters: dict[int, int] = {}
         known_data: dict[int, dict[str, Any]] = dict(given_data)
         known_keys: dict[int, list[str]] = {}
+        # Bibliographic rows as read here: only the plan of their own connected set writes them,
+        # so that plan takes them from here instead of reading them again.
+        unread: dict[int, Row] = {}
         for batch in chunked(ids):
             with transaction.atomic():
                 rows = list(load_rows(batch, known_data).values())
                 if len(ids) <= _DATA_CACHE_LIMIT:
                     known_data.update({r.id: r.data for r in rows})
+                    unread.update({r.id: r for r in rows if r.kind == BIB})
                 removed.update(refresh_keys(rows, with_overrides, known_keys))
                 old_clusters.update({r.id: r.cluster_id for r in rows if r.cluster_id and r.kind == BIB})
         holders = None
@@ -397,7 +408,7 @@ def _assign(record_ids: Iterable[int], given_data: dict[int, dict[str, Any]]) ->
             with transaction.atomic():
                 members, keys = connected(seeds, extra_keys, known_keys, holders)
                 done |= members
-                component = load_rows(members, known_data)
+                component = load_rows(members, known_data, unread)
                 plan = plan_clusters(component, keys, with_overrides, with_redirects)
                 affected |= apply_plan(plan, made_this_run)
                 if has_children:
