@@ -112,7 +112,8 @@ def records_with_keys(keys: list[str]) -> set[int]:
 
 def other_holders(ids: list[int]) -> dict[str, list[int]]:
     """{key: records outside ``ids`` holding it} for every stored key of these records, in one
-    statement (PostgreSQL: a hash join when ``ids`` are many)."""
+    statement that PostgreSQL plans as a whole (a hash join when ``ids`` are many). PostgreSQL only:
+    elsewhere keys are looked up batch by batch (``records_with_keys``)."""
     found: dict[str, list[int]] = {}
     rows = _fetch(
         f"SELECT o.key, o.record_id FROM {_KEYS} o WHERE o.record_id <> ALL(%b::bigint[]) "  # noqa: S608
