@@ -2,7 +2,10 @@
 
 IN-lists with thousands of parameters are slow to bind, so on PostgreSQL every list travels
 as one binary array parameter (``= ANY(%b)``, ``unnest``) bound apart from the query, and match
-keys are written with COPY.
+keys are written with COPY. Record ids are looked up without a cast: psycopg sends them as the
+smallest integer type that holds them, and before the key table's first ANALYZE (a first bulk
+load) PostgreSQL plans ``record_id = ANY(<int4[]>)`` with the index, but ``= ANY(<bigint[]>)`` as
+a scan of the whole table, once per batch.
 """
 
 import time
@@ -94,13 +97,13 @@ def record_rows(ids: list[int], fields: Sequence[str]) -> list[tuple[Any, ...]]:
     if not postgres():
         return list(SourceRecord.objects.filter(id__in=ids).values_list(*fields))
     columns = ", ".join(fields)
-    return _fetch(f"SELECT {columns} FROM {_RECORDS} WHERE id = ANY(%b::bigint[])", [ids])  # noqa: S608 - our columns
+    return _fetch(f"SELECT {columns} FROM {_RECORDS} WHERE id = ANY(%b)", [ids])  # noqa: S608 - our columns
 
 
 def keys_of_records(ids: list[int]) -> list[tuple[int, str]]:
     if not postgres():
         return list(MatchKey.objects.filter(record_id__in=ids).values_list("record_id", "key"))
-    sql = f"SELECT record_id, key FROM {_KEYS} WHERE record_id = ANY(%b::bigint[])"  # noqa: S608
+    sql = f"SELECT record_id, key FROM {_KEYS} WHERE record_id = ANY(%b)"  # noqa: S608
     return [(r, k) for r, k in _fetch(sql, [ids])]
 
 
@@ -135,7 +138,7 @@ def replace_keys(keys: dict[int, list[str]], stored: Iterable[int]) -> None:
         MatchKey.objects.bulk_create(fresh, batch_size=2000)
         return
     if old:
-        _execute(f"DELETE FROM {_KEYS} WHERE record_id = ANY(%b::bigint[])", [old])  # noqa: S608
+        _execute(f"DELETE FROM {_KEYS} WHERE record_id = ANY(%b)", [old])  # noqa: S608
     copy_binary(
         _KEYS, ["record_id", "key"], ["int8", "text"], ((rid, key) for rid in ids for key in keys[rid])
     )
