@@ -26,13 +26,12 @@ from catalog.clustering.bulk import (
     other_holders,
     postgres,
     record_rows,
-    records_with_keys,
     replace_keys,
     update_clusters,
     update_memberships,
 )
 from catalog.clustering.display import choose_display, cluster_data
-from catalog.clustering.holders import KeyHolders
+from catalog.clustering.holders import KeyHolders, connected
 from catalog.clustering.keys import KINDS, match_keys
 from catalog.clustering.partition import Candidate, partition
 from catalog.clustering.works import work_key
@@ -164,43 +163,6 @@ def refresh_keys(
     if changed:
         replace_keys({rid: list(dict.fromkeys(new[rid])) for rid in changed}, [r for r in changed if old[r]])
     return {rid: old[rid] - set(new[rid]) for rid in changed if old[rid] - set(new[rid])}
-
-
-def connected(
-    seeds: set[int],
-    extra_keys: set[str],
-    known_keys: dict[int, list[str]] | None = None,
-    holders: KeyHolders | None = None,
-) -> tuple[set[int], dict[int, list[str]]]:
-    """Every record reachable from the seeds (and extra keys) through shared match keys.
-
-    ``known_keys`` are keys this run stored itself (no need to read them back); ``holders``, who
-    holds those keys (no need to look them up)."""
-    known = known_keys or {}
-    records = set(seeds)
-    keys: dict[int, list[str]] = {rid: [] for rid in seeds}
-    to_fetch, pending, seen = set(seeds), set(extra_keys), set()
-    while to_fetch or pending:
-        for rid in [rid for rid in to_fetch if rid in known]:
-            keys[rid] = list(known[rid])
-            pending.update(key for key in known[rid] if key not in seen)
-        to_fetch = {rid for rid in to_fetch if rid not in known}
-        for batch in chunked(sorted(to_fetch)):
-            for record_id, key in keys_of_records(batch):
-                keys.setdefault(record_id, []).append(key)
-                if key not in seen:
-                    pending.add(key)
-        to_fetch = set()
-        seen |= pending
-        if holders is not None:
-            mine, others = holders.split(pending)
-            to_fetch |= holders.holders(mine) - records
-            pending = set(others)
-        for key_batch in chunked(sorted(pending)):
-            to_fetch |= records_with_keys(key_batch) - records
-        pending = set()
-        records |= to_fetch
-    return records, keys
 
 
 @dataclass
