@@ -23,13 +23,15 @@ from catalog.clustering.bulk import (
     clustering_lock,
     create_clusters,
     keys_of_records,
+    other_holders,
+    postgres,
     record_rows,
-    records_with_keys,
     replace_keys,
     update_clusters,
     update_memberships,
 )
 from catalog.clustering.display import choose_display, cluster_data
+from catalog.clustering.holders import KeyHolders, connected
 from catalog.clustering.keys import KINDS, match_keys
 from catalog.clustering.partition import Candidate, partition
 from catalog.clustering.works import work_key
@@ -85,11 +87,18 @@ class Row:
         return (self.source_id, self.local_id)
 
 
-def load_rows(ids: Iterable[int], known_data: dict[int, dict[str, Any]] | None = None) -> dict[int, Row]:
-    """Rows of these records; ``data`` already decoded in this run is reused, not fetched again."""
+def load_rows(
+    ids: Iterable[int],
+    known_data: dict[int, dict[str, Any]] | None = None,
+    unread: dict[int, Row] | None = None,
+) -> dict[int, Row]:
+    """Rows of these records; ``data`` already decoded in this run is reused, not fetched again.
+    ``unread``: rows read earlier that nothing has written since, taken out (used once) instead."""
     known = known_data or {}
+    earlier = unread if unread is not None else {}
     wanted = list(ids)
-    rows: dict[int, Row] = {}
+    rows: dict[int, Row] = {rid: earlier.pop(rid) for rid in wanted if rid in earlier}
+    wanted = [rid for rid in wanted if rid not in rows]
     for batch in chunked([rid for rid in wanted if rid in known]):
         for values in record_rows(batch, _LIGHT_FIELDS):
             rid, source_id, local_id, kind, deleted, cluster_id, reason, parent = values
@@ -152,37 +161,8 @@ def refresh_keys(
         old[record_id].add(key)
     changed = [rid for rid in new if set(new[rid]) != old[rid]]
     if changed:
-        replace_keys({rid: list(dict.fromkeys(new[rid])) for rid in changed})
+        replace_keys({rid: list(dict.fromkeys(new[rid])) for rid in changed}, [r for r in changed if old[r]])
     return {rid: old[rid] - set(new[rid]) for rid in changed if old[rid] - set(new[rid])}
-
-
-def connected(
-    seeds: set[int], extra_keys: set[str], known_keys: dict[int, list[str]] | None = None
-) -> tuple[set[int], dict[int, list[str]]]:
-    """Every record reachable from the seeds (and extra keys) through shared match keys.
-
-    ``known_keys`` are keys this run stored itself (no need to read them back)."""
-    known = known_keys or {}
-    records = set(seeds)
-    keys: dict[int, list[str]] = {rid: [] for rid in seeds}
-    to_fetch, pending, seen = set(seeds), set(extra_keys), set()
-    while to_fetch or pending:
-        for rid in [rid for rid in to_fetch if rid in known]:
-            keys[rid] = list(known[rid])
-            pending.update(key for key in known[rid] if key not in seen)
-        to_fetch = {rid for rid in to_fetch if rid not in known}
-        for batch in chunked(sorted(to_fetch)):
-            for record_id, key in keys_of_records(batch):
-                keys.setdefault(record_id, []).append(key)
-                if key not in seen:
-                    pending.add(key)
-        to_fetch = set()
-        seen |= pending
-        for key_batch in chunked(sorted(pending)):
-            to_fetch |= records_with_keys(key_batch) - records
-        pending = set()
-        records |= to_fetch
-    return records, keys
 
 
 @dataclass
@@ -358,15 +338,22 @@ def _assign(record_ids: Iterable[int], given_data: dict[int, dict[str, Any]]) ->
         old_clusters: dict[int, int] = {}
         known_data: dict[int, dict[str, Any]] = dict(given_data)
         known_keys: dict[int, list[str]] = {}
+        # Bibliographic rows as read here: only the plan of their own connected set writes them,
+        # so that plan takes them from here instead of reading them again.
+        unread: dict[int, Row] = {}
         for batch in chunked(ids):
             with transaction.atomic():
                 rows = list(load_rows(batch, known_data).values())
                 if len(ids) <= _DATA_CACHE_LIMIT:
                     known_data.update({r.id: r.data for r in rows})
+                    unread.update({r.id: r for r in rows if r.kind == BIB})
                 removed.update(refresh_keys(rows, with_overrides, known_keys))
                 old_clusters.update({r.id: r.cluster_id for r in rows if r.cluster_id and r.kind == BIB})
+        holders = None
         if len(ids) >= BULK_RUN:
             refresh_statistics()
+            if postgres():
+                holders = KeyHolders(known_keys, other_holders(ids))
         done: set[int] = set()
         for batch in chunked(ids):
             seeds = {rid for rid in batch if rid not in done}
@@ -381,9 +368,9 @@ def _assign(record_ids: Iterable[int], given_data: dict[int, dict[str, Any]]) ->
                     )
                 )
             with transaction.atomic():
-                members, keys = connected(seeds, extra_keys, known_keys)
+                members, keys = connected(seeds, extra_keys, known_keys, holders)
                 done |= members
-                component = load_rows(members, known_data)
+                component = load_rows(members, known_data, unread)
                 plan = plan_clusters(component, keys, with_overrides, with_redirects)
                 affected |= apply_plan(plan, made_this_run)
                 if has_children:

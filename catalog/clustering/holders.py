@@ -1,0 +1,85 @@
+"""Following match keys from record to record: the connected set a clustering run re-decides.
+
+A big run knows its own records' keys (it has just stored them) and asks PostgreSQL once, in one
+join it plans as a whole, which other records hold any of them; following a key is then a
+dictionary look-up. Otherwise every key is an index probe, batch after batch (300,000 records:
+1.2 million probes, a seventh of the run). A key no record of the run holds (one a changed record
+no longer has, one of another record) is looked up in the database as before.
+"""
+
+from collections.abc import Iterable
+
+from catalog.clustering.bulk import chunked, keys_of_records, records_with_keys
+
+
+class KeyHolders:
+    """The holders of the keys of one run's records: the run's from memory, others' as asked."""
+
+    def __init__(self, run_keys: dict[int, list[str]], others: dict[str, list[int]]) -> None:
+        # One holder (most keys) as a bare id: a list per key would double the memory.
+        self._run: dict[str, int | list[int]] = {}
+        for record_id, keys in run_keys.items():
+            for key in keys:
+                held = self._run.setdefault(key, record_id)
+                if isinstance(held, list):
+                    held.append(record_id)
+                elif held != record_id:
+                    self._run[key] = [held, record_id]
+        self._others = others
+
+    def holders(self, keys: Iterable[str]) -> set[int]:
+        """Every record holding one of these keys (all of them keys of the run)."""
+        found: set[int] = set()
+        for key in keys:
+            held = self._run[key]
+            if isinstance(held, list):
+                found.update(held)
+            else:
+                found.add(held)
+            found.update(self._others.get(key, ()))
+        return found
+
+    def split(self, keys: Iterable[str]) -> tuple[list[str], list[str]]:
+        """(keys of the run, other keys)."""
+        mine: list[str] = []
+        other: list[str] = []
+        for key in keys:
+            (mine if key in self._run else other).append(key)
+        return mine, other
+
+
+def connected(
+    seeds: set[int],
+    extra_keys: set[str],
+    known_keys: dict[int, list[str]] | None = None,
+    holders: KeyHolders | None = None,
+) -> tuple[set[int], dict[int, list[str]]]:
+    """Every record reachable from the seeds (and extra keys) through shared match keys.
+
+    ``known_keys`` are keys this run stored itself (no need to read them back); ``holders``, who
+    holds those keys (no need to look them up)."""
+    known = known_keys or {}
+    records = set(seeds)
+    keys: dict[int, list[str]] = {rid: [] for rid in seeds}
+    to_fetch, pending, seen = set(seeds), set(extra_keys), set()
+    while to_fetch or pending:
+        for rid in [rid for rid in to_fetch if rid in known]:
+            keys[rid] = list(known[rid])
+            pending.update(key for key in known[rid] if key not in seen)
+        to_fetch = {rid for rid in to_fetch if rid not in known}
+        for batch in chunked(sorted(to_fetch)):
+            for record_id, key in keys_of_records(batch):
+                keys.setdefault(record_id, []).append(key)
+                if key not in seen:
+                    pending.add(key)
+        to_fetch = set()
+        seen |= pending
+        if holders is not None:
+            mine, others = holders.split(pending)
+            to_fetch |= holders.holders(mine) - records
+            pending = set(others)
+        for key_batch in chunked(sorted(pending)):
+            to_fetch |= records_with_keys(key_batch) - records
+        pending = set()
+        records |= to_fetch
+    return records, keys
