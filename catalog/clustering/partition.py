@@ -246,11 +246,11 @@ def _block_pairs(key: str, block: list[Candidate]) -> list[tuple[Candidate, Cand
     """The pairs of one block to compare, or none when there would be more than a block of
     ``BLOCK_LIMIT`` records has: in the undated block only pairs where one side has no year."""
     if undated_block(key):
-        undated = [c for c in block if not c.profile.year]
+        undated = [c for c in block if not c.data.get("year")]
         if not undated:
             return []
         pairs = [
-            (a, b) for a in undated for b in block if b is not a and (b.profile.year or a.order < b.order)
+            (a, b) for a in undated for b in block if b is not a and (b.data.get("year") or a.order < b.order)
         ]
     else:
         pairs = [(a, b) for i, a in enumerate(block) for b in block[i + 1 :]]
