@@ -183,23 +183,23 @@ def block_keys(data: dict[str, Any], fmt: str) -> list[str]:
     into one connected set, and every incremental change re-decides its whole set):
 
     - ``<first two title words>|<surname>|<year>`` (three words without an author);
-    - ``~<last title word>|<surname> <initial>|<year>`` for a title of two words or more: a typo in
-      the first words puts a record into another first block, rarely into this one too;
-    - ``<first title words>|<surname> <initial>|`` (no year, only with an author): a record whose
+    - ``~<last title word>|<surname> <forenames>|<year>`` for a title of two words or more: a typo
+      in the first words puts a record into another first block, rarely into this one too;
+    - ``<first title words>|<surname> <forenames>|`` (no year, only with an author): a record whose
       year is missing meets the dated ones; the fuzzy stage compares in it only pairs where one
       side has no year (``partition``), the others met in their dated block already.
 
-    The second and third are narrowed by the forename's initial ("Lindgren, A." = "Astrid
-    Lindgren"): without the year, or with one title word, surname and title alone join unrelated
-    records into one connected set.
+    The second and third name the author in full ("Lindgren, Astrid" = "Astrid Lindgren", but not
+    "Lindgren, A."): with one title word, or without the year, a surname alone (or an initial)
+    joins unrelated records into one connected set, and at a million records into sets of
+    hundreds, which every incremental change of one of them re-decides.
     """
     words, year = proper_words(data), data.get("year")
     if not words:
         return []
     family = surname(data)
     head = " ".join(words[: 2 if family else 3])[:48]
-    given = forenames(data)
-    author = f"{family} {given[0][0]}" if given else family
+    author = " ".join([family, *forenames(data)])
     keys = []
     if year:
         keys.append(join_key("fuzzy", fmt, f"{head}|{family}|{year}"))
