@@ -9,8 +9,8 @@ Every key is scoped by the record's primary format, so a book and its audiobook 
 - ``pubno:<format>:<publisher number>`` (028 of music and film: weak, vetoes still apply)
 - ``title:<format>:<title>|<first author>|<year>`` (only with an author or a year), plus the
   carrier's medium and a component part's host item when the record states them
-- ``fuzzy:<format>:<first title words>|<author surname>|<year>``: a blocking key, never a merge by
-  itself: records sharing it are compared by ``catalog.clustering.similarity``
+- ``fuzzy:<format>:…``: blocking keys, never a merge by themselves: records sharing one are
+  compared by ``catalog.clustering.similarity`` (see ``block_keys``)
 - ``merge:<override id>`` (a librarian's merge; see ``catalog.clustering.overrides``)
 
 An ISBN that 020 qualifies as one part's ("osa 1") is a key only of a record of that part; one it
@@ -21,6 +21,8 @@ import re
 import unicodedata
 from functools import lru_cache
 from typing import Any
+
+from catalog.search.text import normalize_script
 
 KINDS = ("libris", "isbn", "ean", "pubno", "title", "fuzzy")
 PUBNO_FORMATS = ("music", "film")
@@ -78,6 +80,7 @@ _NUMBER_WORDS = {
 }
 _CONJUNCTIONS = frozenset({"och", "and", "und", "et", "og"})
 _MAX_KEY = 400  # MatchKey.key
+LAST_WORD_MARK = "~"
 # Where the title proper ends in a typed 245 $a: other title information (" : roman"), a parallel
 # title (" = ") or the statement of responsibility (" / "); a GMD ("[Ljudupptagning]") is dropped.
 _TITLE_PROPER_END = re.compile(r"\s*[:=/;](?:\s|$)")
@@ -103,9 +106,10 @@ _FOLDING = _Folding({ord("æ"): "ä", ord("ø"): "ö", ord("ß"): "ss", ord("&")
 
 @lru_cache(maxsize=200_000)
 def normalize(text: str) -> str:
-    """Lower case, no punctuation or accents, but å/ä/ö kept distinct from a/o."""
+    """Lower case, no punctuation or accents, but å/ä/ö kept distinct from a/o; other scripts
+    folded as search folds them (``normalize_script``: harakat, alef and yeh forms, keheh, ё)."""
     # NFC first: a decomposed "å" (a + ring, as some exports write it) is still "å".
-    folded = unicodedata.normalize("NFC", text or "").lower().translate(_FOLDING)
+    folded = normalize_script(unicodedata.normalize("NFC", text or "").lower()).translate(_FOLDING)
     return " ".join(_NON_WORD.sub(" ", folded).split())
 
 
@@ -166,16 +170,49 @@ def surname(data: dict[str, Any]) -> str:
     return (words[0] if inverted else words[-1]) if words else ""
 
 
-def block_key(data: dict[str, Any], fmt: str) -> str | None:
-    """The fuzzy stage's blocking key: first two words of the title proper (three without an
-    author), author surname, year. Narrow on purpose: a wider block joins more records into one
-    connected set, and every incremental change re-decides its whole set."""
+def forenames(data: dict[str, Any]) -> list[str]:
+    """First author's forenames: "Lindgren, Astrid" → ["astrid"], "Lindgren, A." → ["a"]."""
+    authors = data.get("authors") or []
+    name = authors[0].get("name", "") if authors and isinstance(authors[0], dict) else ""
+    words = normalize(name.split(",", 1)[1]).split() if "," in name else normalize(name).split()[:-1]
+    return [w for w in words if not w.isdigit()]
+
+
+def block_keys(data: dict[str, Any], fmt: str) -> list[str]:
+    """The fuzzy stage's blocking keys, each narrow on purpose (a wider block joins more records
+    into one connected set, and every incremental change re-decides its whole set):
+
+    - ``<first two title words>|<surname>|<year>`` (three words without an author);
+    - ``~<last title word>|<surname> <forenames>|<year>`` for a title of two words or more: a typo
+      in the first words puts a record into another first block, rarely into this one too;
+    - ``<first title words>|<surname> <forenames>|`` (no year, only with an author): a record whose
+      year is missing meets the dated ones; the fuzzy stage compares in it only pairs where one
+      side has no year (``partition``), the others met in their dated block already.
+
+    The second and third name the author in full ("Lindgren, Astrid" = "Astrid Lindgren", but not
+    "Lindgren, A."): with one title word, or without the year, a surname alone (or an initial)
+    joins unrelated records into one connected set, and at a million records into sets of
+    hundreds, which every incremental change of one of them re-decides.
+    """
     words, year = proper_words(data), data.get("year")
-    if not words or not year:
-        return None
+    if not words:
+        return []
     family = surname(data)
-    head = " ".join(words[: 2 if family else 3])
-    return join_key("fuzzy", fmt, f"{head[:48]}|{family}|{year}")
+    head = " ".join(words[: 2 if family else 3])[:48]
+    author = " ".join([family, *forenames(data)])
+    keys = []
+    if year:
+        keys.append(join_key("fuzzy", fmt, f"{head}|{family}|{year}"))
+        if family and len(words) > 1:
+            keys.append(join_key("fuzzy", fmt, f"{LAST_WORD_MARK}{words[-1][:48]}|{author}|{year}"))
+    if family:
+        keys.append(join_key("fuzzy", fmt, f"{head}|{author}|"))
+    return keys
+
+
+def undated_block(key: str) -> bool:
+    """Is this the blocking key that joins records without a year to the dated ones?"""
+    return key.endswith("|")
 
 
 def _medium(data: dict[str, Any]) -> str:
@@ -206,9 +243,7 @@ def match_keys(data: dict[str, Any]) -> list[str]:
     if title and (author or year):
         extra = "".join(f"|{value}" for value in (_medium(data), data.get("host") or "") if value)
         keys.append(join_key("title", fmt, f"{title}|{author}|{year}{extra}")[:_MAX_KEY])
-    block = block_key(data, fmt)
-    if block:
-        keys.append(block)
+    keys += block_keys(data, fmt)
     return list(dict.fromkeys(keys))
 
 

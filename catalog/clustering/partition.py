@@ -10,13 +10,15 @@ only joins records that have no identifiers at all. Vetoes (``similarity``) alwa
 that differ keep apart even records sharing an identifier; merges without a shared identifier
 (title keys, publisher numbers) also respect the others (publisher, edition, parts, year, …).
 
-Then the fuzzy stage: records sharing a blocking key (``fuzzy:``) but still in different
-clusters are compared pair by pair (``similarity.similar``); the most similar pairs are joined
-first, a cluster joining another only when no member of one vetoes a member of the other and
-their identifiers agree. A record without identifiers similar to two differently identified
-clusters joins neither. Blocks larger than ``BLOCK_LIMIT`` are not compared at all (their
-records keep the exact stage's clusters): the cost stays linear, and a block that large is a
-common title ("Dikter") where a guess is more likely wrong than right.
+Then the fuzzy stage: records sharing a blocking key (``fuzzy:``, ``keys.block_keys``) but still
+in different clusters are compared pair by pair (``similarity.similar``), each pair once; the
+most similar pairs are joined first, a cluster joining another only when no member of one vetoes
+a member of the other and their identifiers agree. A record without identifiers similar to two
+differently identified clusters joins neither, nor does one identified otherwise (a LIBRIS id
+only, the two known by ISBNs). A block with more pairs to compare than a block of
+``BLOCK_LIMIT`` records has (``MAX_PAIRS``) is not compared at all (its records keep the exact
+stage's clusters): the cost stays linear, and a block that large is a common title ("Dikter")
+where a guess is more likely wrong than right.
 Librarians' overrides come last: split records stay alone, merged pairs are joined.
 """
 
@@ -24,7 +26,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from catalog.clustering.keys import split_key
+from catalog.clustering.keys import split_key, undated_block
 from catalog.clustering.similarity import Profile, carriers_differ, fuzzy_reason, similar, veto
 
 REASONS = {
@@ -35,6 +37,7 @@ REASONS = {
     "title": "same title/author/year",
 }
 BLOCK_LIMIT = 40
+MAX_PAIRS = BLOCK_LIMIT * (BLOCK_LIMIT - 1) // 2
 _STRONG = ("libris", "isbn", "ean")
 SPLIT_REASON = "split out by a librarian"
 MERGE_REASON = "merged by a librarian"
@@ -239,39 +242,60 @@ def _apply_merges(candidates: list[Candidate], groups: list[Group]) -> None:
             first.reasons[candidate.id] = MERGE_REASON
 
 
+def _block_pairs(key: str, block: list[Candidate]) -> list[tuple[Candidate, Candidate]]:
+    """The pairs of one block to compare, or none when there would be more than a block of
+    ``BLOCK_LIMIT`` records has: in the undated block only pairs where one side has no year."""
+    if undated_block(key):
+        undated = [c for c in block if not c.data.get("year")]
+        if not undated:
+            return []
+        pairs = [
+            (a, b) for a in undated for b in block if b is not a and (b.data.get("year") or a.order < b.order)
+        ]
+    else:
+        pairs = [(a, b) for i, a in enumerate(block) for b in block[i + 1 :]]
+    return pairs if len(pairs) <= MAX_PAIRS else []
+
+
 def _fuzzy_edges(
     ordered: list[Candidate], group_of: dict[int, Group]
 ) -> list[tuple[float, Candidate, Candidate]]:
-    """(similarity, a, b) for every similar pair of one block in different clusters, best first."""
+    """(similarity, a, b) for every similar pair of a block in different clusters, best first."""
     blocks: dict[str, list[Candidate]] = {}
     for candidate in ordered:
         for key in candidate.keys:
             if key.startswith("fuzzy:") and not candidate.split:
                 blocks.setdefault(key, []).append(candidate)
     edges = []
+    seen: set[tuple[int, int]] = set()
     for key in sorted(blocks):
         block = blocks[key]
-        if not 2 <= len(block) <= BLOCK_LIMIT or len({id(group_of[c.id]) for c in block}) < 2:
+        if len(block) < 2 or len({id(group_of[c.id]) for c in block}) < 2:
             continue
-        for i, a in enumerate(block):
-            for b in block[i + 1 :]:
-                if group_of[a.id] is not group_of[b.id]:
-                    score = similar(a.profile, b.profile)
-                    if score is not None:
-                        edges.append((score, a, b))
+        for a, b in _block_pairs(key, block):
+            if a.order > b.order:
+                a, b = b, a
+            if group_of[a.id] is group_of[b.id] or (a.id, b.id) in seen:
+                continue
+            seen.add((a.id, b.id))
+            score = similar(a.profile, b.profile)
+            if score is not None:
+                edges.append((score, a, b))
     return sorted(edges, key=lambda e: (-e[0], e[1].order, e[2].order))
 
 
 def _without_ambiguous(
     edges: list[tuple[float, Candidate, Candidate]], group_of: dict[int, Group]
 ) -> list[tuple[float, Candidate, Candidate]]:
-    """Drop the edges of an unidentified cluster that resembles several clusters identified apart."""
+    """Drop the edges of a cluster that resembles several clusters identified apart, each of which
+    it could join: an unidentified one, or one identified otherwise (a LIBRIS id only, resembling
+    two printings known by their ISBNs) cannot say which of them it is."""
     reached: dict[int, list[Group]] = {}
     for _score, a, b in edges:
         for mine, theirs in ((group_of[a.id], group_of[b.id]), (group_of[b.id], group_of[a.id])):
             if (
-                not _identified(mine)
-                and _identified(theirs)
+                _identified(theirs)
+                and (not _identified(mine) or _fits(mine, theirs))
                 and theirs not in reached.setdefault(id(mine), [])
             ):
                 reached[id(mine)].append(theirs)

@@ -25,7 +25,7 @@ from difflib import SequenceMatcher
 from typing import Any
 
 from catalog.accessible import ACCESSIBLE_VERSIONS
-from catalog.clustering.keys import comparable_words, normalize, split_title, surname
+from catalog.clustering.keys import comparable_words, forenames, normalize, split_title, surname
 
 THRESHOLD = 0.9
 PAGE_TOLERANCE = (10, 0.1)  # pages or share of the larger count, whichever is more
@@ -97,13 +97,6 @@ def _edition(text: str) -> str:
     return words[0][:4] if words else ""
 
 
-def _forenames(data: dict[str, Any]) -> list[str]:
-    authors = data.get("authors") or []
-    name = authors[0].get("name", "") if authors and isinstance(authors[0], dict) else ""
-    words = normalize(name.split(",", 1)[1]).split() if "," in name else normalize(name).split()[:-1]
-    return [w for w in words if not w.isdigit()]
-
-
 def _names_agree(mine: list[str], theirs: list[str]) -> bool:
     """Forenames agree when one side is missing, or each pair agrees as initial or in full."""
     for one, other in zip(mine, theirs, strict=False):
@@ -146,7 +139,7 @@ class Profile:
         languages = data.get("languages") or []
         self.language = str(languages[0]) if languages else ""
         self.pages = _pages(str(data.get("extent") or ""))
-        self.surname, self.forenames = surname(data), _forenames(data)
+        self.surname, self.forenames = surname(data), forenames(data)
         # Equal signatures never veto each other: the common case of two copies alike.
         self.signature = (
             self.carrier,
