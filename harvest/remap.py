@@ -7,7 +7,7 @@ one by one, so an interrupted run keeps what it did and a second run finishes it
 unchanged records writes nothing.
 """
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -31,10 +31,10 @@ class Remapped:
     clusters: int = 0
 
 
-def remap(source: Source | None = None, batch: int = BATCH) -> Remapped:
-    """Re-map the stored bibliographic records (of one source, or all) and re-cluster the changed."""
+def remap(sources: Sequence[Source] | None = None, batch: int = BATCH) -> Remapped:
+    """Re-map the stored bibliographic records (of these sources, or all) and re-cluster the changed."""
     done = Remapped()
-    for rows in _batches(source, batch):
+    for rows in _batches(sources, batch):
         with transaction.atomic():
             changed = [row for row in rows if _redescribe(row, done)]
             SourceRecord.objects.bulk_update(changed, ["data", "error"])
@@ -44,11 +44,11 @@ def remap(source: Source | None = None, batch: int = BATCH) -> Remapped:
     return done
 
 
-def _batches(source: Source | None, size: int) -> Iterator[list[SourceRecord]]:
+def _batches(sources: Sequence[Source] | None, size: int) -> Iterator[list[SourceRecord]]:
     """Bibliographic records with stored bytes, in id order, a batch at a time (keyset)."""
     records = SourceRecord.objects.filter(deleted=False, kind=BIB).exclude(raw_format="")
-    if source is not None:
-        records = records.filter(source=source)
+    if sources is not None:
+        records = records.filter(source__in=sources)
     records = records.select_related("source__library")
     last = 0
     while rows := list(records.filter(pk__gt=last).order_by("pk")[:size]):

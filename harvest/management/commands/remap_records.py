@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management.base import CommandError, CommandParser
 
 from harvest.models import Source
-from harvest.remap import BATCH, Remapped, remap
+from harvest.remap import BATCH, remap
 from portal.commands import EnglishCommand
 
 
@@ -24,14 +24,11 @@ class Command(EnglishCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         ids: list[int] = options["source_ids"]
-        sources: list[Source | None] = list(Source.objects.filter(pk__in=ids)) if ids else [None]
-        if ids and len(sources) != len(set(ids)):
-            raise CommandError(f"no source with id {sorted(set(ids) - {s.pk for s in sources if s})}")
-        started, total = time.monotonic(), Remapped()
-        for source in sources:
-            done = remap(source, max(1, options["batch"]))
-            for name in ("seen", "changed", "failing", "clusters"):
-                setattr(total, name, getattr(total, name) + getattr(done, name))
+        sources = list(Source.objects.filter(pk__in=ids)) if ids else None
+        if sources is not None and len(sources) != len(set(ids)):
+            raise CommandError(f"no source with id {sorted(set(ids) - {s.pk for s in sources})}")
+        started = time.monotonic()
+        total = remap(sources, max(1, options["batch"]))
         seconds = time.monotonic() - started
         self.stdout.write(
             f"remap_records: {total.seen} records in {seconds:.1f} s, {total.changed} described anew, "
