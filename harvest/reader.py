@@ -15,7 +15,6 @@ import contextlib
 import gc
 import logging
 import os
-import pickle
 import queue
 import signal
 import threading
@@ -23,7 +22,6 @@ from collections.abc import Generator
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any
 
-from asgiref.local import Local
 from django.conf import settings
 from django.db import DatabaseError, connections
 
@@ -32,13 +30,13 @@ from harvest.prefetch import read_ahead
 from harvest.prepare import checksum, describe
 from harvest.protocols import HarvestError, HarvestProtocol
 from harvest.protocols.base import Page
+from portal.forking import own_connections, portable, reap
 
 if TYPE_CHECKING:
     from harvest.models import HarvestRun
 
 logger = logging.getLogger(__name__)
 _DONE = "done"
-_inherited: list[Any] = []  # the parent's database connections, in the child: kept, never used
 
 
 def prepared_pages(protocol: HarvestProtocol, run: "HarvestRun") -> Generator[Page, None, None]:
@@ -67,7 +65,7 @@ def prepared_pages(protocol: HarvestProtocol, run: "HarvestRun") -> Generator[Pa
             try:
                 kind, payload = pages.recv()
             except (EOFError, OSError):  # it ended between messages, or in the middle of one
-                code, child = _reap(child), 0
+                code, child = reap(child), 0
                 raise HarvestError(f"the page reader ended unexpectedly (exit code {code})") from None
             if kind == _DONE:
                 return
@@ -79,12 +77,7 @@ def prepared_pages(protocol: HarvestProtocol, run: "HarvestRun") -> Generator[Pa
         if child:  # not reaped yet, so the pid is still its own
             with contextlib.suppress(ProcessLookupError):
                 os.kill(child, signal.SIGTERM)
-            _reap(child)
-
-
-def _reap(child: int) -> int:
-    """Wait for the reader to end; its exit code (negative: the signal that ended it)."""
-    return os.waitstatus_to_exitcode(os.waitpid(child, 0)[1])
+            reap(child)
 
 
 def _read(protocol: HarvestProtocol, run: "HarvestRun", pages: Connection, stored: bool) -> None:
@@ -93,7 +86,7 @@ def _read(protocol: HarvestProtocol, run: "HarvestRun", pages: Connection, store
     Sending waits while the writer is behind; if the writer is gone, it fails and we end."""
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the parent ends us; its own handlers are not ours
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the parent, which ends us
-    _own_connections()
+    own_connections()
     # What we inherited is never garbage; what a page makes is freed with it (no cycles), so the
     # collector only runs now and then instead of walking new records over and over.
     gc.freeze()
@@ -111,7 +104,7 @@ def _read(protocol: HarvestProtocol, run: "HarvestRun", pages: Connection, store
         if not isinstance(exc, HarvestError):
             logger.exception("reading the pages of source %s failed", protocol.source.pk)
         with contextlib.suppress(BrokenPipeError):
-            sender.send(("error", _portable(exc)))
+            sender.send(("error", portable(exc, HarvestError)))
     finally:
         sender.close()
         connections.close_all()
@@ -151,22 +144,6 @@ class _Sender:
             except OSError:  # a broken pipe: the writer is gone
                 self.broken.set()
                 return
-
-
-def _own_connections() -> None:
-    """In the child: leave the parent's open connections alone (closing one would end the parent's
-    session, and a transaction may be open on it) and open new ones when needed."""
-    _inherited.extend(connections.all(initialized_only=True))
-    connections._connections = Local(connections.thread_critical)  # type: ignore[attr-defined]
-
-
-def _portable(exc: BaseException) -> BaseException:
-    """The exception itself if it survives pickling, else a HarvestError saying what it was."""
-    try:
-        pickle.loads(pickle.dumps(exc))  # noqa: S301 - our own bytes, just made
-    except Exception:
-        return HarvestError(f"{type(exc).__name__}: {exc}")
-    return exc
 
 
 def prepare_page(page: Page, protocol: HarvestProtocol, stored: bool = True) -> Page:

@@ -19,6 +19,7 @@ from catalog import datestamps
 from catalog.bulk_work import BULK_RUN, no_cyclic_gc, refresh_statistics
 from catalog.clustering import redirects
 from catalog.clustering.bulk import (
+    chunk_size,
     chunked,
     clustering_lock,
     create_clusters,
@@ -34,6 +35,7 @@ from catalog.clustering.display import choose_display, cluster_data
 from catalog.clustering.holders import KeyHolders, connected
 from catalog.clustering.keys import KINDS, match_keys
 from catalog.clustering.partition import Candidate, partition
+from catalog.clustering.processes import Unit, in_processes, regroup
 from catalog.clustering.works import work_key
 from catalog.holdings_links import KEYS_PER_QUERY, link_keys, parent_query
 from catalog.models import Cluster, ClusterRedirect, MergeOverride, SourceRecord
@@ -177,6 +179,8 @@ class Plan:
     # redirect names.
     revived: set[int] = field(default_factory=set)
     anchors: dict[int, redirects.Name] = field(default_factory=dict)
+    # Clusters that stay exactly as they are: the same members, none of them changed.
+    unchanged: set[int] = field(default_factory=set)
 
 
 def _pick_cluster(members: list[Row], taken: set[int]) -> int | None:
@@ -218,8 +222,14 @@ def _ids_back(groups: list[list[Row]], with_redirects: bool) -> list[int | None]
 
 
 def plan_clusters(
-    rows: dict[int, Row], keys: dict[int, list[str]], with_overrides: bool = True, with_redirects: bool = True
+    rows: dict[int, Row],
+    keys: dict[int, list[str]],
+    with_overrides: bool = True,
+    with_redirects: bool = True,
+    changed: set[int] | None = None,
 ) -> Plan:
+    """``changed``: the records whose description may differ from what their cluster was made of
+    (None: any of them); a cluster none of whose members changed, left or joined stays as it is."""
     bibs = [r for r in rows.values() if r.clusterable]
     split = (
         {row.id for _, row in _overrides_for(bibs, MergeOverride.Action.SPLIT)} if with_overrides else set()
@@ -229,27 +239,38 @@ def plan_clusters(
         for r in bibs
     ]
     plan = Plan([], [], [], {r.cluster_id for r in rows.values() if r.cluster_id})
+    size_before = Counter(r.cluster_id for r in rows.values() if r.cluster_id and r.kind == BIB)
     taken: set[int] = set()
     groups = partition(candidates)
     ids_back = _ids_back([[rows[c.id] for c, _ in group] for group in groups], with_redirects)
     for group, id_back in zip(groups, ids_back, strict=True):
         members = [rows[c.id] for c, _ in group]
+        cluster_id = id_back if id_back is not None else _pick_cluster(members, taken)
+        moved = [
+            (row.id, cluster_id, reason)
+            for (_candidate, reason), row in zip(group, members, strict=True)
+            if cluster_id is None or (row.cluster_id, row.merge_reason) != (cluster_id, reason)
+        ]
+        plan.memberships += moved
+        if cluster_id is not None:
+            taken.add(cluster_id)
+            if not (moved or id_back is not None or size_before[cluster_id] != len(members)) and (
+                changed is not None and not any(r.id in changed for r in members)
+            ):
+                plan.unchanged.add(cluster_id)
+                continue
         display = choose_display([(r.id, r.order, r.data) for r in members])
         others = [r.data for r in members if r.id != display]
         data, wkey = cluster_data(rows[display].data, others), work_key(rows[display].data)
-        cluster_id = id_back if id_back is not None else _pick_cluster(members, taken)
         if id_back is not None:
             plan.revived.add(id_back)
         if cluster_id is None:
             plan.new_clusters.append(([r.id for r in members], data, display, wkey))
         else:
-            taken.add(cluster_id)
             plan.cluster_updates.append((cluster_id, data, display, wkey))
-        for (_candidate, reason), row in zip(group, members, strict=True):
-            if cluster_id is None or (row.cluster_id, row.merge_reason) != (cluster_id, reason):
-                plan.memberships.append((row.id, cluster_id, reason))
     plan.memberships += [(r.id, None, "") for r in rows.values() if not r.clusterable and r.cluster_id]
-    plan.anchors = _anchors(bibs, plan.old_cluster_ids - {cid for cid, *_rest in plan.cluster_updates})
+    kept = plan.unchanged | {cid for cid, *_rest in plan.cluster_updates}
+    plan.anchors = _anchors(bibs, plan.old_cluster_ids - kept)
     return plan
 
 
@@ -269,7 +290,7 @@ def apply_plan(plan: Plan, made_this_run: set[int] | None = None) -> set[int]:
     ]
     update_memberships(memberships)
     update_clusters(plan.cluster_updates)
-    kept = {cid for cid, *_rest in plan.cluster_updates} | set(created)
+    kept = {cid for cid, *_rest in plan.cluster_updates} | set(created) | plan.unchanged
     emptied = plan.old_cluster_ids - kept
     if emptied:
         SourceRecord.objects.filter(cluster_id__in=emptied, kind=HOLDINGS).update(cluster=None)
@@ -281,7 +302,7 @@ def apply_plan(plan: Plan, made_this_run: set[int] | None = None) -> set[int]:
         datestamps.bury(emptied - fresh)  # OAI-PMH: a persistent deleted record for each
     if made_this_run is not None:
         made_this_run.update(created)
-    return plan.old_cluster_ids | kept
+    return (plan.old_cluster_ids | kept) - plan.unchanged
 
 
 def follow_parents(rows: list[Row]) -> set[int]:
@@ -320,6 +341,32 @@ def children_of(bib_rows: list[Row]) -> list[int]:
     return ids
 
 
+@dataclass
+class _Run:
+    """What deciding a run's connected sets needs, in whichever process decides them."""
+
+    known_data: dict[int, dict[str, Any]]
+    unread: dict[int, Row]
+    changed: set[int]
+    with_overrides: bool
+    with_redirects: bool
+    has_children: bool
+
+    def decide(self, units: list[Unit]) -> set[int]:
+        """Decide and write these connected sets; every cluster id touched."""
+        affected: set[int] = set()
+        made_this_run: set[int] = set()
+        for members, keys in regroup(units, chunk_size()):
+            with transaction.atomic():
+                component = load_rows(members, self.known_data, self.unread)
+                plan = plan_clusters(component, keys, self.with_overrides, self.with_redirects, self.changed)
+                affected |= apply_plan(plan, made_this_run)
+                if self.has_children:
+                    bibs = [r for r in component.values() if r.kind == BIB]
+                    affected |= follow_parents(list(load_rows(children_of(bibs)).values()))
+        return affected
+
+
 def assign(record_ids: Iterable[int], known_data: dict[int, dict[str, Any]] | None = None) -> set[int]:
     """See ``catalog.clustering.assign_clusters``."""
     with no_cyclic_gc():
@@ -330,7 +377,6 @@ def _assign(record_ids: Iterable[int], given_data: dict[int, dict[str, Any]]) ->
     ids = sorted({int(i) for i in record_ids})
     with_overrides = MergeOverride.objects.exists()
     with_redirects = ClusterRedirect.objects.exists()
-    made_this_run: set[int] = set()
     has_children = SourceRecord.objects.filter(kind=HOLDINGS).exists()
     affected: set[int] = set()
     with clustering_lock():
@@ -355,6 +401,7 @@ def _assign(record_ids: Iterable[int], given_data: dict[int, dict[str, Any]]) ->
             if postgres():
                 holders = KeyHolders(known_keys, other_holders(ids))
         done: set[int] = set()
+        units: list[Unit] = []
         for batch in chunked(ids):
             seeds = {rid for rid in batch if rid not in done}
             if not seeds:
@@ -367,15 +414,11 @@ def _assign(record_ids: Iterable[int], given_data: dict[int, dict[str, Any]]) ->
                         "id", flat=True
                     )
                 )
-            with transaction.atomic():
-                members, keys = connected(seeds, extra_keys, known_keys, holders)
-                done |= members
-                component = load_rows(members, known_data, unread)
-                plan = plan_clusters(component, keys, with_overrides, with_redirects)
-                affected |= apply_plan(plan, made_this_run)
-                if has_children:
-                    bibs = [r for r in component.values() if r.kind == BIB]
-                    affected |= follow_parents(list(load_rows(children_of(bibs)).values()))
+            members, keys = connected(seeds, extra_keys, known_keys, holders)
+            done |= members
+            units.append((members, keys))
+        run = _Run(known_data, unread, set(ids), with_overrides, with_redirects, has_children)
+        affected |= in_processes(units, run.decide)
         if has_children:
             with transaction.atomic():
                 affected |= follow_parents(list(load_rows(ids).values()))

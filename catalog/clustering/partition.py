@@ -54,6 +54,11 @@ class Candidate:
     data: dict[str, Any] = field(default_factory=dict, repr=False)
     format: str = field(init=False, default="")
     carrier: str = field(init=False, default="")  # "medium/encoding", "" when nothing is said
+    # The keys that can join clusters by themselves (not blocking or librarians' merge keys), in
+    # order; the title keys; the blocking keys.
+    automatic: list[str] = field(init=False, default_factory=list)
+    title_keys: list[str] = field(init=False, default_factory=list)
+    block_keys: list[str] = field(init=False, default_factory=list)
     _identifiers: dict[str, set[str]] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -61,8 +66,16 @@ class Candidate:
         self.carrier = "" if carrier == "/" else carrier
         for key in self.keys:
             kind, fmt, value = split_key(key)
-            self._identifiers.setdefault(kind, set()).add(value)
             self.format = self.format or fmt
+            if kind == "fuzzy":
+                self.block_keys.append(key)
+                continue
+            if kind != "merge":
+                self.automatic.append(key)
+            if kind == "title":
+                self.title_keys.append(key)
+            else:
+                self._identifiers.setdefault(kind, set()).add(value)
 
     def identifiers(self, kind: str) -> set[str]:
         return self._identifiers.get(kind, set())
@@ -164,9 +177,8 @@ def ambiguous_title_keys(candidates: list[Candidate]) -> set[str]:
     it is, so it is not merged into either."""
     holders: dict[str, list[Candidate]] = {}
     for candidate in candidates:
-        for key in candidate.keys:
-            if key.startswith("title:"):
-                holders.setdefault(key, []).append(candidate)
+        for key in candidate.title_keys:
+            holders.setdefault(key, []).append(candidate)
     return {key for key, found in holders.items() if len(found) > 1 and _identified_groups(found) > 1}
 
 
@@ -198,8 +210,7 @@ def _place(
 ) -> None:
     ids = (candidate.identifiers("libris"), candidate.identifiers("isbn"), candidate.identifiers("ean"))
     joined: Group | None = None
-    automatic = [key for key in candidate.keys if not key.startswith(("merge:", "fuzzy:"))]
-    for key in automatic:
+    for key in candidate.automatic:
         strong = key.partition(":")[0] in _STRONG
         for found in index.get(key, []):
             group = found.resolved()
@@ -219,18 +230,19 @@ def _place(
     if joined is None:
         joined = Group.founded_by(candidate)
         groups.append(joined)
-    for key in automatic:
+    for key in candidate.automatic:
         index.setdefault(key, []).append(joined)
 
 
 def _apply_merges(candidates: list[Candidate], groups: list[Group]) -> None:
     """Join the clusters of each librarian-merged pair, oldest override first."""
-    group_of = {m.id: g for g in groups for m in g.members}
     by_override: dict[int, list[Candidate]] = {}
     for candidate in candidates:
-        for key in candidate.keys:
-            if key.startswith("merge:"):
-                by_override.setdefault(int(split_key(key)[2]), []).append(candidate)
+        for merge in candidate.identifiers("merge"):
+            by_override.setdefault(int(merge), []).append(candidate)
+    if not by_override:
+        return
+    group_of = {m.id: g for g in groups for m in g.members}
     for override_id in sorted(by_override):
         pair = by_override[override_id]
         if len(pair) < 2 or any(c.split for c in pair):
@@ -263,8 +275,8 @@ def _fuzzy_edges(
     """(similarity, a, b) for every similar pair of a block in different clusters, best first."""
     blocks: dict[str, list[Candidate]] = {}
     for candidate in ordered:
-        for key in candidate.keys:
-            if key.startswith("fuzzy:") and not candidate.split:
+        if not candidate.split:
+            for key in candidate.block_keys:
                 blocks.setdefault(key, []).append(candidate)
     edges = []
     seen: set[tuple[int, int]] = set()

@@ -15,7 +15,6 @@ from django.db import connection
 from catalog.models import Holding, SourceRecord
 from harvest import reader, services
 from harvest.models import HarvestRun, Source
-from harvest.protocols import HarvestError
 from harvest.protocols.oai_pmh import OaiPmhProtocol
 from harvest.services import harvest_source
 from sample.local_oai import LocalOaiServer
@@ -172,13 +171,6 @@ def test_a_run_that_fails_while_storing_leaves_no_reader_behind(
     assert run.status == HarvestRun.Status.FAILED
     assert "ZeroDivisionError" in run.errors[-1]["message"]
     assert _children_of(os.getpid()) == []  # stopped and reaped, no zombie either
-
-
-def test_portable_keeps_a_harvest_error_and_wraps_what_cannot_travel() -> None:
-    error = HarvestError("HTTP 500 from http://example.org")
-    assert reader._portable(error) is error
-    wrapped = reader._portable(ValueError(lambda: None))
-    assert isinstance(wrapped, HarvestError) and str(wrapped).startswith("ValueError: <function")
 
 
 @pytest.mark.skipif(

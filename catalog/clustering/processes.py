@@ -1,0 +1,104 @@
+"""Deciding and writing connected sets in several processes at once.
+
+A clustering run's connected sets are disjoint, and each is decided by its own records alone
+(``partition``), so they can be decided and written side by side: on PostgreSQL, outside any
+transaction of the caller's, a large run forks children (``CLUSTERING_PROCESSES``, two by
+default for two cores) that each take a share of the sets, largest first onto the share with
+the fewest records. A child sees what the run has decoded already (the fork copies memory on
+write), writes its share in transactions of its own over its own connection and sends back the
+cluster ids it touched. The run holds the clustering lock for them all.
+"""
+
+from collections.abc import Callable
+from contextlib import ExitStack
+from functools import partial
+
+from django.conf import settings
+from django.db import connection
+
+from portal.forking import can_fork, forked
+
+# (record ids, their keys): one or more connected sets.
+Unit = tuple[set[int], dict[int, list[str]]]
+# Fewer records than this are decided in one process: forking would cost more than it saves.
+PARALLEL_FROM = 4000
+
+
+def components(unit: Unit) -> list[Unit]:
+    """The connected sets of a unit: records sharing a key, transitively."""
+    members, keys = unit
+    parent: dict[int, int] = {}
+
+    def root(record_id: int) -> int:
+        while parent.get(record_id, record_id) != record_id:
+            parent[record_id] = parent.get(parent[record_id], parent[record_id])
+            record_id = parent[record_id]
+        return record_id
+
+    holder: dict[str, int] = {}
+    for record_id in members:
+        for key in keys.get(record_id, ()):
+            other = holder.setdefault(key, record_id)
+            if other != record_id:
+                a, b = root(other), root(record_id)
+                if a != b:
+                    parent[b] = a
+    found: dict[int, Unit] = {}
+    for record_id in members:
+        share = found.setdefault(root(record_id), (set(), {}))
+        share[0].add(record_id)
+        share[1][record_id] = keys.get(record_id, [])
+    return list(found.values())
+
+
+def shares(units: list[Unit], count: int) -> list[list[Unit]]:
+    """The units dealt out to ``count`` shares of about the same number of records (a lone unit is
+    split into its connected sets first)."""
+    if len(units) < count:
+        units = [part for unit in units for part in components(unit)]
+    dealt: list[list[Unit]] = [[] for _ in range(count)]
+    sizes = [0] * count
+    for unit in sorted(units, key=lambda u: -len(u[0])):
+        lightest = sizes.index(min(sizes))
+        dealt[lightest].append(unit)
+        sizes[lightest] += len(unit[0])
+    return [share for share in dealt if share]
+
+
+def regroup(units: list[Unit], size: int) -> list[Unit]:
+    """Small units joined into units of at least ``size`` records (one transaction each)."""
+    joined: list[Unit] = []
+    members: set[int] = set()
+    keys: dict[int, list[str]] = {}
+    for unit_members, unit_keys in units:
+        members |= unit_members
+        keys.update(unit_keys)
+        if len(members) >= size:
+            joined.append((members, keys))
+            members, keys = set(), {}
+    if members:
+        joined.append((members, keys))
+    return joined
+
+
+def processes() -> int:
+    """How many processes a large run may use: forking needs PostgreSQL (each child writes over its
+    own connection) and no open transaction (a child could not see what it has not committed)."""
+    if connection.vendor != "postgresql" or not can_fork() or connection.in_atomic_block:
+        return 1
+    return int(settings.CLUSTERING_PROCESSES)
+
+
+def in_processes(units: list[Unit], work: Callable[[list[Unit]], set[int]]) -> set[int]:
+    """``work`` done on every unit, spread over the processes a run may use; the union of what it
+    returned for each share."""
+    count = processes() if sum(len(members) for members, _ in units) >= PARALLEL_FROM else 1
+    dealt = shares(units, count) if count > 1 else [units]
+    if len(dealt) < 2:
+        return work(units)
+    with ExitStack() as stack:
+        children = [stack.enter_context(forked(partial(work, share))) for share in dealt[1:]]
+        found = work(dealt[0])
+        for child in children:
+            found |= child()
+    return found

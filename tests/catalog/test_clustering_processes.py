@@ -1,0 +1,119 @@
+"""A large clustering run in several processes decides exactly what one process does; a cluster
+nothing changed in is left as it is."""
+
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.test import override_settings
+
+from catalog.clustering import assign_clusters, bulk, processes, recluster
+from catalog.mapping import map_record
+from catalog.models import Cluster, MatchKey, SourceRecord
+from sample.county import generate_county
+from tests.catalog.records import bib, cluster_of, source
+from tests.catalog.test_clustering_sample import read_county
+
+POSTGRES = os.environ.get("DATABASE_URL", "").startswith("postgres")
+
+
+def test_components_are_the_records_connected_by_shared_keys() -> None:
+    keys = {
+        1: ["isbn:book:1"],
+        2: ["isbn:book:1", "title:book:a"],
+        3: ["title:book:a"],
+        4: ["isbn:book:9"],
+        5: [],
+    }
+    found = processes.components(({1, 2, 3, 4, 5}, keys))
+    assert sorted(sorted(members) for members, _ in found) == [[1, 2, 3], [4], [5]]
+    assert all(unit_keys == {rid: keys[rid] for rid in members} for members, unit_keys in found)
+
+
+def test_shares_hold_about_as_many_records_each_and_small_units_are_joined() -> None:
+    units = [(set(range(n * 100, n * 100 + size)), {}) for n, size in enumerate((50, 40, 30, 20, 10, 5))]
+    dealt = processes.shares(units, 2)
+    assert sorted(sum(len(m) for m, _ in share) for share in dealt) == [
+        75,
+        80,
+    ]  # largest first onto the lighter share
+    assert [len(m) for m, _ in processes.regroup(units, 60)] == [90, 60, 5]
+
+
+def _snapshot() -> set[frozenset[tuple[str, str, str]]]:
+    """Clusters as sets of (source, local id, merge reason): independent of cluster ids."""
+    found: dict[int | None, set[tuple[str, str, str]]] = {}
+    for name, local_id, cluster_id, reason in SourceRecord.objects.values_list(
+        "source__name", "local_id", "cluster_id", "merge_reason"
+    ):
+        found.setdefault(cluster_id, set()).add((name, local_id, reason))
+    return {frozenset(members) for members in found.values()}
+
+
+@pytest.mark.skipif(
+    not POSTGRES, reason="forking needs PostgreSQL: each process writes over its own connection"
+)
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("batch", [5000, 300], ids=["one-connected-unit", "several-units"])
+def test_two_processes_cluster_a_county_exactly_as_one_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, batch: int
+) -> None:
+    generate_county(tmp_path, 900, seed=7)
+    ids = []
+    for code, records in read_county(tmp_path).items():
+        src = source(code)
+        ids += [
+            SourceRecord.objects.create(source=src, local_id=r["001"].data, data=map_record(r)).pk
+            for r in records
+        ]
+    monkeypatch.setattr(processes, "PARALLEL_FROM", 100)
+    monkeypatch.setattr(bulk, "chunk_size", lambda: batch)
+    forks: list[int] = []
+    real_forked = processes.forked
+
+    @contextmanager
+    def counted(function: Callable[[], Any]) -> Iterator[Callable[[], Any]]:
+        forks.append(1)
+        with real_forked(function) as result:
+            yield result
+
+    monkeypatch.setattr(processes, "forked", counted)
+
+    with override_settings(CLUSTERING_PROCESSES=1):
+        alone = assign_clusters(ids)
+    one_process = _snapshot()
+    assert not forks and set(alone) == set(Cluster.objects.values_list("id", flat=True))
+
+    MatchKey.objects.all().delete()
+    SourceRecord.objects.update(cluster=None, merge_reason="")
+    Cluster.objects.all().delete()
+    with override_settings(CLUSTERING_PROCESSES=2):
+        together = assign_clusters(ids)
+    assert forks == [1]  # one child beside this process
+    assert _snapshot() == one_process
+    assert set(together) == set(Cluster.objects.values_list("id", flat=True))
+    assert len(one_process) < len(ids)  # something was merged at all
+
+
+@pytest.mark.django_db
+def test_a_change_rewrites_its_own_cluster_and_leaves_the_connected_ones_alone() -> None:
+    src = source("a")
+    book = {"title": "Hundarna", "authors": [{"name": "Ekman, Kerstin"}], "formats": ["book"]}
+    first = bib(src, "1", {**book, "year": 2012, "isbns": ["9789100000001"], "publisher": "Bonnier"})
+    copy = bib(src, "2", {**book, "year": 2012, "isbns": ["9789100000001"], "publisher": "Bonnier"})
+    reprint = bib(src, "3", {**book, "year": 2015, "isbns": ["9789100000002"], "publisher": "Bonnier"})
+    recluster([first.pk, copy.pk, reprint.pk])
+    kept = cluster_of(reprint)
+    assert cluster_of(first) == cluster_of(copy) != kept
+    # the undated blocking key connects all three: all are re-decided, one cluster changed
+    assert MatchKey.objects.filter(key__endswith="|ekman kerstin|").count() == 3
+
+    first.data = {**first.data, "summary": "Om hundar."}
+    first.save()
+    affected = recluster([first.pk])
+    assert affected == {cluster_of(first).pk}
+    assert cluster_of(first).data["summary"] == "Om hundar."
+    assert cluster_of(reprint).updated_at == kept.updated_at
