@@ -161,21 +161,39 @@ def proper_words(data: dict[str, Any]) -> list[str]:
     return comparable_words(normalize(split_title(text)[0]).split())
 
 
-def surname(data: dict[str, Any]) -> str:
-    """First author's surname: "Lindgren, Astrid", "Astrid Lindgren", "Lindgren, A." → "lindgren"."""
+# Particles before a surname ("al-Hakim", "von Trier", "van Gogh"): not the surname, not a forename.
+NAME_PARTICLES = frozenset(
+    {"al", "el", "ibn", "bin", "von", "van", "der", "den", "de", "af", "du", "da", "di"},
+)
+_INVERTED = re.compile(r"[,،]")  # "Lindgren, Astrid"; Arabic script writes "محفوظ، نجيب"
+
+
+def _name_words(data: dict[str, Any]) -> tuple[list[str], list[str]]:
+    """First author's (surname words, forenames), normalized, dates left out, particles at the
+    edges of the forenames dropped; the same for the inverted and the direct order."""
     authors = data.get("authors") or []
     name = authors[0].get("name", "") if authors and isinstance(authors[0], dict) else ""
-    inverted = "," in name
-    words = [w for w in normalize(name.split(",")[0] if inverted else name).split() if not w.isdigit()]
-    return (words[0] if inverted else words[-1]) if words else ""
+    parts = _INVERTED.split(name, maxsplit=1)
+    words = [w for w in normalize(parts[0]).split() if not w.isdigit()]
+    family, given = (words, normalize(parts[1]).split()) if len(parts) > 1 else (words[-1:], words[:-1])
+    given = [w for w in given if not w.isdigit()]
+    while given and given[-1] in NAME_PARTICLES:
+        given.pop()
+    return family, given
+
+
+def surname(data: dict[str, Any]) -> str:
+    """First author's surname, its last word: "Lindgren, Astrid", "Astrid Lindgren", "Lindgren, A."
+    → "lindgren"; "al-Hakim, Tawfiq" and "Tawfiq al-Hakim" → "hakim", "von Trier, Lars" → "trier"
+    (with the particle, every "al-" author would share one block)."""
+    family = _name_words(data)[0]
+    return family[-1] if family else ""
 
 
 def forenames(data: dict[str, Any]) -> list[str]:
-    """First author's forenames: "Lindgren, Astrid" → ["astrid"], "Lindgren, A." → ["a"]."""
-    authors = data.get("authors") or []
-    name = authors[0].get("name", "") if authors and isinstance(authors[0], dict) else ""
-    words = normalize(name.split(",", 1)[1]).split() if "," in name else normalize(name).split()[:-1]
-    return [w for w in words if not w.isdigit()]
+    """First author's forenames: "Lindgren, Astrid" → ["astrid"], "Lindgren, A." → ["a"],
+    "Tawfiq al-Hakim" → ["tawfiq"]."""
+    return _name_words(data)[1]
 
 
 def block_keys(data: dict[str, Any], fmt: str) -> list[str]:
