@@ -1,6 +1,7 @@
 """Re-mapping what is stored after the mapping learned something (accessible media, 880 forms,
 a fixed rule): every bibliographic record is read again from its stored raw bytes, exactly as a
-harvest reads it, and the records whose description changed are re-clustered and re-indexed.
+harvest reads it, and the records whose description changed are re-clustered and re-indexed, as
+are those whose stored match keys are not today's (an upgrade that keys differently).
 
 A harvest alone cannot do it: it skips records whose bytes did not change. Batches are committed
 one by one, so an interrupted run keeps what it did and a second run finishes it; a run over
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from catalog.clustering import recluster
+from catalog.clustering.rekey import stale_keys
 from catalog.models import SourceRecord
 from harvest.models import Source
 from harvest.prepare import BIB, describe
@@ -27,6 +29,7 @@ class Remapped:
 
     seen: int = 0
     changed: int = 0
+    rekeyed: int = 0  # described as before, but keyed differently today
     failing: int = 0
     clusters: int = 0
 
@@ -40,7 +43,9 @@ def remap(sources: Sequence[Source] | None = None, batch: int = BATCH) -> Remapp
             SourceRecord.objects.bulk_update(changed, ["data", "error"])
             done.changed += len(changed)
             known = {row.pk: row.data for row in changed}
-            done.clusters += len(recluster(list(known), known))
+            stale = stale_keys({row.pk: row.data for row in rows if row.pk not in known})
+            done.rekeyed += len(stale)
+            done.clusters += len(recluster([*known, *stale], known))
     return done
 
 

@@ -50,6 +50,7 @@ LEADING_ARTICLES = frozenset(
         "un",
         "une",
         "el",
+        "al",  # Arabic romanized: "al-Bahr"
         "los",
         "las",
         "il",

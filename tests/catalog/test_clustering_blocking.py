@@ -7,7 +7,7 @@ Records are built with pymarc and mapped like a harvest maps them (``store_marc`
 import pytest
 from pymarc import Field
 
-from catalog.clustering.keys import block_keys, match_keys, normalize
+from catalog.clustering.keys import block_keys, match_keys, normalize, title_words
 from catalog.clustering.partition import BLOCK_LIMIT, MAX_PAIRS, Candidate, partition
 from catalog.models import SourceRecord
 from tests.catalog.marc_builders import datafield
@@ -110,6 +110,8 @@ def test_a_surname_is_its_last_word_in_either_order_and_particles_are_neither_na
     # Arabic script writes the inverted form with its own comma
     inverted, direct = ({**data, "authors": [{"name": name}]} for name in ("محفوظ، نجيب", "نجيب محفوظ"))
     assert block_keys(inverted, "book") == block_keys(direct, "book")
+    # the romanized Arabic article is a leading article, like "el" and "the"
+    assert title_words({"title": "Al-Bahr wa-al-layl"}) == "bahr wa al layl"
     assert block_keys({**data, "authors": [{"name": "Lars von Trier"}]}, "book")[1] == (
         "fuzzy:book:~ruh|trier lars|1933"
     )

@@ -7,12 +7,13 @@ import pytest
 from django.core.management import call_command
 from pymarc import Record
 
-from catalog.clustering import recluster
+from catalog.clustering import keys, recluster
 from catalog.mapping import map_record
 from catalog.models import SourceRecord
 from harvest.remap import remap
 from tests.catalog import accessible_records, script_records
 from tests.catalog.records import cluster_of, source
+from tests.catalog.test_clustering_fuzzy import book
 
 pytestmark = pytest.mark.django_db
 
@@ -84,3 +85,37 @@ def test_only_the_named_source_is_read() -> None:
     out = io.StringIO()
     call_command("remap_records", str(one.source_id), stdout=out)
     assert out.getvalue().startswith("remap_records: 1 records in ")
+
+
+def test_records_keyed_by_an_earlier_version_are_keyed_anew_and_meet(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An earlier version took the particle of "al-Hakim, Tawfiq" for the surname, so its blocking
+    keys never met those of "Tawfiq al-Hakim" keyed today (the subtitle typed into $a keeps their
+    exact title keys apart); remapping keys it anew."""
+    rows = []
+    for n, (title, author) in enumerate(
+        (
+            (("a", "Awdat al-ruh : riwayah"), "al-Hakim, Tawfiq"),
+            (("a", "Awdat al-ruh"), "Tawfiq al-Hakim"),
+        )
+    ):
+        record = book(str(n), title=title, author=author, year="1933", publisher="Maktabat Misr")
+        rows.append(
+            SourceRecord.objects.create(
+                source=source(f"lib{n}"),
+                local_id=str(n),
+                raw=record.as_marc(),
+                raw_format="iso2709",
+                data=map_record(record),
+            )
+        )
+    with monkeypatch.context() as yesterday:
+        yesterday.setattr(keys, "surname", lambda data: "al")
+        recluster([rows[0].pk])
+    recluster([rows[1].pk])
+    assert cluster_of(rows[0]) != cluster_of(rows[1])
+
+    done = remap()
+
+    assert (done.changed, done.rekeyed) == (0, 1)
+    assert cluster_of(rows[0]) == cluster_of(rows[1])
+    assert remap().rekeyed == 0

@@ -14,8 +14,8 @@ from portal.commands import EnglishCommand
 class Command(EnglishCommand):
     help = (
         "Re-map the stored bibliographic records from their raw MARC (after an upgrade that maps "
-        "more, e.g. accessible media or 880 fields), re-cluster those whose description changed "
-        "and queue the affected titles for re-indexing. Without SOURCE_ID: every source."
+        "more, e.g. accessible media or 880 fields), re-cluster those whose description or match "
+        "keys changed and queue the affected titles for re-indexing. Without SOURCE_ID: every source."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -32,6 +32,7 @@ class Command(EnglishCommand):
         seconds = time.monotonic() - started
         self.stdout.write(
             f"remap_records: {total.seen} records in {seconds:.1f} s, {total.changed} described anew, "
+            f"{total.rekeyed} keyed anew, "
             f"{total.failing} failing the mapping now (kept as they were), "
             f"{total.clusters} titles queued for re-indexing"
         )
