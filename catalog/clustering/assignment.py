@@ -35,7 +35,7 @@ from catalog.clustering.display import choose_display, cluster_data
 from catalog.clustering.holders import KeyHolders, connected
 from catalog.clustering.keys import KINDS, match_keys
 from catalog.clustering.partition import Candidate, partition
-from catalog.clustering.processes import Unit, in_processes, regroup
+from catalog.clustering.processes import Unit, in_processes, in_shares, regroup
 from catalog.clustering.works import work_key
 from catalog.holdings_links import KEYS_PER_QUERY, link_keys, parent_query
 from catalog.models import Cluster, ClusterRedirect, MergeOverride, SourceRecord
@@ -342,18 +342,50 @@ def children_of(bib_rows: list[Row]) -> list[int]:
 
 
 @dataclass
+class _Keyed:
+    """What storing a run's keys found: each record's keys now, those it no longer has, and the
+    cluster it was in."""
+
+    keys: dict[int, list[str]] = field(default_factory=dict)
+    removed: dict[int, set[str]] = field(default_factory=dict)
+    old_clusters: dict[int, int] = field(default_factory=dict)
+
+    def update(self, other: "_Keyed") -> None:
+        self.keys.update(other.keys)
+        self.removed.update(other.removed)
+        self.old_clusters.update(other.old_clusters)
+
+
+@dataclass
 class _Run:
-    """What deciding a run's connected sets needs, in whichever process decides them."""
+    """What a run's two passes need, in whichever process does a share of them."""
 
     known_data: dict[int, dict[str, Any]]
+    # Bibliographic rows as read by the first pass: only the plan of their own connected set
+    # writes them, so that plan takes them from here instead of reading them again.
     unread: dict[int, Row]
     changed: set[int]
     with_overrides: bool
     with_redirects: bool
     has_children: bool
 
+    def store_keys(self, batches: list[list[int]]) -> _Keyed:
+        """First pass: store these records' current keys (their data is kept for the second)."""
+        keyed = _Keyed()
+        for batch in batches:
+            with transaction.atomic():
+                rows = list(load_rows(batch, self.known_data).values())
+                if len(self.changed) <= _DATA_CACHE_LIMIT:
+                    self.known_data.update({r.id: r.data for r in rows})
+                    self.unread.update({r.id: r for r in rows if r.kind == BIB})
+                keyed.removed.update(refresh_keys(rows, self.with_overrides, keyed.keys))
+                keyed.old_clusters.update(
+                    {r.id: r.cluster_id for r in rows if r.cluster_id and r.kind == BIB}
+                )
+        return keyed
+
     def decide(self, units: list[Unit]) -> set[int]:
-        """Decide and write these connected sets; every cluster id touched."""
+        """Second pass: decide and write these connected sets; every cluster id touched."""
         affected: set[int] = set()
         made_this_run: set[int] = set()
         for members, keys in regroup(units, chunk_size()):
@@ -379,22 +411,13 @@ def _assign(record_ids: Iterable[int], given_data: dict[int, dict[str, Any]]) ->
     with_redirects = ClusterRedirect.objects.exists()
     has_children = SourceRecord.objects.filter(kind=HOLDINGS).exists()
     affected: set[int] = set()
+    run = _Run(dict(given_data), {}, set(ids), with_overrides, with_redirects, has_children)
     with clustering_lock():
-        removed: dict[int, set[str]] = {}
-        old_clusters: dict[int, int] = {}
-        known_data: dict[int, dict[str, Any]] = dict(given_data)
-        known_keys: dict[int, list[str]] = {}
-        # Bibliographic rows as read here: only the plan of their own connected set writes them,
-        # so that plan takes them from here instead of reading them again.
-        unread: dict[int, Row] = {}
-        for batch in chunked(ids):
-            with transaction.atomic():
-                rows = list(load_rows(batch, known_data).values())
-                if len(ids) <= _DATA_CACHE_LIMIT:
-                    known_data.update({r.id: r.data for r in rows})
-                    unread.update({r.id: r for r in rows if r.kind == BIB})
-                removed.update(refresh_keys(rows, with_overrides, known_keys))
-                old_clusters.update({r.id: r.cluster_id for r in rows if r.cluster_id and r.kind == BIB})
+        # Records whose data another process decodes are read again by the second pass.
+        keyed = _Keyed()
+        for part in in_shares(list(chunked(ids)), len(ids), run.store_keys):
+            keyed.update(part)
+        known_keys, removed, old_clusters = keyed.keys, keyed.removed, keyed.old_clusters
         holders = None
         if len(ids) >= BULK_RUN:
             refresh_statistics()
@@ -417,7 +440,6 @@ def _assign(record_ids: Iterable[int], given_data: dict[int, dict[str, Any]]) ->
             members, keys = connected(seeds, extra_keys, known_keys, holders)
             done |= members
             units.append((members, keys))
-        run = _Run(known_data, unread, set(ids), with_overrides, with_redirects, has_children)
         affected |= in_processes(units, run.decide)
         if has_children:
             with transaction.atomic():

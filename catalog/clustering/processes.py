@@ -12,12 +12,15 @@ cluster ids it touched. The run holds the clustering lock for them all.
 from collections.abc import Callable
 from contextlib import ExitStack
 from functools import partial
+from typing import TypeVar
 
 from django.conf import settings
 from django.db import connection
 
 from portal.forking import can_fork, forked
 
+T = TypeVar("T")
+R = TypeVar("R")
 # (record ids, their keys): one or more connected sets.
 Unit = tuple[set[int], dict[int, list[str]]]
 # Fewer records than this are decided in one process: forking would cost more than it saves.
@@ -89,6 +92,22 @@ def processes() -> int:
     return int(settings.CLUSTERING_PROCESSES)
 
 
+def spread(dealt: list[list[T]], work: Callable[[list[T]], R]) -> list[R]:
+    """``work`` on each share at once: the first in this process, the others in forked children."""
+    with ExitStack() as stack:
+        children = [stack.enter_context(forked(partial(work, share))) for share in dealt[1:]]
+        results = [work(dealt[0])]
+        results += [child() for child in children]
+    return results
+
+
+def in_shares(batches: list[T], records: int, work: Callable[[list[T]], R]) -> list[R]:
+    """``work`` on every batch (of ``records`` records in all), each process taking every n-th."""
+    count = processes() if records >= PARALLEL_FROM else 1
+    dealt = [batches[n::count] for n in range(count) if batches[n::count]]
+    return spread(dealt, work) if len(dealt) > 1 else [work(batches)]
+
+
 def in_processes(units: list[Unit], work: Callable[[list[Unit]], set[int]]) -> set[int]:
     """``work`` done on every unit, spread over the processes a run may use; the union of what it
     returned for each share."""
@@ -96,9 +115,4 @@ def in_processes(units: list[Unit], work: Callable[[list[Unit]], set[int]]) -> s
     dealt = shares(units, count) if count > 1 else [units]
     if len(dealt) < 2:
         return work(units)
-    with ExitStack() as stack:
-        children = [stack.enter_context(forked(partial(work, share))) for share in dealt[1:]]
-        found = work(dealt[0])
-        for child in children:
-            found |= child()
-    return found
+    return set().union(*spread(dealt, work))
