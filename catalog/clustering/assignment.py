@@ -399,6 +399,22 @@ class _Run:
         return affected
 
 
+def _clusters_before(units: list[Unit], run_ids: set[int], known: dict[int, int]) -> dict[int, int]:
+    """The cluster of each record of these units before the run: the run's own as its first pass
+    read them (``known``), the others' from the database (nothing has written them yet)."""
+    found = dict(known)
+    others = {rid for members, _ in units for rid in members if rid not in run_ids}
+    for batch in chunked(sorted(others)):
+        found.update(
+            {
+                rid: cid
+                for rid, cid, kind in record_rows(batch, ("id", "cluster_id", "kind"))
+                if cid and kind == BIB
+            }
+        )
+    return found
+
+
 def assign(record_ids: Iterable[int], known_data: dict[int, dict[str, Any]] | None = None) -> set[int]:
     """See ``catalog.clustering.assign_clusters``."""
     with no_cyclic_gc():
@@ -440,7 +456,9 @@ def _assign(record_ids: Iterable[int], given_data: dict[int, dict[str, Any]]) ->
             members, keys = connected(seeds, extra_keys, known_keys, holders)
             done |= members
             units.append((members, keys))
-        affected |= in_processes(units, run.decide)
+        affected |= in_processes(
+            units, run.decide, lambda: _clusters_before(units, run.changed, old_clusters)
+        )
         if has_children:
             with transaction.atomic():
                 affected |= follow_parents(list(load_rows(ids).values()))

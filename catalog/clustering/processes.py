@@ -1,7 +1,8 @@
 """Deciding and writing connected sets in several processes at once.
 
-A clustering run's connected sets are disjoint, and each is decided by its own records alone
-(``partition``), so they can be decided and written side by side: on PostgreSQL, outside any
+A clustering run's connected sets (records linked by a shared key, or by the cluster they were
+in before the run) are disjoint, and each is decided by its own records alone (``partition``),
+so they can be decided and written side by side: on PostgreSQL, outside any
 transaction of the caller's, a large run forks children (``CLUSTERING_PROCESSES``, two by
 default for two cores) that each take a share of the sets, largest first onto the share with
 the fewest records. A child sees what the run has decoded already (the fork copies memory on
@@ -27,9 +28,10 @@ Unit = tuple[set[int], dict[int, list[str]]]
 PARALLEL_FROM = 4000
 
 
-def components(unit: Unit) -> list[Unit]:
-    """The connected sets of a unit: records sharing a key, transitively."""
-    members, keys = unit
+def components(units: list[Unit], clusters: dict[int, int]) -> list[Unit]:
+    """The connected sets of these units: records sharing a key, or a cluster before the run
+    (``clusters``: record → its cluster), transitively. Units may overlap (a record reached from
+    two batches); a record is in exactly one of the sets returned."""
     parent: dict[int, int] = {}
 
     def root(record_id: int) -> int:
@@ -38,30 +40,33 @@ def components(unit: Unit) -> list[Unit]:
             record_id = parent[record_id]
         return record_id
 
-    holder: dict[str, int] = {}
-    for record_id in members:
-        for key in keys.get(record_id, ()):
-            other = holder.setdefault(key, record_id)
-            if other != record_id:
+    holder: dict[object, int] = {}
+    keys: dict[int, list[str]] = {}
+    for members, unit_keys in units:
+        for record_id in members:
+            keys[record_id] = unit_keys.get(record_id, [])
+            links: list[object] = [*keys[record_id], clusters.get(record_id)]
+            for link in links:
+                if link is None:
+                    continue
+                other = holder.setdefault(link, record_id)
                 a, b = root(other), root(record_id)
                 if a != b:
                     parent[b] = a
     found: dict[int, Unit] = {}
-    for record_id in members:
+    for record_id, record_keys in keys.items():
         share = found.setdefault(root(record_id), (set(), {}))
         share[0].add(record_id)
-        share[1][record_id] = keys.get(record_id, [])
+        share[1][record_id] = record_keys
     return list(found.values())
 
 
-def shares(units: list[Unit], count: int) -> list[list[Unit]]:
-    """The units dealt out to ``count`` shares of about the same number of records (a lone unit is
-    split into its connected sets first)."""
-    if len(units) < count:
-        units = [part for unit in units for part in components(unit)]
+def shares(units: list[Unit], count: int, clusters: dict[int, int]) -> list[list[Unit]]:
+    """The units' connected sets (see ``components``) dealt out to ``count`` shares of about the same
+    number of records, largest first onto the share with the fewest."""
     dealt: list[list[Unit]] = [[] for _ in range(count)]
     sizes = [0] * count
-    for unit in sorted(units, key=lambda u: -len(u[0])):
+    for unit in sorted(components(units, clusters), key=lambda u: -len(u[0])):
         lightest = sizes.index(min(sizes))
         dealt[lightest].append(unit)
         sizes[lightest] += len(unit[0])
@@ -108,11 +113,14 @@ def in_shares(batches: list[T], records: int, work: Callable[[list[T]], R]) -> l
     return spread(dealt, work) if len(dealt) > 1 else [work(batches)]
 
 
-def in_processes(units: list[Unit], work: Callable[[list[Unit]], set[int]]) -> set[int]:
+def in_processes(
+    units: list[Unit], work: Callable[[list[Unit]], set[int]], clusters: Callable[[], dict[int, int]]
+) -> set[int]:
     """``work`` done on every unit, spread over the processes a run may use; the union of what it
-    returned for each share."""
+    returned for each share. ``clusters``: each record's cluster before the run (asked only when
+    the units are to be shared out: records of one cluster must be decided together)."""
     count = processes() if sum(len(members) for members, _ in units) >= PARALLEL_FROM else 1
-    dealt = shares(units, count) if count > 1 else [units]
+    dealt = shares(units, count, clusters()) if count > 1 else [units]
     if len(dealt) < 2:
         return work(units)
     return set().union(*spread(dealt, work))

@@ -20,26 +20,23 @@ from tests.catalog.test_clustering_sample import read_county
 POSTGRES = os.environ.get("DATABASE_URL", "").startswith("postgres")
 
 
-def test_components_are_the_records_connected_by_shared_keys() -> None:
-    keys = {
-        1: ["isbn:book:1"],
-        2: ["isbn:book:1", "title:book:a"],
-        3: ["title:book:a"],
-        4: ["isbn:book:9"],
-        5: [],
-    }
-    found = processes.components(({1, 2, 3, 4, 5}, keys))
-    assert sorted(sorted(members) for members, _ in found) == [[1, 2, 3], [4], [5]]
+def test_components_are_the_records_connected_by_shared_keys_or_an_earlier_cluster() -> None:
+    keys = {1: ["isbn:book:1"], 2: ["isbn:book:1", "title:book:a"], 3: ["title:book:a"], 4: ["isbn:book:9"]}
+    keys |= {5: [], 6: ["isbn:book:6"]}
+    # 4 and 5 were one cluster before the run (5 lost the key they shared); 3 is in two units
+    units = [({1, 2, 3}, {r: keys[r] for r in (1, 2, 3)}), ({3, 4, 5, 6}, {r: keys[r] for r in (3, 4, 5, 6)})]
+    found = processes.components(units, {4: 40, 5: 40})
+    assert sorted(sorted(members) for members, _ in found) == [[1, 2, 3], [4, 5], [6]]
     assert all(unit_keys == {rid: keys[rid] for rid in members} for members, unit_keys in found)
 
 
 def test_shares_hold_about_as_many_records_each_and_small_units_are_joined() -> None:
     units = [(set(range(n * 100, n * 100 + size)), {}) for n, size in enumerate((50, 40, 30, 20, 10, 5))]
-    dealt = processes.shares(units, 2)
-    assert sorted(sum(len(m) for m, _ in share) for share in dealt) == [
-        75,
-        80,
-    ]  # largest first onto the lighter share
+    # every record alone is a connected set: the cluster each was in joins them
+    clusters = {rid: n for n, (members, _) in enumerate(units) for rid in members}
+    dealt = processes.shares(units, 2, clusters)
+    # largest first, each onto the share with fewer records: 50+20+10 and 40+30+5
+    assert sorted(sum(len(m) for m, _ in share) for share in dealt) == [75, 80]
     assert [len(m) for m, _ in processes.regroup(units, 60)] == [90, 60, 5]
 
 
@@ -102,6 +99,28 @@ def test_two_processes_cluster_a_county_exactly_as_one_does(
     assert _snapshot() == one_process
     assert set(together) == set(Cluster.objects.values_list("id", flat=True))
     assert len(one_process) < len(ids)  # something was merged at all
+
+
+@pytest.mark.skipif(not POSTGRES, reason="forking needs PostgreSQL: each process writes over its own session")
+@pytest.mark.django_db(transaction=True)
+def test_a_record_that_leaves_its_cluster_is_decided_with_the_members_it_leaves(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Once its ISBN is corrected, nothing links the record to its former cluster but that
+    cluster: in separate processes both sides would keep the cluster's id."""
+    src = source("a")
+    data = {"title": "Hundarna", "authors": [{"name": "Ekman, Kerstin"}], "formats": ["book"], "year": 2012}
+    first = bib(src, "1", {**data, "isbns": ["9789100000001"]})
+    second = bib(src, "2", {**data, "isbns": ["9789100000001"], "publisher": "Bonnier"})
+    assign_clusters([first.pk, second.pk])
+    assert cluster_of(first) == cluster_of(second)
+    first.data = {**data, "title": "Katterna", "isbns": ["9789100000002"], "year": 2019}
+    first.save()
+    monkeypatch.setattr(processes, "PARALLEL_FROM", 1)
+    with override_settings(CLUSTERING_PROCESSES=2):
+        assign_clusters([first.pk])
+    assert cluster_of(first) != cluster_of(second)
+    assert cluster_of(second).data["title"] == "Hundarna"
 
 
 @pytest.mark.django_db
