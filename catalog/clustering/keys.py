@@ -183,18 +183,13 @@ def _name_words(data: dict[str, Any]) -> tuple[list[str], list[str]]:
     return family, given
 
 
-def surname(data: dict[str, Any]) -> str:
-    """First author's surname, its last word: "Lindgren, Astrid", "Astrid Lindgren", "Lindgren, A."
-    → "lindgren"; "al-Hakim, Tawfiq" and "Tawfiq al-Hakim" → "hakim", "von Trier, Lars" → "trier"
-    (with the particle, every "al-" author would share one block)."""
-    family = _name_words(data)[0]
-    return family[-1] if family else ""
-
-
-def forenames(data: dict[str, Any]) -> list[str]:
-    """First author's forenames: "Lindgren, Astrid" → ["astrid"], "Lindgren, A." → ["a"],
-    "Tawfiq al-Hakim" → ["tawfiq"]."""
-    return _name_words(data)[1]
+def author_name(data: dict[str, Any]) -> tuple[str, list[str]]:
+    """First author's (surname, forenames): the surname is the last word of the family name,
+    "Lindgren, Astrid", "Astrid Lindgren", "Lindgren, A." → "lindgren"; "al-Hakim, Tawfiq" and
+    "Tawfiq al-Hakim" → ("hakim", ["tawfiq"]), "von Trier, Lars" → "trier" (with the particle,
+    every "al-" author would share one block)."""
+    family, given = _name_words(data)
+    return (family[-1] if family else ""), given
 
 
 def block_keys(data: dict[str, Any], fmt: str) -> list[str]:
@@ -216,9 +211,9 @@ def block_keys(data: dict[str, Any], fmt: str) -> list[str]:
     words, year = proper_words(data), data.get("year")
     if not words:
         return []
-    family = surname(data)
+    family, given = author_name(data)
     head = " ".join(words[: 2 if family else 3])[:48]
-    author = " ".join([family, *forenames(data)])
+    author = " ".join([family, *given])
     keys = []
     if year:
         keys.append(join_key("fuzzy", fmt, f"{head}|{family}|{year}"))

@@ -25,7 +25,7 @@ from difflib import SequenceMatcher
 from typing import Any
 
 from catalog.accessible import ACCESSIBLE_VERSIONS
-from catalog.clustering.keys import comparable_words, forenames, normalize, split_title, surname
+from catalog.clustering.keys import author_name, comparable_words, normalize, split_title
 
 THRESHOLD = 0.9
 PAGE_TOLERANCE = (10, 0.1)  # pages or share of the larger count, whichever is more
@@ -139,7 +139,7 @@ class Profile:
         languages = data.get("languages") or []
         self.language = str(languages[0]) if languages else ""
         self.pages = _pages(str(data.get("extent") or ""))
-        self.surname, self.forenames = surname(data), forenames(data)
+        self.surname, self.forenames = author_name(data)
         # Equal signatures never veto each other: the common case of two copies alike.
         self.signature = (
             self.carrier,

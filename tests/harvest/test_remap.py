@@ -109,7 +109,7 @@ def test_records_keyed_by_an_earlier_version_are_keyed_anew_and_meet(monkeypatch
             )
         )
     with monkeypatch.context() as yesterday:
-        yesterday.setattr(keys, "surname", lambda data: "al")
+        yesterday.setattr(keys, "author_name", lambda data: ("al", ["tawfiq"]))
         recluster([rows[0].pk])
     recluster([rows[1].pk])
     assert cluster_of(rows[0]) != cluster_of(rows[1])
