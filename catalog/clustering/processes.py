@@ -66,7 +66,11 @@ def shares(units: list[Unit], count: int, clusters: dict[int, int]) -> list[list
     number of records, largest first onto the share with the fewest."""
     dealt: list[list[Unit]] = [[] for _ in range(count)]
     sizes = [0] * count
-    for unit in sorted(components(units, clusters), key=lambda u: -len(u[0])):
+    # Units already apart (a first run: no record was in a cluster, no record reached twice) are
+    # dealt as they are; otherwise they are taken apart into connected sets.
+    apart = len(units) >= count and not clusters
+    apart = apart and sum(len(members) for members, _ in units) == len(set().union(*(m for m, _ in units)))
+    for unit in sorted(units if apart else components(units, clusters), key=lambda u: -len(u[0])):
         lightest = sizes.index(min(sizes))
         dealt[lightest].append(unit)
         sizes[lightest] += len(unit[0])

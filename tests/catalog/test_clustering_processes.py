@@ -37,6 +37,8 @@ def test_shares_hold_about_as_many_records_each_and_small_units_are_joined() -> 
     dealt = processes.shares(units, 2, clusters)
     # largest first, each onto the share with fewer records: 50+20+10 and 40+30+5
     assert sorted(sum(len(m) for m, _ in share) for share in dealt) == [75, 80]
+    # apart already (no record was in a cluster, none in two units): dealt as they are
+    assert processes.shares(units, 2, {}) == [[units[0], units[3], units[4]], [units[1], units[2], units[5]]]
     assert [len(m) for m, _ in processes.regroup(units, 60)] == [90, 60, 5]
 
 
