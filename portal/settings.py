@@ -222,7 +222,9 @@ SEARCH_BACKENDS = {
     "tantivy": {
         "BACKEND": "catalog.search.backends.tantivy.TantivyBackend",
         "PATH": env_path("SEARCH_INDEX_DIR", DATA_DIR / "index"),
-        # tantivy takes at most 4 GB per writer thread.
+        # The rebuild's one writer thread: tantivy takes a heap of 15 MB to just under 4,294 MB per
+        # thread; below about 25 MB a segment holds too few titles for its merges to fold the
+        # rebuild's parts into one segment (catalog.search.backends.tantivy_rebuild).
         "REBUILD_MEMORY_MB": env_int("SEARCH_REBUILD_MEMORY_MB", 2000, minimum=50, maximum=4000),
     },
     "elasticsearch": {

@@ -38,22 +38,37 @@ BENCH_DB = "samsok_bench_harvest"
 SIGELS = ["Sods", "Nyks", "Li", "G", "Kar", "Hn", "Bor", "Ovik"]
 
 
-def recreate_database() -> None:
+def database_url(name: str, base_url: str = BASE_URL) -> str:
+    """The URL of database ``name`` on the server of ``base_url``."""
+    return base_url.rsplit("/", 1)[0] + "/" + name
+
+
+def recreate_database(name: str = BENCH_DB, base_url: str = BASE_URL) -> None:
     import psycopg
 
-    with psycopg.connect(BASE_URL, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
-        conn.execute(f"CREATE DATABASE {BENCH_DB}")
+    with psycopg.connect(base_url, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name}")
+        conn.execute(f"CREATE DATABASE {name}")
 
 
-os.environ["DATABASE_URL"] = BASE_URL.rsplit("/", 1)[0] + "/" + BENCH_DB
-os.environ.setdefault("SAMSOK_DATA_DIR", tempfile.mkdtemp(prefix="samsok-bench-harvest-"))
-os.environ.setdefault("SECRET_KEY", "bench-only-not-secret")
-os.environ.setdefault("DEBUG", "1")
-os.environ.setdefault("LOG_LEVEL", "ERROR")
-os.environ.setdefault("HARVEST_ALLOW_PRIVATE_URLS", "1")  # the provider runs on 127.0.0.1
-os.environ.pop("REDIS_URL", None)  # no broker: indexing would run in-process, see below
-os.environ["DJANGO_SETTINGS_MODULE"] = "portal.settings"
+def drop_database(name: str = BENCH_DB, base_url: str = BASE_URL) -> None:
+    import psycopg
+
+    with psycopg.connect(base_url, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def use_bench_environment() -> None:
+    """This benchmark's database, data folder and settings; before Django is set up (importing
+    this module changes nothing, so other benchmarks can use its functions)."""
+    os.environ["DATABASE_URL"] = database_url(BENCH_DB)
+    os.environ.setdefault("SAMSOK_DATA_DIR", tempfile.mkdtemp(prefix="samsok-bench-harvest-"))
+    os.environ.setdefault("SECRET_KEY", "bench-only-not-secret")
+    os.environ.setdefault("DEBUG", "1")
+    os.environ.setdefault("LOG_LEVEL", "ERROR")
+    os.environ.setdefault("HARVEST_ALLOW_PRIVATE_URLS", "1")  # the provider runs on 127.0.0.1
+    os.environ.pop("REDIS_URL", None)  # no broker: indexing would run in-process, see below
+    os.environ["DJANGO_SETTINGS_MODULE"] = "portal.settings"
 
 
 def generate(count: int) -> list[bytes]:
@@ -207,6 +222,7 @@ def bare_parse_rate(records: list[bytes]) -> float:
 
 def main() -> None:
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
+    use_bench_environment()
     recreate_database()
     import django
 

@@ -36,6 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 os.environ.setdefault("SECRET_KEY", "bench-only-not-secret-" + "x" * 40)
+os.environ.setdefault("SITE_URL", "http://127.0.0.1")  # required when DEBUG is off
 
 LIBRARIES = [
     (f"L{n:02d}", f"Bibliotek {n}", f"Kommun {n // 2}") for n in range(1, 27)
@@ -122,10 +123,18 @@ def generate(n: int, seed: int = 1) -> Iterator[dict[str, Any]]:
         yield cluster_document(pk, data, summary, (pk + 1) // 2 if pk % 7 else None)
 
 
-def requests(n: int, seed: int = 2) -> list[dict[str, Any]]:
-    """Realistic request mix: 1-2 words (some prefixes, some empty), 5 facets, one filter."""
+def requests(
+    n: int,
+    seed: int = 2,
+    vocab: tuple[list[str], list[str]] | None = None,
+    library_codes: list[str] | None = None,
+) -> list[dict[str, Any]]:
+    """Realistic request mix: 1-2 words (some prefixes, some empty), 5 facets, one filter.
+    ``vocab``: (title words, "Surname, Forename" names), by default the generated corpus's;
+    ``library_codes``: the libraries a filter may name (the corpus's 26 by default)."""
     rng = random.Random(seed)
-    words, names, _ = vocabulary()
+    words, names = vocab or vocabulary()[:2]
+    codes = library_codes or [code for code, _, _ in LIBRARIES]
     out = []
     for _ in range(n):
         kind = rng.random()
@@ -137,7 +146,7 @@ def requests(n: int, seed: int = 2) -> list[dict[str, Any]]:
             q = rng.choice(words)[:4]  # typing, prefix
         else:
             q = ""
-        flt = rng.choice([("format", "book"), ("language", "swe"), ("library", rng.choice(LIBRARIES)[0])])
+        flt = rng.choice([("format", "book"), ("language", "swe"), ("library", rng.choice(codes))])
         out.append({"q": q, "facet": list(FACETS5), flt[0]: flt[1]})
     return out
 
@@ -227,7 +236,10 @@ def build(index_dir: Path, docs: int) -> None:
     )
 
 
-def bare(index_dir: Path, reqs: list[dict[str, Any]], seconds: float) -> dict[str, float]:
+def bare(
+    index_dir: Path, reqs: list[dict[str, Any]], seconds: float
+) -> tuple[dict[str, float], dict[str, float]]:
+    """The engine without the web: one client, then 16 threads; their figures."""
     from django.http import QueryDict
 
     from catalog.search.backends.tantivy import TantivyBackend
@@ -262,8 +274,8 @@ def bare(index_dir: Path, reqs: list[dict[str, Any]], seconds: float) -> dict[st
     # about 2000 / cpu_ms searches per second.
     cpu_ms = single["cpu_ms"]
     print(f"    CPU per search: {cpu_ms:.2f} ms (≈ {2000 / cpu_ms:.0f}/s on 2 idle cores)", flush=True)
-    phase("bare engine, 16 threads", reqs[half:], 16)
-    return single
+    multi = phase("bare engine, 16 threads", reqs[half:], 16)
+    return single, multi
 
 
 @contextmanager
@@ -290,9 +302,18 @@ def serving(data_dir: Path, index_dir: Path, port: int) -> Iterator[None]:
         "    Library.objects.get_or_create(code=code, defaults={'name': name, 'municipality': m})\n"
     )
     subprocess.run([python, "-c", setup], cwd=ROOT, env=env, check=True)
-    gunicorn = Path(python).parent / "gunicorn"
+    with gunicorn(env, port):
+        yield
+
+
+@contextmanager
+def gunicorn(env: dict[str, str], port: int) -> Iterator[subprocess.Popen[bytes]]:
+    """`gunicorn portal.wsgi` on 127.0.0.1:port with this environment, once it answers; stopped
+    after. Workers as BENCH_GUNICORN says (default `-w 2 -k gthread --threads 8`)."""
+    python = sys.executable
+    binary = Path(python).parent / "gunicorn"
     workers = os.environ.get("BENCH_GUNICORN", "-w 2 -k gthread --threads 8").split()
-    cmd = [str(gunicorn), "portal.wsgi", "-b", f"127.0.0.1:{port}", *workers]
+    cmd = [str(binary), "portal.wsgi", "-b", f"127.0.0.1:{port}", *workers]
     server = subprocess.Popen([*cmd, "--log-level", "warning"], cwd=ROOT, env=env)
     try:
         for _ in range(100):
@@ -305,7 +326,7 @@ def serving(data_dir: Path, index_dir: Path, port: int) -> Iterator[None]:
                 time.sleep(0.2)
         else:
             raise SystemExit("gunicorn did not answer")
-        yield
+        yield server
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
@@ -389,7 +410,7 @@ def main() -> None:
     # Separate request sets for the bare engine and the API (seeded, so runs are comparable), each
     # longer than a phase gets through: no request comes round a second time to find its counts
     # kept (only the mix's own repeats, such as browsing a facet without words, may).
-    bare_single = bare(index_dir, requests(REQUESTS, seed=2), args.seconds)
+    bare_single, _ = bare(index_dir, requests(REQUESTS, seed=2), args.seconds)
     api_reqs = requests(REQUESTS, seed=3)
     api_single = api(args.dir / "data", index_dir, args.port, api_reqs, args.seconds, args.rounds)
     ratio = api_single["median_ms"] / bare_single["median_ms"]

@@ -4,6 +4,7 @@ its records change; the whole index can always be rebuilt from the database (`re
 from collections.abc import Iterable
 
 from catalog.bulk_work import BULK_RUN, no_cyclic_gc, refresh_statistics
+from catalog.models import Cluster
 from catalog.search import get_backend
 from catalog.search.documents import build_documents, iter_all_documents
 
@@ -31,5 +32,7 @@ def index_clusters(cluster_ids: Iterable[int]) -> None:
 def rebuild_index() -> int:
     """Replace the whole index with every cluster's document; readers keep working meanwhile."""
     refresh_statistics()
+    expected = Cluster.objects.count()  # the tantivy backend plans its memory by it
     with no_cyclic_gc():
-        return get_backend().rebuild(document for chunk in iter_all_documents() for document in chunk)
+        documents = (document for chunk in iter_all_documents() for document in chunk)
+        return get_backend().rebuild(documents, expected=expected)

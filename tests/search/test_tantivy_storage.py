@@ -243,23 +243,6 @@ def test_the_total_counted_with_the_facets_is_the_hits_own(
     assert faceted.facets == single_pass.facets
 
 
-def test_a_rebuild_within_its_memory_budget_writes_one_segment(tmp_path: Path) -> None:
-    """Every search walks each segment, so a rebuild writes the whole catalogue as one segment
-    when its memory budget allows; a smaller budget gives more (and slower) segments."""
-    documents = [
-        doc(n, f"Titel {n} om sjön", (f"Författare {n % 500}",), summary=" ".join(["ord"] * (n % 40)))
-        for n in range(1, 30_001)
-    ]
-    roomy, tight = (
-        TantivyBackend(tmp_path / "roomy"),
-        TantivyBackend(tmp_path / "tight", rebuild_memory_mb=15),
-    )
-    assert roomy.rebuild(documents) == tight.rebuild(documents) == 30_000
-    assert roomy._searcher().num_segments == 1 < tight._searcher().num_segments
-    request = SearchRequest(q="sjön", facets=("library",))
-    assert roomy.search(request).total == tight.search(request).total == 30_000
-
-
 def test_popularity_weights_lie_on_a_grid_and_keep_their_order() -> None:
     """The boost fast field holds multiples of 1/BOOST_GRID (compact, quick to read for every
     match), yet every library more and every year newer (within recency's 50 years) still

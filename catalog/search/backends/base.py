@@ -84,8 +84,10 @@ class SearchBackend(ABC):
         """True when the engine can answer queries."""
 
     @abstractmethod
-    def rebuild(self, documents: Iterable[dict[str, object]]) -> int:
-        """Replace the whole index with these documents, without downtime for readers."""
+    def rebuild(self, documents: Iterable[dict[str, object]], expected: int | None = None) -> int:
+        """Replace the whole index with these documents, without downtime for readers; returns how
+        many were written. ``expected``: about how many documents come (counted beforehand), for
+        an engine that plans its memory by it; the documents decide what is written."""
 
     def count(self) -> int:
         """How many documents the index holds (0 when unknown)."""

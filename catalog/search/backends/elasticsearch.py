@@ -106,7 +106,7 @@ class ElasticsearchBackend(SearchBackend):
         self._call("indices.refresh", index=self.alias)
         return written
 
-    def rebuild(self, documents: Iterable[dict[str, Any]]) -> int:
+    def rebuild(self, documents: Iterable[dict[str, Any]], expected: int | None = None) -> int:
         self._call("indices.put_index_template", name=self.alias, **body.index_template(self.alias))
         name = self._new_generation()
         self._call("indices.create", index=name, settings={"refresh_interval": "-1"})

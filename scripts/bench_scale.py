@@ -1,0 +1,743 @@
+"""Benchmark the largest county on PostgreSQL: how every cost grows from size to size (issue 18).
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \\
+        .venv/bin/python scripts/bench_scale.py --sizes 100000,1000000,5000000 [--seconds 20]
+        [--dir /tmp/samsok-bench-scale] [--rebuild-memory-mb MB] [--workers 2] [--keep]
+
+For each size (source records), in a database of its own (``samsok_bench_scale`` on the server
+of DATABASE_URL, created and dropped here) and a data folder under --dir:
+
+1. County: the generator's sample county (``sample.generate_county``, as bench_generate times
+   it) for 26 libraries (``scale_county``: the ten sample libraries and 16 more), with its
+   overlap, plus 1/300 more records: the last of each library's file, held back from the first
+   harvest as the nightly run's new acquisitions.
+2. Full harvest: each library's file a ``marc-file`` source (registered as ``demo_county`` does)
+   harvested with ``harvest_source`` (what ``manage.py harvest`` runs: page reader process,
+   mapping, storing, holdings, clustering) — except that the per-page re-index jobs are collected,
+   not run, as in bench_harvest (that is the index queue's work; the index is built in 4).
+   Beside it pymarc's bare parse of the same files (MARCReader for ISO 2709, map_xml for MARCXML).
+   Peak RSS of the writer (this process) and private memory of the forked page readers.
+3. Clustering: the harvest's time in ``catalog.clustering`` (assign, works, the rest of
+   ``recluster``), per record, and how many records it re-read and re-decided per record harvested
+   (each page's records with all that share a match key with them).
+4. Index: ``manage.py rebuild_index`` in a process of its own (SEARCH_REBUILD_MEMORY_MB from
+   --rebuild-memory-mb, else the default): rate, peak RSS (VmHWM), segments.
+5. Database size (its biggest tables, their dead rows), index size on disk, and the most records
+   sharing one match key (the fuzzy stage compares within such blocks).
+6. Search over the county's own titles (words and names of stored titles, filters on its
+   libraries): the bare engine and /api/v1/search through gunicorn, 1 client and 16 clients
+   (bench_search's phases and request mix), and the peak RSS of each web worker after the
+   16-client phase (VmHWM).
+7. Nightly: 1 % of the records changed (a 500 note), deleted or added (a third each) across all
+   sources, the files replaced, then ``manage.py harvest --all`` (every source, complete files:
+   each is read whole and converged); it re-indexes each page's changes in-process before it
+   returns, so it is timed from its start until every change is searchable. A sample of the
+   touched titles is then compared with what a fresh reader of the index finds.
+
+Prints each phase as it goes, a table per size, and at the end how each per-record cost grows
+from size to size (flagged when more than 20 % higher), with the load average throughout.
+The WAL figures are the whole server's (other databases' work included).
+"""
+
+import argparse
+import io
+import itertools
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from random import Random
+from typing import Any
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from bench_harvest import (  # noqa: E402
+    BASE_URL,
+    StageTimer,
+    cpu_seconds,
+    database_url,
+    drop_database,
+    recreate_database,
+    wal_position,
+    wal_since,
+)
+from bench_search import REQUESTS, bare, client, gunicorn, requests, run_clients, show  # noqa: E402
+
+BENCH_DB = "samsok_bench_scale"
+CHANGE_SHARE = 0.01  # of the county's records, changed, deleted or added (a third each) nightly
+SLOWER = 1.20  # a per-record cost this much higher at the next size is flagged
+CHECKED = 300  # touched titles compared with the index after the nightly run, per kind
+
+
+@dataclass
+class Figure:
+    value: float
+    unit: str
+    cost: bool = False  # a cost per record/title/search: the summary compares it between sizes
+    digits: int = 0
+
+
+Figures = dict[str, Figure]
+
+
+def load() -> str:
+    return "load average " + " ".join(f"{v:.2f}" for v in os.getloadavg())
+
+
+def phase(name: str) -> None:
+    print(f"-- {name} ({load()})", flush=True)
+
+
+def status(pid: int | str, field: str) -> float:
+    """A /proc/<pid>/status figure in MB (VmRSS, VmHWM, RssAnon …); 0 if the process is gone."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def private_memory(pid: int) -> float:
+    """MB only this process has (a forked child shares the rest with its parent), from smaps_rollup."""
+    try:
+        lines = Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()
+    except OSError:
+        return 0.0
+    return sum(int(line.split()[1]) for line in lines if line.startswith("Private_")) / 1024
+
+
+def children(pid: int) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            if int(stat[stat.rindex(")") + 2 :].split()[1]) == pid:
+                found.append(int(entry))
+    return found
+
+
+@contextmanager
+def peak_of_children(every: float = 0.5) -> Iterator[list[float]]:
+    """The most memory of its own (private, MB) a child of this process has meanwhile (the forked
+    page readers: their RSS counts what they share with this process)."""
+    peak, stop = [0.0], threading.Event()
+
+    def watch() -> None:
+        while not stop.wait(every):
+            peak[0] = max([peak[0], *(private_memory(child) for child in children(os.getpid()))])
+
+    thread = threading.Thread(target=watch, daemon=True)
+    thread.start()
+    try:
+        yield peak
+    finally:
+        stop.set()
+        thread.join()
+
+
+def reset_peak() -> None:
+    """Let VmHWM start again from the present RSS (Linux: clear_refs 5)."""
+    Path("/proc/self/clear_refs").write_text("5")
+
+
+def setup_environment(data_dir: Path, rebuild_mb: int | None) -> None:
+    os.environ.update(
+        DATABASE_URL=database_url(BENCH_DB),
+        SAMSOK_DATA_DIR=str(data_dir),
+        SEARCH_INDEX_DIR=str(data_dir / "index"),
+        SEARCH_BACKEND="tantivy",
+        DEBUG="0",  # no query log in this process or the server
+        SECRET_KEY="bench-only-not-secret-" + "x" * 40,
+        SITE_URL="http://127.0.0.1",
+        ALLOWED_HOSTS="127.0.0.1",
+        SECURE_SSL_REDIRECT="0",
+        LOG_LEVEL="ERROR",
+        DJANGO_SETTINGS_MODULE="portal.settings",
+        STATIC_ROOT=str(data_dir / "static"),  # none needed by the API; an empty folder quietens WhiteNoise
+    )
+    (data_dir / "static").mkdir(parents=True, exist_ok=True)
+    os.environ.pop("REDIS_URL", None)  # the embedded default's background work: in this process
+    if rebuild_mb:
+        os.environ["SEARCH_REBUILD_MEMORY_MB"] = str(rebuild_mb)
+
+
+# --- 1. the county ------------------------------------------------------------------------------
+@dataclass
+class County:
+    first: Path  # the files of the first harvest (the sources' paths)
+    nightly: Path  # the files of the nightly run
+    records: int
+    delta: Any  # scale_county.Delta
+    generated_seconds: float
+    megabytes: float
+
+
+def make_county(size: int, files: Path, seed: int, workers: int) -> County:
+    from scale_county import county_libraries, split_files
+
+    from sample import generate_county
+
+    phase(f"generating the county: {size:,} records + {round(size * CHANGE_SHARE / 3):,} for the nightly")
+    shutil.rmtree(files, ignore_errors=True)
+    generated, first, nightly = files / "generated", files / "county", files / "nightly"
+    first.mkdir(parents=True)
+    nightly.mkdir()
+    started = time.perf_counter()
+    total = size + round(size * CHANGE_SHARE / 3)
+    summary = generate_county(generated, total, seed, libraries=county_libraries(), workers=workers)
+    generated_seconds = time.perf_counter() - started
+    shutil.copy(generated / "libraries.json", first)
+    started = time.perf_counter()
+    delta, counts = split_files(generated, first, nightly, size, CHANGE_SHARE * 2 / 3, seed)
+    shutil.rmtree(generated)
+    megabytes = sum(f.stat().st_size for f in first.iterdir()) / 1e6
+    print(
+        f"generated {summary.records:,} records ({summary.manifestations:,} titles, "
+        f"{summary.multi_held_share:.0%} held by several libraries) in {generated_seconds:.0f} s; "
+        f"first files {sum(counts.values()):,} records, {megabytes:,.0f} MB; nightly: "
+        f"{len(delta.added):,} added, {len(delta.deleted):,} deleted, {len(delta.changed):,} changed "
+        f"(split in {time.perf_counter() - started:.0f} s)",
+        flush=True,
+    )
+    return County(first, nightly, sum(counts.values()), delta, generated_seconds, megabytes)
+
+
+def bare_parse(paths: list[Path]) -> tuple[int, float, dict[str, float]]:
+    """pymarc's bare parse of these files: (records, seconds, records/s per format)."""
+    import pymarc
+
+    rates: dict[str, list[float]] = {"ISO 2709": [0, 0.0], "MARCXML": [0, 0.0]}
+    for path in paths:
+        started = time.perf_counter()
+        if path.suffix == ".xml":
+            parsed: list[int] = []
+            pymarc.map_xml(lambda _record, seen=parsed: seen.append(1), str(path))  # type: ignore[misc]
+            count, kind = len(parsed), "MARCXML"
+        else:
+            with path.open("rb") as stream:
+                count = sum(1 for _ in pymarc.MARCReader(stream, to_unicode=True, force_utf8=True))
+            kind = "ISO 2709"
+        rates[kind][0] += count
+        rates[kind][1] += time.perf_counter() - started
+    records = int(sum(r[0] for r in rates.values()))
+    seconds = sum(r[1] for r in rates.values())
+    return records, seconds, {kind: n / s for kind, (n, s) in rates.items() if s}
+
+
+# --- 2-3. the full harvest ----------------------------------------------------------------------
+def instrument() -> tuple[StageTimer, dict[str, Any]]:
+    """Time the writer's stages (bench_harvest's StageTimer); count index writes and the records
+    each clustering decision takes in (its connected set)."""
+    import catalog.clustering
+    import harvest.services
+    from catalog.clustering import assignment
+    from catalog.search.backends.tantivy import TantivyBackend
+    from harvest.ingest import RecordWriter
+
+    timer = StageTimer()
+    timer.wrap(RecordWriter, "write", "ingest (checksums, rows, holdings)")
+    timer.wrap(harvest.services, "recluster", "clustering: rest (datestamps, queue)")
+    timer.wrap(catalog.clustering, "assign", "clustering: assign")
+    timer.wrap(catalog.clustering, "assign_works", "clustering: works")
+    timer.wrap(TantivyBackend, "apply", "index: apply (one commit each)")
+    counted = {"applies": 0, "documents": 0, "queue_reindex": catalog.clustering.queue_reindex}
+    counted.update(sets=0, set_records=0, largest_set=0)
+    apply, connected = TantivyBackend.apply, assignment.connected
+
+    def following(*args: Any, **kwargs: Any) -> Any:
+        """How many records each clustering decision re-reads and re-decides (a connected set)."""
+        members, keys = connected(*args, **kwargs)
+        counted["sets"] += 1
+        counted["set_records"] += len(members)
+        counted["largest_set"] = max(counted["largest_set"], len(members))
+        return members, keys
+
+    assignment.connected = following  # type: ignore[assignment]
+
+    def counting(self: Any, documents: Any, delete_ids: Any) -> int:
+        written = apply(self, documents, delete_ids)
+        counted["applies"] += 1
+        counted["documents"] += written
+        return written
+
+    TantivyBackend.apply = counting  # type: ignore[method-assign]
+    return timer, counted
+
+
+def cpu_now() -> tuple[float, float]:
+    """CPU seconds so far: this process, its ended children (the page readers). PostgreSQL's are
+    not counted: on a shared server its processes come and go with other databases' work."""
+    times = os.times()
+    return cpu_seconds([os.getpid()]), times.children_user + times.children_system
+
+
+def full_harvest(county: County, timer: StageTimer, counted: dict[str, Any], figures: Figures) -> None:
+    import catalog.clustering
+    from harvest.models import HarvestRun
+    from harvest.services import harvest_source
+    from sample import demo
+
+    sources = [demo.register_library(e, county.first, False) for e in demo.load_libraries(county.first)]
+    phase(f"pymarc's bare parse of the same {county.megabytes:,.0f} MB")
+    records, seconds, per_kind = bare_parse(
+        sorted(county.first.glob("*.mrc")) + sorted(county.first.glob("*.xml"))
+    )
+    bare_rate = records / seconds
+    kinds = ", ".join(f"{kind} {rate:,.0f}/s" for kind, rate in per_kind.items())
+    print(f"bare parse: {records:,} records in {seconds:.1f} s = {bare_rate:,.0f} records/s ({kinds})")
+    phase(f"full harvest of {len(sources)} marc-file sources")
+    queued: set[int] = set()
+    catalog.clustering.queue_reindex = lambda ids: queued.update(ids)  # type: ignore[assignment]
+    timer.totals.clear()
+    counted.update(sets=0, set_records=0, largest_set=0)
+    reset_peak()
+    writer_start = status("self", "VmRSS")
+    cpu_before, wal_before = cpu_now(), wal_position()
+    started = time.perf_counter()
+    with peak_of_children() as reader_peak:
+        runs = [harvest_source(source.pk) for source in sources]
+    elapsed = time.perf_counter() - started
+    catalog.clustering.queue_reindex = counted["queue_reindex"]
+    cpu = [after - before for after, before in zip(cpu_now(), cpu_before, strict=True)]
+    seen = sum(run.added + run.updated + run.unchanged + run.failed for run in runs)
+    failed = [f"{run.source}: {run.status}" for run in runs if run.status != HarvestRun.Status.COMPLETE]
+    rate = seen / elapsed
+    print(
+        f"harvested {seen:,} records ({sum(r.failed for r in runs)} failed) in {elapsed:.1f} s = "
+        f"{rate:,.0f} records/s = {rate / bare_rate:.2f} of the bare parse; {len(queued):,} titles queued"
+        + (f"; NOT COMPLETE: {failed}" if failed else "")
+    )
+    print(
+        f"    CPU: writer {cpu[0]:.0f} s, page readers {cpu[1]:.0f} s; "
+        f"WAL (the whole server's) {wal_since(wal_before) / max(seen, 1):,.0f} bytes/record"
+    )
+    for stage, stage_seconds in sorted(timer.totals.items(), key=lambda item: -item[1]):
+        print(f"    {stage:<44} {stage_seconds:8.1f} s  {1e6 * stage_seconds / max(seen, 1):8.0f} µs/record")
+        figures[f"harvest: {stage}"] = Figure(1e6 * stage_seconds / seen, "µs/record", cost=True)
+    clustering = sum(s for stage, s in timer.totals.items() if stage.startswith("clustering"))
+    print(
+        f"    clustering took in {counted['set_records']:,} records in {counted['sets']:,} batches (the most "
+        f"{counted['largest_set']:,}: a page's records and all those sharing a key with them): "
+        f"{counted['set_records'] / seen:.2f} records re-decided per record harvested"
+    )
+    figures["clustering: records re-decided per record"] = Figure(counted["set_records"] / seen, "", True, 2)
+    figures["clustering: most records re-decided for one page"] = Figure(counted["largest_set"], "")
+    writer_peak, readers = status("self", "VmHWM"), reader_peak[0]
+    print(
+        f"    peak RSS: writer {writer_peak:,.0f} MB ({writer_start:,.0f} MB before the harvest); "
+        f"page reader {readers:,.0f} MB of its own"
+    )
+    figures["harvest"] = Figure(rate, "records/s")
+    figures["harvest per record"] = Figure(1e6 / rate, "µs", cost=True)
+    figures["bare pymarc parse per record"] = Figure(1e6 / bare_rate, "µs", cost=True)
+    figures["harvest / bare parse"] = Figure(rate / bare_rate, "", digits=2)
+    figures["harvest writer CPU per record"] = Figure(1e6 * cpu[0] / seen, "µs", cost=True)
+    figures["page reader CPU per record"] = Figure(1e6 * cpu[1] / seen, "µs", cost=True)
+    figures["clustering"] = Figure(seen / clustering, "records/s")
+    figures["clustering per record"] = Figure(1e6 * clustering / seen, "µs", cost=True)
+    figures["writer peak RSS"] = Figure(writer_peak, "MB")
+    figures["writer memory growth per record"] = Figure(
+        (writer_peak - writer_start) * 1e6 / seen, "bytes", True
+    )
+    figures["page reader peak private memory"] = Figure(readers, "MB")
+
+
+# --- 4-5. the index and the sizes ---------------------------------------------------------------
+# The peak is VmHWM: getrusage's ru_maxrss of an exec'd child counts the parent's memory it forked
+# from. Its VmHWM once Django is set up, before the rebuild, is what any command holds anyway.
+REBUILD = (
+    "import json, time, django\n"
+    "from pathlib import Path\n"
+    "def peak():\n"
+    "    lines = Path('/proc/self/status').read_text().splitlines()\n"
+    "    return next(int(line.split()[1]) for line in lines if line.startswith('VmHWM'))\n"
+    "django.setup()\n"
+    "from django.core.management import call_command\n"
+    "from catalog.models import Cluster\n"
+    "Cluster.objects.exists()\n"
+    "base, started = peak(), time.perf_counter()\n"
+    "call_command('rebuild_index')\n"
+    "seconds = time.perf_counter() - started\n"
+    "print(json.dumps({'seconds': seconds, 'peak_kb': peak(), 'base_kb': base}))\n"
+)
+
+
+def index_generation(index_dir: Path) -> Path:
+    return index_dir / (index_dir / "CURRENT").read_text().strip()
+
+
+def build_index(index_dir: Path, figures: Figures) -> int:
+    from catalog.models import Cluster
+
+    titles = Cluster.objects.count()
+    phase(f"rebuild_index of {titles:,} titles (a process of its own)")
+    done = subprocess.run(
+        [sys.executable, "-c", REBUILD], cwd=ROOT, env=os.environ, capture_output=True, text=True, check=True
+    )
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    generation = index_generation(index_dir)
+    segments = json.loads((generation / "meta.json").read_text())["segments"]
+    sizes = sorted((segment["max_doc"] for segment in segments), reverse=True)
+    peak, base = result["peak_kb"] / 1024, result["base_kb"] / 1024
+    rate = titles / result["seconds"]
+    print(
+        f"{done.stdout.strip().splitlines()[0]}\n    peak RSS {peak:,.0f} MB ({base:,.0f} MB before the "
+        f"rebuild began), {len(sizes)} segment(s) {sizes[:8]}"
+    )
+    figures["index build"] = Figure(rate, "titles/s")
+    figures["index build per title"] = Figure(1e6 / rate, "µs", cost=True)
+    figures["index build peak RSS"] = Figure(peak, "MB")
+    figures["index build memory per title (peak less start)"] = Figure(
+        (peak - base) * 1e6 / titles, "bytes", True
+    )
+    figures["index segments"] = Figure(len(sizes), "")
+    return titles
+
+
+def disk_sizes(index_dir: Path, records: int, titles: int, figures: Figures) -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_database_size(current_database())")
+        database = cursor.fetchone()[0]
+        cursor.execute(
+            "SELECT c.relname, pg_total_relation_size(c.oid) FROM pg_class c JOIN pg_namespace n "
+            "ON n.oid = c.relnamespace WHERE c.relkind = 'r' AND n.nspname = 'public' ORDER BY 2 DESC LIMIT 5"
+        )
+        tables = cursor.fetchall()
+        cursor.execute(
+            "SELECT relname, n_dead_tup, n_live_tup FROM pg_stat_user_tables "
+            "WHERE relname IN ('catalog_cluster', 'catalog_sourcerecord', 'catalog_matchkey')"
+        )
+        dead = cursor.fetchall()
+        cursor.execute(
+            "SELECT split_part(key, ':', 1), max(n), avg(n) FROM (SELECT key, count(*) AS n "
+            "FROM catalog_matchkey GROUP BY key) AS k GROUP BY 1 ORDER BY 2 DESC"
+        )
+        blocks = cursor.fetchall()
+    print(
+        "match keys, most (mean) records holding one: "
+        + ", ".join(f"{kind} {most:,} ({mean:.1f})" for kind, most, mean in blocks)
+    )
+    fuzzy = [most for kind, most, _ in blocks if kind == "fuzzy"]
+    figures["most records holding one fuzzy-stage key"] = Figure(fuzzy[0] if fuzzy else 0, "", cost=True)
+    index = sum(f.stat().st_size for f in index_generation(index_dir).iterdir())
+    print(
+        f"database {database / 1e6:,.0f} MB ("
+        + ", ".join(f"{name} {size / 1e6:,.0f} MB" for name, size in tables)
+        + f"); index {index / 1e6:,.0f} MB; dead rows (not yet vacuumed): "
+        + ", ".join(f"{name} {gone:,} of {gone + live:,}" for name, gone, live in dead)
+    )
+    figures["database"] = Figure(database / 1e6, "MB")
+    figures["database per record"] = Figure(database / records, "bytes", cost=True)
+    figures["index on disk"] = Figure(index / 1e6, "MB")
+    figures["index per title"] = Figure(index / titles, "bytes", cost=True)
+
+
+# --- 6. search ----------------------------------------------------------------------------------
+def county_vocabulary(sample: int, seed: int) -> tuple[tuple[list[str], list[str]], list[str]]:
+    """(title words, author names) of a random sample of stored titles; the library codes."""
+    from django.db.models import Max
+
+    from catalog.models import Cluster, Library
+
+    top = Cluster.objects.aggregate(top=Max("id"))["top"] or 0
+    ids = Random(seed).sample(range(1, top + 1), min(top, sample * 2))
+    words: set[str] = set()
+    names: set[str] = set()
+    for data in Cluster.objects.filter(pk__in=ids).values_list("data", flat=True)[:sample]:
+        words.update(
+            w for w in re.findall(r"\w+", str(data.get("title") or "")) if len(w) > 2 and not w.isdigit()
+        )
+        names.update(
+            str(a.get("name")) for a in data.get("authors") or [] if isinstance(a, dict) and a.get("name")
+        )
+    return (sorted(words), sorted(names)), sorted(Library.objects.values_list("code", flat=True))
+
+
+def search(index_dir: Path, seconds: float, port: int, seed: int, figures: Figures) -> None:
+    vocab, codes = county_vocabulary(5000, seed)
+    phase(f"search: the bare engine ({len(vocab[0]):,} title words, {len(vocab[1]):,} names)")
+    bare_single, bare_multi = bare(index_dir, requests(REQUESTS, 2, vocab, codes), seconds)
+    phase("search: /api/v1/search through gunicorn")
+    env = {**os.environ, "LOG_LEVEL": "WARNING"}
+    get = client(port)
+    api_reqs = requests(REQUESTS, 3, vocab, codes)
+    half = len(api_reqs) // 2
+
+    def call(request: dict[str, Any]) -> bool:
+        return get("/api/v1/search?" + urlencode(request, doseq=True))
+
+    with gunicorn(env, port):
+        single = run_clients(call, api_reqs[:half], 1, seconds)
+        show("API /api/v1/search, 1 client", single)
+    with gunicorn(env, port) as server:
+        multi = run_clients(call, api_reqs[half:], 16, seconds)
+        show("API /api/v1/search, 16 clients", multi)
+        pids = children(server.pid)
+        workers = {pid: status(pid, "VmHWM") for pid in pids}
+        now = [(status(pid, "RssAnon"), status(pid, "RssFile")) for pid in pids]
+    print(
+        "    web workers' peak RSS: "
+        + ", ".join(f"{mb:,.0f} MB" for mb in workers.values())
+        + "; at the end "
+        + ", ".join(f"{anon:,.0f} MB own + {mapped:,.0f} MB mapped files (the index)" for anon, mapped in now)
+    )
+    figures["web worker own memory (RssAnon) at the end"] = Figure(
+        max(a for a, _ in now) if now else 0.0, "MB"
+    )
+    figures["bare engine p95, 1 client"] = Figure(bare_single["p95_ms"], "ms", cost=True, digits=2)
+    figures["bare engine, 16 threads"] = Figure(bare_multi["per_s"], "searches/s")
+    figures["API median, 1 client"] = Figure(single["median_ms"], "ms", digits=2)
+    figures["API p95, 1 client"] = Figure(single["p95_ms"], "ms", cost=True, digits=2)
+    figures["API, 16 clients"] = Figure(multi["per_s"], "searches/s")
+    figures["API time per search, 16 clients"] = Figure(1000 / multi["per_s"], "ms", cost=True, digits=2)
+    figures["API errors, 16 clients"] = Figure(multi["errors"], "")
+    figures["API / bare engine (median, 1 client)"] = Figure(
+        single["median_ms"] / bare_single["median_ms"], "x", digits=2
+    )
+    figures["web worker peak RSS"] = Figure(max(workers.values(), default=0.0), "MB", cost=True)
+
+
+# --- 7. the nightly run -------------------------------------------------------------------------
+def rows_written() -> tuple[int, int, int]:
+    """This database's rows inserted, updated and deleted so far; updates of source records, and
+    how many of those were HOT (no index entry written). From PostgreSQL's statistics."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_force_next_flush()")  # ours; the readers' flushed as they ended
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tup_inserted + tup_updated + tup_deleted, t.n_tup_upd, t.n_tup_hot_upd "
+            "FROM pg_stat_database d, pg_stat_user_tables t "
+            "WHERE d.datname = current_database() AND t.relname = 'catalog_sourcerecord'"
+        )
+        rows, updated, hot = cursor.fetchone()
+    return int(rows), int(updated), int(hot)
+
+
+def clusters_of(names: list[tuple[str, str]]) -> dict[tuple[str, str], int | None]:
+    from catalog.models import SourceRecord
+
+    found: dict[tuple[str, str], int | None] = {}
+    by_code: dict[str, list[str]] = {}
+    for code, local_id in names:
+        by_code.setdefault(code, []).append(local_id)
+    for code, local_ids in by_code.items():
+        rows = SourceRecord.objects.filter(source__library__code=code, local_id__in=local_ids)
+        found.update({(code, local): cid for local, cid in rows.values_list("local_id", "cluster_id")})
+    return found
+
+
+def searchable(cluster_ids: set[int], index_dir: Path) -> list[int]:
+    """Titles whose document in the index (as a fresh reader finds it) differs from what the
+    database says now, or that the index has though they are gone (or lacks though they live)."""
+    from catalog.fields import HIT_FIELDS
+    from catalog.search.backends.tantivy import TantivyBackend
+    from catalog.search.documents import build_documents
+
+    reader = TantivyBackend(index_dir)
+    expected = {int(document["id"]): document for document in build_documents(cluster_ids)}
+    wrong = []
+    for cluster_id in sorted(cluster_ids):
+        found, wanted = reader.get(str(cluster_id)), expected.get(cluster_id)
+        if (found is None) != (wanted is None) or (
+            found and wanted and any(found.get(key) != wanted.get(key) for key in HIT_FIELDS)
+        ):
+            wrong.append(cluster_id)
+    return wrong
+
+
+def nightly(
+    county: County, index_dir: Path, timer: StageTimer, counted: dict[str, Any], seed: int, figures: Figures
+) -> None:
+    from django.core.management import CommandError, call_command
+
+    from harvest.models import HarvestRun
+
+    delta = county.delta
+    rng = Random(f"{seed}:checked")
+    deleted = rng.sample(delta.deleted, min(CHECKED, len(delta.deleted)))
+    before = {cid for cid in clusters_of(deleted).values() if cid}
+    for path in county.nightly.iterdir():
+        os.replace(path, county.first / path.name)
+    phase(f"nightly: manage.py harvest --all ({delta.total:,} changes in {county.records:,} records)")
+    timer.totals.clear()
+    counted.update(applies=0, documents=0, sets=0, set_records=0, largest_set=0)
+    last_run = HarvestRun.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    cpu_before, wal_before, rows_before = cpu_now(), wal_position(), rows_written()
+    started = time.perf_counter()
+    output = io.StringIO()
+    try:
+        call_command("harvest", "--all", stdout=output, stderr=output)
+    except CommandError as error:  # some source did not complete: said, and measured all the same
+        output.write(f"NOT COMPLETE: {error}\n")
+    elapsed = time.perf_counter() - started
+    cpu = [after - before for after, before in zip(cpu_now(), cpu_before, strict=True)]
+    wal = wal_since(wal_before)
+    time.sleep(1)  # the page readers' statistics reach the server as they end
+    rows = [after - before for after, before in zip(rows_written(), rows_before, strict=True)]
+    runs = HarvestRun.objects.filter(id__gt=last_run)
+    totals = {
+        key: sum(getattr(run, key) for run in runs) for key in ("added", "updated", "deleted", "unchanged")
+    }
+    print(f"{output.getvalue().strip().splitlines()[-1]}\n    in {elapsed:.1f} s (until searchable)")
+    for stage, stage_seconds in sorted(timer.totals.items(), key=lambda item: -item[1]):
+        print(f"    {stage:<44} {stage_seconds:8.1f} s")
+        figures[f"nightly: {stage}"] = Figure(1e6 * stage_seconds / county.records, "µs/county record", True)
+    print(f"    index: {counted['applies']:,} commits, {counted['documents']:,} documents written")
+    print(
+        f"    CPU: writer {cpu[0]:.0f} s, page readers {cpu[1]:.0f} s; WAL (the whole server's) "
+        f"{wal / 1e6:,.0f} MB = {wal / county.records:,.0f} bytes per county record; "
+        f"clustering re-decided {counted['set_records']:,} records in {counted['sets']:,} sets"
+    )
+    print(
+        f"    rows written in the database: {rows[0]:,} ({rows[0] / county.records:.2f} per county record); "
+        f"source records updated {rows[1]:,}, of them HOT {rows[2]:,}"
+    )
+    touched = rng.sample(delta.changed, min(CHECKED, len(delta.changed)))
+    touched += rng.sample(delta.added, min(CHECKED, len(delta.added)))
+    now = {cid for cid in clusters_of(touched).values() if cid}
+    wrong = searchable(now | before, index_dir)
+    print(f"    searchable as stored: {len(now | before) - len(wrong)} of {len(now | before)} titles checked")
+    changes = totals["added"] + totals["updated"] + totals["deleted"]
+    figures["nightly, until searchable"] = Figure(elapsed, "s", digits=1)
+    figures["nightly per county record"] = Figure(1e6 * elapsed / county.records, "µs", cost=True)
+    figures["nightly per change"] = Figure(1000 * elapsed / max(changes, 1), "ms", cost=True, digits=1)
+    figures["nightly changes (added, updated, deleted)"] = Figure(changes, "")
+    figures["nightly index commits"] = Figure(counted["applies"], "")
+    figures["nightly rows written per county record"] = Figure(rows[0] / county.records, "", True, 2)
+    figures["nightly records re-decided per change"] = Figure(
+        counted["set_records"] / max(changes, 1), "", cost=True, digits=1
+    )
+    figures["nightly titles not searchable as stored"] = Figure(len(wrong), "")
+
+
+# --- a size, and the summary --------------------------------------------------------------------
+def run_size(size: int, args: argparse.Namespace, instruments: tuple[StageTimer, dict[str, Any]]) -> Figures:
+    from django.core.management import call_command
+    from django.db import connections
+
+    from catalog.models import Cluster
+    from catalog.search import reset_backend
+
+    print(f"\n=== {size:,} source records, 26 libraries ({load()}) ===", flush=True)
+    data_dir = Path(os.environ["SAMSOK_DATA_DIR"])
+    index_dir = Path(os.environ["SEARCH_INDEX_DIR"])
+    figures: Figures = {"load average at start": Figure(os.getloadavg()[0], "", digits=2)}
+    connections.close_all()
+    recreate_database(BENCH_DB, BASE_URL)
+    shutil.rmtree(index_dir, ignore_errors=True)
+    reset_backend()
+    call_command("migrate", verbosity=0)
+    county = make_county(size, data_dir / "files", args.seed, args.workers)
+    try:
+        full_harvest(county, *instruments, figures)
+        titles = build_index(index_dir, figures)
+        records = county.records
+        figures["titles"] = Figure(titles, "")
+        figures["records per title"] = Figure(records / titles, "", digits=2)
+        disk_sizes(index_dir, records, titles, figures)
+        search(index_dir, args.seconds, args.port, args.seed, figures)
+        nightly(county, index_dir, *instruments, args.seed, figures)
+        figures["titles after the nightly"] = Figure(Cluster.objects.count(), "")
+    finally:
+        figures["load average at end"] = Figure(os.getloadavg()[0], "", digits=2)
+        reset_backend()
+        connections.close_all()
+        if not args.keep:
+            drop_database(BENCH_DB, BASE_URL)
+            shutil.rmtree(data_dir / "files", ignore_errors=True)
+            shutil.rmtree(index_dir, ignore_errors=True)
+    print_table(f"{size:,} source records", figures)
+    return figures
+
+
+def number(figure: Figure) -> str:
+    return f"{figure.value:,.{figure.digits}f}"
+
+
+def print_table(title: str, figures: Figures) -> None:
+    print(f"\n{title}")
+    for name, figure in figures.items():
+        print(f"  {name:<56} {number(figure):>14} {figure.unit}")
+
+
+def print_growth(results: dict[int, Figures]) -> None:
+    """Each cost at each size, and its change from one size to the next (flagged above SLOWER)."""
+    sizes = sorted(results)
+    steps = list(itertools.pairwise(sizes))
+    print("\nHow each cost grows (!! = more than 20 % higher than at the size before)")
+    print(
+        f"  {'':<62}"
+        + "".join(f"{size:>14,}" for size in sizes)
+        + "".join(f"{'→ ' + f'{b:,}':>14}" for _, b in steps)
+    )
+    flagged = []
+    for name, figure in results[sizes[0]].items():
+        if not figure.cost:
+            continue
+        values = {size: results[size][name].value for size in sizes if name in results[size]}
+        cells = "".join(
+            f"{f'{values[size]:,.{figure.digits}f}' if size in values else '':>14}" for size in sizes
+        )
+        changes = ""
+        for a, b in steps:
+            if not (values.get(a) and values.get(b)):
+                changes += f"{'':>14}"
+                continue
+            ratio = values[b] / values[a]
+            changes += f"{f'{ratio - 1:+.0%}' + (' !!' if ratio > SLOWER else ''):>14}"
+            if ratio > SLOWER:
+                flagged.append(
+                    f"{name} {values[a]:,.{figure.digits}f} → {values[b]:,.{figure.digits}f} {figure.unit}"
+                )
+        print(f"  {name + ' (' + figure.unit + ')':<62}{cells}{changes}")
+    print(
+        "\nMore than 20 % higher from one size to the next: " + ("; ".join(flagged) if flagged else "nothing")
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--sizes", default="100000,1000000,5000000", help="source records, comma-separated")
+    parser.add_argument("--seconds", type=float, default=20.0, help="per search phase")
+    parser.add_argument("--dir", type=Path, default=Path("/tmp/samsok-bench-scale"))
+    parser.add_argument("--rebuild-memory-mb", type=int, help="SEARCH_REBUILD_MEMORY_MB of the rebuild")
+    parser.add_argument("--workers", type=int, default=2, help="processes generating the county")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--port", type=int, default=8766)
+    parser.add_argument("--keep", action="store_true", help="keep the last size's database and files")
+    args = parser.parse_args()
+    sizes = [int(size) for size in args.sizes.split(",")]
+    setup_environment(args.dir / "data", args.rebuild_memory_mb)
+    import django
+
+    print(f"bench_scale: sizes {sizes}, database {BENCH_DB}, data in {args.dir} ({load()})", flush=True)
+    django.setup()
+    instruments = instrument()
+    results = {size: run_size(size, args, instruments) for size in sizes}
+    if len(results) > 1:
+        print_growth(results)
+    print(f"\n{load()}; uptime: " + subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip())
+
+
+if __name__ == "__main__":
+    main()
