@@ -7,7 +7,8 @@ transaction of the caller's, a large run forks children (``CLUSTERING_PROCESSES`
 default for two cores) that each take a share of the sets, largest first onto the share with
 the fewest records. A child sees what the run has decoded already (the fork copies memory on
 write), writes its share in transactions of its own over its own connection and sends back the
-cluster ids it touched. The run holds the clustering lock for them all.
+cluster ids it touched. The first pass, storing the run's keys, is shared out the same way, every
+other batch to the child (``in_shares``). The run holds the clustering lock for them all.
 """
 
 from collections.abc import Callable
