@@ -179,6 +179,9 @@ class SourceRecord(models.Model):
             models.Index(fields=["source", "deleted"]),
             models.Index(fields=["source", "kind"]),
             models.Index(fields=["source", "parent_local_id"], name="record_parent_idx"),
+            # "Are there holdings records at all?", asked by every clustering run (each harvest
+            # page): without it a scan of a whole index, 0.27 s at a million records.
+            models.Index(fields=["id"], condition=models.Q(kind="holdings"), name="record_holdings_idx"),
         ]
 
     def __str__(self) -> str:
