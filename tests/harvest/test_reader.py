@@ -19,6 +19,7 @@ from harvest.protocols.oai_pmh import OaiPmhProtocol
 from harvest.services import harvest_source
 from sample.local_oai import LocalOaiServer
 from tests.harvest.conftest import fill, marcxml
+from tests.processes import children_of
 
 pytestmark = pytest.mark.django_db
 
@@ -170,7 +171,7 @@ def test_a_run_that_fails_while_storing_leaves_no_reader_behind(
     run = harvest_source(oai_source.pk)
     assert run.status == HarvestRun.Status.FAILED
     assert "ZeroDivisionError" in run.errors[-1]["message"]
-    assert _children_of(os.getpid()) == []  # stopped and reaped, no zombie either
+    assert children_of(os.getpid()) == []  # stopped and reaped, no zombie either
 
 
 @pytest.mark.skipif(
@@ -231,19 +232,6 @@ def test_the_reader_starts_inside_a_celery_prefork_worker(
     assert (run.status, run.added) == (HarvestRun.Status.COMPLETE, 4)
 
 
-def _children_of(pid: int) -> list[int]:
-    found = []
-    for entry in os.listdir("/proc"):
-        try:
-            stat = open(f"/proc/{entry}/stat").read()  # noqa: SIM115
-        except (OSError, ValueError):
-            continue
-        fields = stat[stat.rindex(")") + 2 :].split()
-        if entry.isdigit() and int(fields[1]) == pid:
-            found.append(int(entry))
-    return found
-
-
 def _running(pid: int) -> bool:
     try:
         stat = open(f"/proc/{pid}/stat").read()  # noqa: SIM115
@@ -269,7 +257,7 @@ def test_a_reader_whose_writer_is_killed_ends_too(
     writer = billiard.Process(target=_slow_harvest, args=(oai_source.pk,))
     writer.start()
     deadline = time.monotonic() + 20
-    while not (readers := _children_of(writer.pid)) and time.monotonic() < deadline:
+    while not (readers := children_of(writer.pid)) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert readers, "no reader process started"
     time.sleep(1)

@@ -7,21 +7,9 @@ from django.db import connection
 
 from harvest.protocols import HarvestError
 from portal.forking import ChildFailed, forked, portable
+from tests.processes import children_of
 
 POSTGRES = os.environ.get("DATABASE_URL", "").startswith("postgres")
-
-
-def _children() -> list[int]:
-    """This process's children, zombies included (from /proc: a `ps` would be one itself)."""
-    found = []
-    for entry in os.listdir("/proc"):
-        try:
-            stat = open(f"/proc/{entry}/stat").read()  # noqa: SIM115
-        except (OSError, ValueError):
-            continue
-        if entry.isdigit() and int(stat[stat.rindex(")") + 2 :].split()[1]) == os.getpid():
-            found.append(int(entry))
-    return found
 
 
 def test_the_child_computes_from_the_parents_memory_and_sends_the_result_back() -> None:
@@ -30,7 +18,7 @@ def test_the_child_computes_from_the_parents_memory_and_sends_the_result_back() 
         pid, total = result()
     assert pid != os.getpid()
     assert total == sum(len(text) for text in decoded.values())
-    assert _children() == []  # reaped
+    assert children_of(os.getpid()) == []  # reaped
 
 
 def test_what_the_child_raises_is_raised_in_the_parent() -> None:
@@ -39,7 +27,7 @@ def test_what_the_child_raises_is_raised_in_the_parent() -> None:
 
     with forked(fail) as result, pytest.raises(HarvestError, match="HTTP 500"):
         result()
-    assert _children() == []
+    assert children_of(os.getpid()) == []
 
 
 def test_an_error_that_cannot_travel_is_named_and_a_child_that_dies_is_reported() -> None:
@@ -50,14 +38,14 @@ def test_an_error_that_cannot_travel_is_named_and_a_child_that_dies_is_reported(
         result()
     with forked(lambda: os._exit(3)) as result, pytest.raises(ChildFailed, match="exit code 3"):
         result()
-    assert _children() == []
+    assert children_of(os.getpid()) == []
 
 
 def test_leaving_the_block_early_ends_the_child() -> None:
     with pytest.raises(RuntimeError), forked(lambda: __import__("time").sleep(60)):
-        assert len(_children()) == 1
+        assert len(children_of(os.getpid())) == 1
         raise RuntimeError("the parent's own work failed")
-    assert _children() == []
+    assert children_of(os.getpid()) == []
 
 
 def test_portable_keeps_an_exception_that_travels_and_wraps_one_that_cannot() -> None:
