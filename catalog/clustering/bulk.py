@@ -19,6 +19,7 @@ from django.db import connection
 from django.utils import timezone
 
 from catalog.bulk_work import copy_binary, jsonb
+from catalog.clustering.keys import UNDATED_MARK, linked_keys, prefix_end
 from catalog.models import Cluster, MatchKey, SourceRecord
 
 T = TypeVar("T")
@@ -107,21 +108,53 @@ def keys_of_records(ids: list[int]) -> list[tuple[int, str]]:
     return [(r, k) for r, k in _fetch(sql, [ids])]
 
 
+def _lookups(keys: list[str]) -> tuple[list[str], list[str]]:
+    """(keys whose holders are wanted, prefixes whose keys' holders are wanted): the keys and the
+    keys they link (``keys.linked_keys``)."""
+    exact, prefixes = list(keys), []
+    for key in keys:
+        linked, prefix = linked_keys(key)
+        if linked is not None:
+            exact.append(linked)
+        if prefix is not None:
+            prefixes.append(prefix)
+    return exact, prefixes
+
+
 def records_with_keys(keys: list[str]) -> set[int]:
+    """The records holding one of these keys or a key one of them links."""
+    exact, prefixes = _lookups(keys)
     if not postgres():
-        return set(MatchKey.objects.filter(key__in=keys).values_list("record_id", flat=True))
-    return {r for (r,) in _fetch(f"SELECT record_id FROM {_KEYS} WHERE key = ANY(%b::text[])", [keys])}  # noqa: S608
+        found = set(MatchKey.objects.filter(key__in=exact).values_list("record_id", flat=True))
+        for prefix in prefixes:
+            linked = MatchKey.objects.filter(key__gte=prefix, key__lt=prefix_end(prefix))
+            found.update(linked.values_list("record_id", flat=True))
+        return found
+    rows = _fetch(
+        f"SELECT record_id FROM {_KEYS} WHERE key = ANY(%b::text[]) UNION "  # noqa: S608
+        f"SELECT k.record_id FROM unnest(%b::text[]) AS p(prefix) JOIN {_KEYS} k "
+        "ON k.key >= p.prefix AND k.key < p.prefix || ':'",
+        [exact, prefixes],
+    )
+    return {r for (r,) in rows}
 
 
 def other_holders(ids: list[int]) -> dict[str, list[int]]:
-    """{key: records outside ``ids`` holding it} for every stored key of these records, in one
-    statement that PostgreSQL plans as a whole (a hash join when ``ids`` are many). PostgreSQL only:
-    elsewhere keys are looked up batch by batch (``records_with_keys``)."""
+    """{key: records outside ``ids`` holding it or a key it links} for every stored key of these
+    records, in one statement that PostgreSQL plans as a whole (a hash join when ``ids`` are many).
+    PostgreSQL only: elsewhere keys are looked up batch by batch (``records_with_keys``)."""
     found: dict[str, list[int]] = {}
     rows = _fetch(
-        f"SELECT o.key, o.record_id FROM {_KEYS} o WHERE o.record_id <> ALL(%b::bigint[]) "  # noqa: S608
-        f"AND o.key IN (SELECT r.key FROM {_KEYS} r WHERE r.record_id = ANY(%b::bigint[]))",
-        [ids, ids],
+        f"WITH r AS (SELECT DISTINCT key FROM {_KEYS} WHERE record_id = ANY(%b::bigint[])), "  # noqa: S608
+        "u AS (SELECT key, left(key, length(key) - strpos(reverse(key), '|') + 1) AS block FROM r "
+        f"WHERE key LIKE 'fuzzy:%%:{UNDATED_MARK}%%') "
+        f"SELECT r.key, o.record_id FROM r JOIN {_KEYS} o ON o.key = r.key "
+        "WHERE o.record_id <> ALL(%b::bigint[]) UNION ALL "
+        f"SELECT u.key, o.record_id FROM u JOIN {_KEYS} o ON o.key = u.block "
+        "WHERE u.key <> u.block AND o.record_id <> ALL(%b::bigint[]) UNION ALL "
+        f"SELECT u.key, o.record_id FROM u JOIN {_KEYS} o ON o.key > u.key AND o.key < u.key || ':' "
+        "WHERE u.key = u.block AND o.record_id <> ALL(%b::bigint[])",
+        [ids, ids, ids, ids],
     )
     for key, record_id in rows:
         found.setdefault(key, []).append(record_id)

@@ -10,6 +10,7 @@ no longer has, one of another record) is looked up in the database as before.
 from collections.abc import Iterable
 
 from catalog.clustering.bulk import chunked, keys_of_records, records_with_keys
+from catalog.clustering.keys import linked_keys
 
 
 class KeyHolders:
@@ -26,17 +27,33 @@ class KeyHolders:
                 elif held != record_id:
                     self._run[key] = [held, record_id]
         self._others = others
+        # The run's keys by the prefix that links them (``keys.linked_keys``).
+        self._by_prefix: dict[str, list[str]] = {}
+        for key in self._run:
+            linked, _prefix = linked_keys(key)
+            if linked is not None:
+                self._by_prefix.setdefault(linked, []).append(key)
+
+    def _held(self, key: str, found: set[int]) -> None:
+        held = self._run.get(key, ())
+        if isinstance(held, int):
+            found.add(held)
+        else:
+            found.update(held)
 
     def holders(self, keys: Iterable[str]) -> set[int]:
-        """Every record holding one of these keys (all of them keys of the run)."""
+        """Every record holding one of these keys or a key one of them links (all of them keys of
+        the run)."""
         found: set[int] = set()
         for key in keys:
-            held = self._run[key]
-            if isinstance(held, list):
-                found.update(held)
-            else:
-                found.add(held)
+            self._held(key, found)
             found.update(self._others.get(key, ()))
+            linked, prefix = linked_keys(key)
+            if linked is not None:
+                self._held(linked, found)
+            if prefix is not None:
+                for other in self._by_prefix.get(prefix, ()):
+                    self._held(other, found)
         return found
 
     def split(self, keys: Iterable[str]) -> tuple[list[str], list[str]]:

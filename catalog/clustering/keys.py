@@ -82,6 +82,7 @@ _NUMBER_WORDS = {
 _CONJUNCTIONS = frozenset({"och", "and", "und", "et", "og"})
 _MAX_KEY = 400  # MatchKey.key
 LAST_WORD_MARK = "~"
+UNDATED_MARK = "@"
 # Where the title proper ends in a typed 245 $a: other title information (" : roman"), a parallel
 # title (" = ") or the statement of responsibility (" / "); a GMD ("[Ljudupptagning]") is dropped.
 _TITLE_PROPER_END = re.compile(r"\s*[:=/;](?:\s|$)")
@@ -199,9 +200,13 @@ def block_keys(data: dict[str, Any], fmt: str) -> list[str]:
     - ``<first two title words>|<surname>|<year>`` (three words without an author);
     - ``~<last title word>|<surname> <forenames>|<year>`` for a title of two words or more: a typo
       in the first words puts a record into another first block, rarely into this one too;
-    - ``<first title words>|<surname> <forenames>|`` (no year, only with an author): a record whose
-      year is missing meets the dated ones; the fuzzy stage compares in it only pairs where one
-      side has no year (``partition``), the others met in their dated block already.
+    - ``@<first title words>|<surname> <forenames>|<year>`` (only with an author), the year left
+      empty when the record has none: a record without a year meets the dated ones through it,
+      and only those. The key links unlike other keys (``linked_keys``): an undated key to every
+      dated key it begins, a dated one to its undated key, but dated ones of different years not
+      to each other, so that every edition of an author's title is not one connected set. The
+      fuzzy stage compares in it only pairs where one side has no year (``partition``), the
+      others met in their dated block already.
 
     The second and third name the author in full ("Lindgren, Astrid" = "Astrid Lindgren", but not
     "Lindgren, A."): with one title word, or without the year, a surname alone (or an initial)
@@ -220,13 +225,35 @@ def block_keys(data: dict[str, Any], fmt: str) -> list[str]:
         if family and len(words) > 1:
             keys.append(join_key("fuzzy", fmt, f"{LAST_WORD_MARK}{words[-1][:48]}|{author}|{year}"))
     if family:
-        keys.append(join_key("fuzzy", fmt, f"{head}|{author}|"))
+        keys.append(join_key("fuzzy", fmt, f"{UNDATED_MARK}{head}|{author}|{year or ''}"))
     return keys
 
 
-def undated_block(key: str) -> bool:
-    """Is this the blocking key that joins records without a year to the dated ones?"""
-    return key.endswith("|")
+def undated_block(key: str) -> str | None:
+    """The block a key of the records with and without a year is compared in: the key without
+    its year ("fuzzy:book:@hundarna i|lindgren astrid|2012" → "…|lindgren astrid|"); None for
+    every other key."""
+    if UNDATED_MARK not in key:  # no other key holds the mark: ``normalize`` drops it
+        return None
+    kind, _fmt, value = split_key(key)
+    if kind != "fuzzy" or not value.startswith(UNDATED_MARK):
+        return None
+    return key[: key.rindex("|") + 1]
+
+
+def linked_keys(key: str) -> tuple[str | None, str | None]:
+    """How a key links records beyond holding the same key: (another key whose holders it links,
+    a prefix every key it links begins with). A dated key of the undated block links the
+    undated one; the undated key links every dated key of its block; other keys neither."""
+    block = undated_block(key)
+    if block is None:
+        return None, None
+    return (None, block) if block == key else (block, None)
+
+
+def prefix_end(prefix: str) -> str:
+    """The least key above every key ``prefix`` links (a year is digits, ":" follows "9")."""
+    return prefix + ":"
 
 
 def _medium(data: dict[str, Any]) -> str:

@@ -257,7 +257,7 @@ def _apply_merges(candidates: list[Candidate], groups: list[Group]) -> None:
 def _block_pairs(key: str, block: list[Candidate]) -> list[tuple[Candidate, Candidate]]:
     """The pairs of one block to compare, or none when there would be more than a block of
     ``BLOCK_LIMIT`` records has: in the undated block only pairs where one side has no year."""
-    if undated_block(key):
+    if undated_block(key) == key:
         undated = [c for c in block if not c.data.get("year")]
         if not undated:
             return []
@@ -277,7 +277,7 @@ def _fuzzy_edges(
     for candidate in ordered:
         if not candidate.split:
             for key in candidate.block_keys:
-                blocks.setdefault(key, []).append(candidate)
+                blocks.setdefault(undated_block(key) or key, []).append(candidate)
     edges = []
     seen: set[tuple[int, int]] = set()
     for key in sorted(blocks):

@@ -19,6 +19,7 @@ from typing import TypeVar
 from django.conf import settings
 from django.db import connection
 
+from catalog.clustering.keys import linked_keys
 from portal.forking import can_fork, forked
 
 T = TypeVar("T")
@@ -30,8 +31,8 @@ PARALLEL_FROM = 4000
 
 
 def components(units: list[Unit], clusters: dict[int, int]) -> list[Unit]:
-    """The connected sets of these units: records sharing a key, or a cluster before the run
-    (``clusters``: record → its cluster), transitively. Units may overlap (a record reached from
+    """The connected sets of these units: records sharing (or linked by) a key, or a cluster before
+    the run (``clusters``: record → its cluster), transitively. Units may overlap (a record reached from
     two batches); a record is in exactly one of the sets returned."""
     parent: dict[int, int] = {}
 
@@ -46,14 +47,18 @@ def components(units: list[Unit], clusters: dict[int, int]) -> list[Unit]:
     for members, unit_keys in units:
         for record_id in members:
             keys[record_id] = unit_keys.get(record_id, [])
-            links: list[object] = [*keys[record_id], clusters.get(record_id)]
-            for link in links:
-                if link is None:
-                    continue
-                other = holder.setdefault(link, record_id)
-                a, b = root(other), root(record_id)
-                if a != b:
-                    parent[b] = a
+    # A key linking other keys (``keys.linked_keys``) links them only where some record holds it.
+    prefixes = {key for record_keys in keys.values() for key in record_keys if linked_keys(key)[1]}
+    for record_id, record_keys in keys.items():
+        linked = [other for key in record_keys if (other := linked_keys(key)[0]) in prefixes]
+        links: list[object] = [*record_keys, *linked, clusters.get(record_id)]
+        for link in links:
+            if link is None:
+                continue
+            other = holder.setdefault(link, record_id)
+            a, b = root(other), root(record_id)
+            if a != b:
+                parent[b] = a
     found: dict[int, Unit] = {}
     for record_id, record_keys in keys.items():
         share = found.setdefault(root(record_id), (set(), {}))

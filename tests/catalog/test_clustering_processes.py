@@ -132,11 +132,14 @@ def test_a_change_rewrites_its_own_cluster_and_leaves_the_connected_ones_alone()
     first = bib(src, "1", {**book, "year": 2012, "isbns": ["9789100000001"], "publisher": "Bonnier"})
     copy = bib(src, "2", {**book, "year": 2012, "isbns": ["9789100000001"], "publisher": "Bonnier"})
     reprint = bib(src, "3", {**book, "year": 2015, "isbns": ["9789100000002"], "publisher": "Bonnier"})
-    recluster([first.pk, copy.pk, reprint.pk])
+    undated = bib(src, "4", {**book, "publisher": "Bonnier"})  # like both editions: joins neither
+    recluster([first.pk, copy.pk, reprint.pk, undated.pk])
     kept = cluster_of(reprint)
     assert cluster_of(first) == cluster_of(copy) != kept
-    # the undated blocking key connects all three: all are re-decided, one cluster changed
-    assert MatchKey.objects.filter(key__endswith="|ekman kerstin|").count() == 3
+    alone = cluster_of(undated)
+    assert alone not in (kept, cluster_of(first))
+    # the undated record's blocking key connects all four: all are re-decided, one cluster changed
+    assert MatchKey.objects.filter(key__contains=":@hundarna|ekman kerstin|").count() == 4
 
     first.data = {**first.data, "summary": "Om hundar."}
     first.save()
@@ -144,3 +147,4 @@ def test_a_change_rewrites_its_own_cluster_and_leaves_the_connected_ones_alone()
     assert affected == {cluster_of(first).pk}
     assert cluster_of(first).data["summary"] == "Om hundar."
     assert cluster_of(reprint).updated_at == kept.updated_at
+    assert cluster_of(undated).updated_at == alone.updated_at
