@@ -70,7 +70,17 @@ from bench_harvest import (  # noqa: E402
     wal_position,
     wal_since,
 )
-from bench_search import REQUESTS, bare, client, gunicorn, requests, run_clients, show  # noqa: E402
+from bench_search import (  # noqa: E402
+    REQUESTS,
+    bare,
+    children,
+    client,
+    gunicorn,
+    requests,
+    run_clients,
+    show,
+    status,
+)
 
 BENCH_DB = "samsok_bench_scale"
 CHANGE_SHARE = 0.01  # of the county's records, changed, deleted or added (a third each) nightly
@@ -97,17 +107,6 @@ def phase(name: str) -> None:
     print(f"-- {name} ({load()})", flush=True)
 
 
-def status(pid: int | str, field: str) -> float:
-    """A /proc/<pid>/status figure in MB (VmRSS, VmHWM, RssAnon …); 0 if the process is gone."""
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith(field + ":"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return 0.0
-
-
 def private_memory(pid: int) -> float:
     """MB only this process has (a forked child shares the rest with its parent), from smaps_rollup."""
     try:
@@ -115,19 +114,6 @@ def private_memory(pid: int) -> float:
     except OSError:
         return 0.0
     return sum(int(line.split()[1]) for line in lines if line.startswith("Private_")) / 1024
-
-
-def children(pid: int) -> list[int]:
-    found = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                stat = Path(f"/proc/{entry}/stat").read_text()
-            except OSError:
-                continue
-            if int(stat[stat.rindex(")") + 2 :].split()[1]) == pid:
-                found.append(int(entry))
-    return found
 
 
 @contextmanager

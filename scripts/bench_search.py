@@ -332,6 +332,30 @@ def gunicorn(env: dict[str, str], port: int) -> Iterator[subprocess.Popen[bytes]
         server.wait(timeout=30)
 
 
+def status(pid: int | str, field: str) -> float:
+    """A /proc/<pid>/status figure in MB (VmRSS, VmHWM, RssAnon …); 0 if the process is gone."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def children(pid: int) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            if int(stat[stat.rindex(")") + 2 :].split()[1]) == pid:
+                found.append(int(entry))
+    return found
+
+
 def client(port: int) -> Callable[[str], bool]:
     """GET a path over one keep-alive connection per thread; True for a 200."""
     local = threading.local()
@@ -374,6 +398,16 @@ def api(
             stats = run_clients(search, reqs[half:], 16, seconds)
             show("API /api/v1/search, 16 clients" + (f" #{n}" if rounds > 1 else ""), stats)
             rates.append(stats["per_s"])
+            workers = [pid for server in children(os.getpid()) for pid in children(server)]
+            print(
+                "    web workers: "
+                + "; ".join(
+                    f"peak RSS {status(pid, 'VmHWM'):,.0f} MB, now {status(pid, 'RssAnon'):,.0f} MB own "
+                    f"+ {status(pid, 'RssFile'):,.0f} MB mapped files (the index)"
+                    for pid in workers
+                ),
+                flush=True,
+            )
     if rounds > 1:
         print(
             f"    16 clients over {rounds} rounds: min {min(rates):.1f}/s, median "
