@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -227,9 +228,11 @@ class MatchKey(models.Model):
     a changed record finds its merge candidates without scanning the catalogue.
 
     A bulk run writes millions of these: on PostgreSQL the key compares byte by byte (collation
-    "C", set by migration 0012: keys are only ever matched exactly, so locale rules would cost
-    without changing any answer), and the record column has one index, the one in Meta (the
-    foreign key's own would be a second, written with every key for nothing)."""
+    "C", set by migration 0012: keys are matched exactly or by a prefix, ``keys.linked_keys``,
+    where locale rules would cost and could skip the punctuation a prefix ends in), and the record
+    column has one index, the one in Meta (the foreign key's own would be a second, written with
+    every key for nothing). The few keys of records without a year (``keys.undated_block``) have
+    a small index of their own: a bulk run asks for all of them outside the run."""
 
     record = models.ForeignKey(
         SourceRecord, on_delete=models.CASCADE, related_name="match_keys", db_constraint=False, db_index=False
@@ -237,7 +240,15 @@ class MatchKey(models.Model):
     key = models.CharField(max_length=400)
 
     class Meta:
-        indexes = [models.Index(fields=["key"]), models.Index(fields=["record"])]
+        indexes = [
+            models.Index(fields=["key"]),
+            models.Index(fields=["record"]),
+            models.Index(
+                fields=["key"],
+                name="matchkey_undated_idx",
+                condition=Q(key__startswith="fuzzy:", key__endswith="|"),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.key

@@ -24,7 +24,6 @@ from catalog.clustering.bulk import (
     clustering_lock,
     create_clusters,
     keys_of_records,
-    other_holders,
     postgres,
     record_rows,
     replace_keys,
@@ -438,7 +437,7 @@ def _assign(record_ids: Iterable[int], given_data: dict[int, dict[str, Any]]) ->
         if len(ids) >= BULK_RUN:
             refresh_statistics()
             if postgres():
-                holders = KeyHolders(known_keys, other_holders(ids))
+                holders = KeyHolders.of_run(known_keys, ids)
         done: set[int] = set()
         units: list[Unit] = []
         for batch in chunked(ids):

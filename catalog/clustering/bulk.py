@@ -11,15 +11,18 @@ a scan of the whole table, once per batch.
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from functools import reduce
+from operator import or_
 from typing import Any, TypeVar
 
 import orjson
 import psycopg
 from django.db import connection
+from django.db.models import Q
 from django.utils import timezone
 
 from catalog.bulk_work import copy_binary, jsonb
-from catalog.clustering.keys import UNDATED_MARK, linked_keys, prefix_end
+from catalog.clustering.keys import linked_keys, prefix_end, undated_block
 from catalog.models import Cluster, MatchKey, SourceRecord
 
 T = TypeVar("T")
@@ -124,38 +127,63 @@ def _lookups(keys: list[str]) -> tuple[list[str], list[str]]:
 def records_with_keys(keys: list[str]) -> set[int]:
     """The records holding one of these keys or a key one of them links."""
     exact, prefixes = _lookups(keys)
+    found = {record_id for _key, record_id in linked_by(prefixes)}
     if not postgres():
-        found = set(MatchKey.objects.filter(key__in=exact).values_list("record_id", flat=True))
-        for prefix in prefixes:
-            linked = MatchKey.objects.filter(key__gte=prefix, key__lt=prefix_end(prefix))
-            found.update(linked.values_list("record_id", flat=True))
-        return found
-    rows = _fetch(
-        f"SELECT record_id FROM {_KEYS} WHERE key = ANY(%b::text[]) UNION "  # noqa: S608
-        f"SELECT k.record_id FROM unnest(%b::text[]) AS p(prefix) JOIN {_KEYS} k "
-        "ON k.key >= p.prefix AND k.key < p.prefix || ':'",
-        [exact, prefixes],
-    )
-    return {r for (r,) in rows}
+        return found | set(MatchKey.objects.filter(key__in=exact).values_list("record_id", flat=True))
+    sql = f"SELECT record_id FROM {_KEYS} WHERE key = ANY(%b::text[])"  # noqa: S608
+    return found | {r for (r,) in _fetch(sql, [exact])}
+
+
+def linked_by(prefixes: list[str]) -> list[tuple[str, int]]:
+    """(key, record) for every stored key these prefixes link (``keys.linked_keys``). Each range
+    has bounds of its own in the statement: PostgreSQL then estimates each from the key column's
+    statistics (bounds it cannot see, from an array, it guesses at a tenth of the table, and plans
+    a sort and a compilation for that)."""
+    found: list[tuple[str, int]] = []
+    for batch in chunked(prefixes, 100):
+        ranges = reduce(or_, (Q(key__gte=prefix, key__lt=prefix_end(prefix)) for prefix in batch))
+        found += MatchKey.objects.filter(ranges).values_list("key", "record_id")
+    return found
 
 
 def other_holders(ids: list[int]) -> dict[str, list[int]]:
-    """{key: records outside ``ids`` holding it or a key it links} for every stored key of these
-    records, in one statement that PostgreSQL plans as a whole (a hash join when ``ids`` are many).
-    PostgreSQL only: elsewhere keys are looked up batch by batch (``records_with_keys``)."""
-    found: dict[str, list[int]] = {}
+    """{key: records outside ``ids`` holding it} for every stored key of these records, in one
+    statement that PostgreSQL plans as a whole (a hash join when ``ids`` are many). PostgreSQL only:
+    elsewhere keys are looked up batch by batch (``records_with_keys``)."""
     rows = _fetch(
-        f"WITH r AS (SELECT DISTINCT key FROM {_KEYS} WHERE record_id = ANY(%b::bigint[])), "  # noqa: S608
-        "u AS (SELECT key, left(key, length(key) - strpos(reverse(key), '|') + 1) AS block FROM r "
-        f"WHERE key LIKE 'fuzzy:%%:{UNDATED_MARK}%%') "
-        f"SELECT r.key, o.record_id FROM r JOIN {_KEYS} o ON o.key = r.key "
-        "WHERE o.record_id <> ALL(%b::bigint[]) UNION ALL "
-        f"SELECT u.key, o.record_id FROM u JOIN {_KEYS} o ON o.key = u.block "
-        "WHERE u.key <> u.block AND o.record_id <> ALL(%b::bigint[]) UNION ALL "
-        f"SELECT u.key, o.record_id FROM u JOIN {_KEYS} o ON o.key > u.key AND o.key < u.key || ':' "
-        "WHERE u.key = u.block AND o.record_id <> ALL(%b::bigint[])",
-        [ids, ids, ids, ids],
+        f"SELECT o.key, o.record_id FROM {_KEYS} o WHERE o.record_id <> ALL(%b::bigint[]) "  # noqa: S608
+        f"AND o.key IN (SELECT r.key FROM {_KEYS} r WHERE r.record_id = ANY(%b::bigint[]))",
+        [ids, ids],
     )
+    return _by_key(rows)
+
+
+def undated_holders(ids: list[int]) -> dict[str, list[int]]:
+    """{key: records outside ``ids`` holding it} for every key of the undated block
+    (``keys.undated_block``): the few records without a year, each of which a dated key of the run
+    may link (their own index, ``matchkey_undated_idx``). PostgreSQL only."""
+    rows = _fetch(
+        f"SELECT key, record_id FROM {_KEYS} WHERE key LIKE 'fuzzy:%%' AND key LIKE '%%|' "  # noqa: S608
+        "AND record_id <> ALL(%b::bigint[])",
+        [ids],
+    )
+    return _by_key(rows)
+
+
+def prefix_holders(prefixes: list[str], ids: list[int]) -> dict[str, list[int]]:
+    """{prefix: records outside ``ids`` holding a key it links}: the dated keys of the undated keys
+    of a run's records (``keys.linked_keys``)."""
+    run = set(ids)
+    found: dict[str, list[int]] = {}
+    for key, record_id in linked_by(prefixes):
+        block = undated_block(key)
+        if record_id not in run and block is not None:
+            found.setdefault(block, []).append(record_id)
+    return found
+
+
+def _by_key(rows: list[tuple[Any, ...]]) -> dict[str, list[int]]:
+    found: dict[str, list[int]] = {}
     for key, record_id in rows:
         found.setdefault(key, []).append(record_id)
     return found

@@ -9,14 +9,28 @@ no longer has, one of another record) is looked up in the database as before.
 
 from collections.abc import Iterable
 
-from catalog.clustering.bulk import chunked, keys_of_records, records_with_keys
+from catalog.clustering.bulk import (
+    chunked,
+    keys_of_records,
+    other_holders,
+    prefix_holders,
+    records_with_keys,
+    undated_holders,
+)
 from catalog.clustering.keys import linked_keys
 
 
 class KeyHolders:
     """The holders of the keys of one run's records: the run's from memory, others' as asked."""
 
-    def __init__(self, run_keys: dict[int, list[str]], others: dict[str, list[int]]) -> None:
+    def __init__(
+        self,
+        run_keys: dict[int, list[str]],
+        others: dict[str, list[int]],
+        by_prefix: dict[str, list[int]] | None = None,
+    ) -> None:
+        """``others``: records outside the run holding a key of the run, or a key a key of the run
+        links; ``by_prefix``: those holding the keys an undated key of the run links."""
         # One holder (most keys) as a bare id: a list per key would double the memory.
         self._run: dict[str, int | list[int]] = {}
         for record_id, keys in run_keys.items():
@@ -27,12 +41,23 @@ class KeyHolders:
                 elif held != record_id:
                     self._run[key] = [held, record_id]
         self._others = others
+        self._others_by_prefix = by_prefix or {}
         # The run's keys by the prefix that links them (``keys.linked_keys``).
         self._by_prefix: dict[str, list[str]] = {}
         for key in self._run:
             linked, _prefix = linked_keys(key)
             if linked is not None:
                 self._by_prefix.setdefault(linked, []).append(key)
+
+    @classmethod
+    def of_run(cls, run_keys: dict[int, list[str]], ids: list[int]) -> "KeyHolders":
+        """Who holds the keys of these records (``ids``, whose keys are ``run_keys``) outside
+        them, in three statements (PostgreSQL)."""
+        others = other_holders(ids)
+        for key, holders in undated_holders(ids).items():
+            others.setdefault(key, holders)
+        prefixes = [key for key in {k for keys in run_keys.values() for k in keys} if linked_keys(key)[1]]
+        return cls(run_keys, others, prefix_holders(prefixes, ids))
 
     def _held(self, key: str, found: set[int]) -> None:
         held = self._run.get(key, ())
@@ -51,9 +76,11 @@ class KeyHolders:
             linked, prefix = linked_keys(key)
             if linked is not None:
                 self._held(linked, found)
+                found.update(self._others.get(linked, ()))
             if prefix is not None:
                 for other in self._by_prefix.get(prefix, ()):
                     self._held(other, found)
+                found.update(self._others_by_prefix.get(prefix, ()))
         return found
 
     def split(self, keys: Iterable[str]) -> tuple[list[str], list[str]]:

@@ -11,7 +11,7 @@ import os
 import pytest
 
 from catalog.clustering import assign_clusters
-from catalog.clustering.bulk import other_holders, records_with_keys
+from catalog.clustering.bulk import records_with_keys
 from catalog.clustering.holders import KeyHolders, connected
 from catalog.clustering.keys import linked_keys, match_keys, undated_block
 from catalog.clustering.processes import components
@@ -68,26 +68,29 @@ def test_an_edition_arriving_later_is_decided_with_the_undated_record_as_if_all_
     assert partition_of(records) == arrived
 
 
-@pytest.mark.skipif(not POSTGRES, reason="other_holders is the large run's PostgreSQL statement")
+@pytest.mark.skipif(not POSTGRES, reason="a large run reads its keys' holders in PostgreSQL statements")
 def test_a_large_runs_holders_link_like_the_database_look_up() -> None:
     first, second, undated = stored(book("1", year="2012"), book("2", year="2015"), book("3", year=NO_YEAR))
     keys = {first.pk: list(match_keys(first.data))}
-    holders = KeyHolders(keys, other_holders([first.pk]))
+    holders = KeyHolders.of_run(keys, [first.pk])
     assert holders.holders([DATED]) == {first.pk, undated.pk}
     assert connected({first.pk}, set(), keys, holders)[0] == {first.pk, second.pk, undated.pk}
     # the undated record in the run: the dated ones outside it are found by the key's prefix
     keys = {undated.pk: list(match_keys(undated.data)), first.pk: list(match_keys(first.data))}
-    holders = KeyHolders(keys, other_holders([undated.pk, first.pk]))
+    holders = KeyHolders.of_run(keys, [undated.pk, first.pk])
     assert holders.holders([UNDATED]) == {first.pk, second.pk, undated.pk}
     # two dated editions alone in a run are not linked
     keys = {first.pk: list(match_keys(first.data)), second.pk: list(match_keys(second.data))}
     MatchKey.objects.filter(record_id=undated.pk).delete()
-    holders = KeyHolders(keys, other_holders([first.pk, second.pk]))
+    holders = KeyHolders.of_run(keys, [first.pk, second.pk])
     assert holders.holders([DATED]) == {first.pk}
 
 
 def test_processes_join_dated_editions_only_where_a_record_without_a_year_is() -> None:
-    dated = {1: [DATED, "fuzzy:book:hundarna|lindgren|2012"], 2: [OTHER_YEAR, "fuzzy:book:hundarna|lindgren|2015"]}
+    dated = {
+        1: [DATED, "fuzzy:book:hundarna|lindgren|2012"],
+        2: [OTHER_YEAR, "fuzzy:book:hundarna|lindgren|2015"],
+    }
     units = [({1}, {1: dated[1]}), ({2}, {2: dated[2]})]
     assert sorted(sorted(m) for m, _ in components(units, {})) == [[1], [2]]
     units.append(({3}, {3: [UNDATED]}))
