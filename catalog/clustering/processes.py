@@ -50,7 +50,7 @@ def components(units: list[Unit], clusters: dict[int, int]) -> list[Unit]:
     # A key linking other keys (``keys.linked_keys``) links them only where some record holds it.
     prefixes = {key for record_keys in keys.values() for key in record_keys if linked_keys(key)[1]}
     for record_id, record_keys in keys.items():
-        linked = [other for key in record_keys if (other := linked_keys(key)[0]) in prefixes]
+        linked = [each for key in record_keys if (each := linked_keys(key)[0]) in prefixes]
         links: list[object] = [*record_keys, *linked, clusters.get(record_id)]
         for link in links:
             if link is None:

@@ -87,7 +87,10 @@ def test_a_large_runs_holders_link_like_the_database_look_up() -> None:
 
 
 def test_processes_join_dated_editions_only_where_a_record_without_a_year_is() -> None:
-    dated = {1: [DATED, "fuzzy:book:hundarna|lindgren|2012"], 2: [OTHER_YEAR, "fuzzy:book:hundarna|lindgren|2015"]}
+    dated = {
+        1: [DATED, "fuzzy:book:hundarna|lindgren|2012"],
+        2: [OTHER_YEAR, "fuzzy:book:hundarna|lindgren|2015"],
+    }
     units = [({1}, {1: dated[1]}), ({2}, {2: dated[2]})]
     assert sorted(sorted(m) for m, _ in components(units, {})) == [[1], [2]]
     units.append(({3}, {3: [UNDATED]}))

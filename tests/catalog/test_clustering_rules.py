@@ -266,7 +266,8 @@ def test_a_bulk_run_analyzes_before_looking_keys_up(monkeypatch: pytest.MonkeyPa
         sql = [query["sql"] for query in queries.captured_queries]
         analyze = [i for i, text in enumerate(sql) if text.startswith("ANALYZE catalog_matchkey")]
         # by key, one by one or (a bulk run) all the run's keys' other holders at once
-        lookups = [i for i, text in enumerate(sql) if re.search(r"\bkey (= ANY|IN) ?\(|\bo\.key = r\.key", text)]
+        lookup = re.compile(r"\bkey (= ANY|IN) ?\(|\bo\.key = r\.key")
+        lookups = [i for i, text in enumerate(sql) if lookup.search(text)]
         assert bool(analyze) == analyzed and lookups
         assert not analyze or analyze[0] < lookups[0]
         # the holdings the harvest wrote too: the clusters' search documents read them next
