@@ -39,5 +39,5 @@ def cluster_pending(source_ids: Iterable[int]) -> set[int]:
         return set()
     cluster_ids = recluster(record_ids)
     for batch in chunked(record_ids):
-        PendingRecord.objects.filter(record_id__in=batch).delete()
+        PendingRecord.objects.filter(record_id__any=batch).delete()
     return cluster_ids
