@@ -38,6 +38,19 @@ def refresh_statistics() -> None:
             cursor.execute(f"ANALYZE {tables}")
 
 
+def analyzed_records() -> int:
+    """How many source records PostgreSQL's statistics counted at the table's last ANALYZE (by
+    anyone: a run, autovacuum); 0 when never analyzed, and elsewhere than on PostgreSQL."""
+    if connection.vendor != "postgresql":
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [SourceRecord._meta.db_table]
+        )
+        row = cursor.fetchone()
+    return max(0, int(row[0])) if row else 0
+
+
 # PostgreSQL column type -> the type psycopg writes for it in binary COPY; jsonb values are
 # written by ``jsonb`` below and travel as bytes.
 BINARY_COPY_TYPES = {

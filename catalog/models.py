@@ -254,6 +254,20 @@ class MatchKey(models.Model):
         return self.key
 
 
+class PendingRecord(models.Model):
+    """A stored record whose clustering is still to come: a run that writes many records stores
+    them page by page and clusters them all at its end, in one bulk run (``clustering.pending``).
+    Written in the same transaction as the record, so a run that dies halfway leaves each stored
+    record here, and the next run of its source clusters it."""
+
+    record = models.OneToOneField(
+        SourceRecord, on_delete=models.CASCADE, primary_key=True, related_name="+", db_constraint=False
+    )
+
+    def __str__(self) -> str:
+        return str(self.pk)
+
+
 class MergeOverride(models.Model):
     """A librarian's correction of the automatic merge, kept across every re-harvest and re-merge.
 

@@ -1,13 +1,22 @@
 """Harvest one source: the run loop, saved state, convergence and the mass-deletion guard.
 
-``harvest_source`` is what the command, the Celery task and the staff "run now" button call.
-Each page is stored together with the state that says where the next request starts, in one
-transaction; a crash therefore resumes after the last stored page, never duplicating or skipping.
+``harvest_source`` is what the Celery task and the staff "run now" button call, ``harvest_sources``
+what the command calls. Each page is stored together with the state that says where the next
+request starts, in one transaction; a crash therefore resumes after the last stored page, never
+duplicating or skipping.
+
+A run clusters its first pages as it stores them, so that a small incremental run is searchable
+at once; once it has written more than ``PAGE_CLUSTERING_UP_TO`` records it marks the rest pending
+(``catalog.clustering.pending``) and clusters them together at its end, whether it completes,
+fails or is stopped. ``harvest_sources`` defers all of its runs' clustering to one run after
+the last source: each title is then decided once, not once per library holding it.
 """
 
 import gc
 import logging
-from contextlib import closing
+import math
+from collections.abc import Iterable
+from contextlib import ExitStack, closing
 from typing import Any
 
 from django.conf import settings
@@ -15,8 +24,9 @@ from django.db import connection, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from catalog.bulk_work import no_cyclic_gc, refresh_statistics
+from catalog.bulk_work import analyzed_records, no_cyclic_gc, refresh_statistics
 from catalog.clustering import recluster
+from catalog.clustering.pending import cluster_pending, mark_pending
 from catalog.models import Holding, SourceRecord
 from harvest.encoding import storable
 from harvest.ingest import PageResult, RecordWriter, missing_records
@@ -32,8 +42,10 @@ MAX_ERRORS_KEPT = 200
 _PAGE_FIELDS = ["added", "updated", "unchanged", "failed", "errors", "resumption_token", "position"]
 _PAGE_FIELDS += ["window_until"]
 FIRST_ANALYSIS = 2_000  # records written by a run before its tables are first analyzed
+# Records a run clusters page by page; the rest it clusters at its end, in one bulk run.
+PAGE_CLUSTERING_UP_TO = 2_000
 
-__all__ = ["MassDeletion", "SourceBusy", "harvest_source"]
+__all__ = ["MassDeletion", "SourceBusy", "harvest_source", "harvest_sources"]
 
 
 class MassDeletion(Exception):
@@ -44,18 +56,56 @@ def mass_delete_share() -> float:
     return settings.HARVEST_MASS_DELETE_SHARE
 
 
-def harvest_source(source_id: int, full: bool = False) -> HarvestRun:
+def harvest_source(source_id: int, full: bool = False, defer_clustering: bool = False) -> HarvestRun:
     """Harvest a source now (resuming its unfinished run, if any); returns the run.
 
     Raises ``SourceBusy`` if another run of the source holds its lock. Failures of the source
     itself (unreachable, OAI errors, a stop by the mass-deletion guard) do not raise: they are
     recorded on the run (``status``, ``errors``) and on the source (``state``).
+    ``defer_clustering``: every record written stays pending, for the caller to cluster
+    (``harvest_sources``); otherwise the run has clustered all it wrote when it returns.
     """
     source = Source.objects.select_related("library").get(pk=source_id)
     with source_lock(source.pk):
         protocol = get_protocol(source)
         run = _resume_or_start(source, full or protocol.delivers_complete_set)
-        return Harvester(source, run, protocol).run()
+        return Harvester(source, run, protocol, defer_clustering).run()
+
+
+def harvest_sources(source_ids: Iterable[int], full: bool = False) -> dict[int, HarvestRun | Exception]:
+    """Harvest these sources one after the other, then cluster what all of them wrote in one
+    run (also when one of them raised, or when this is interrupted: what was stored must not
+    stay invisible). Returns each source's run, or what it raised instead (``SourceBusy`` …;
+    logged here). Sources busy with another run when the clustering starts are left to it."""
+    outcomes: dict[int, HarvestRun | Exception] = {}
+    started: list[int] = []
+    try:
+        for source_id in source_ids:
+            started.append(source_id)
+            try:
+                outcomes[source_id] = harvest_source(source_id, full, defer_clustering=True)
+            except SourceBusy as exc:
+                outcomes[source_id] = exc
+            except Exception as exc:
+                logger.exception("harvest of source %s failed", source_id)
+                outcomes[source_id] = exc
+    finally:
+        cluster_stored(started)
+    return outcomes
+
+
+def cluster_stored(source_ids: list[int]) -> set[int]:
+    """Cluster the pending records of these sources in one run, holding the lock of each that
+    no run holds now (a running one clusters its source's records itself)."""
+    with ExitStack() as locks:
+        free = []
+        for source_id in source_ids:
+            try:
+                locks.enter_context(source_lock(source_id))
+            except SourceBusy:
+                continue
+            free.append(source_id)
+        return cluster_pending(free)
 
 
 def _resume_or_start(source: Source, full: bool) -> HarvestRun:
@@ -110,15 +160,19 @@ def _count_unknown_sigel(run: HarvestRun, sigel: str, count: int) -> None:
 class Harvester:
     """One run of one source from its saved state to complete (or failed, or stopped)."""
 
-    def __init__(self, source: Source, run: HarvestRun, protocol: HarvestProtocol) -> None:
+    def __init__(
+        self, source: Source, run: HarvestRun, protocol: HarvestProtocol, defer_clustering: bool = False
+    ) -> None:
         self.source = source
         self.run_row = run
         self.protocol = protocol
         self.writer = RecordWriter(source, touch_unchanged=run.full)
         self.guard_off = source.mass_deletion_confirmed
         self.staged: set[int] = set(run.staged_deletions or [])
-        live = SourceRecord.objects.filter(source=source, deleted=False).count()
-        self.next_analysis = max(live, FIRST_ANALYSIS)
+        self.defer_clustering = defer_clustering
+        self.written = 0  # records this attempt wrote (added, updated, staged)
+        self.next_analysis = _records_until_analysis()
+        self.clustering_failed = False
 
     def run(self) -> HarvestRun:
         run = self.run_row
@@ -134,6 +188,7 @@ class Harvester:
                 run.phase = HarvestRun.Phase.LISTED
                 run.save(update_fields=["phase"])
             self._apply_deletions()
+            self._cluster_stored()
             self._complete()
         except MassDeletion as exc:
             self._stop(str(exc))
@@ -142,6 +197,8 @@ class Harvester:
         except Exception as exc:
             logger.exception("harvest of source %s failed", self.source.pk)
             self._fail(f"{type(exc).__name__}: {exc}")
+        if run.status != HarvestRun.Status.COMPLETE and not self.clustering_failed:
+            self._cluster_stored(quietly=True)  # what was stored is searchable even so
         return run
 
     # -- pages -----------------------------------------------------------------------------
@@ -178,12 +235,14 @@ class Harvester:
     def _keep_statistics_fresh(self) -> None:
         """A big run grows its tables faster than autovacuum analyzes them, and with statistics
         from when the source was small PostgreSQL plans each page's lookups as a scan of the whole
-        source: quadratic over the run. So the run analyzes whenever it has doubled what it wrote."""
-        run = self.run_row
-        written = run.added + run.updated + len(self.staged)
-        if written >= self.next_analysis:
+        source: quadratic over the run. So the tables are analyzed whenever the records' table
+        has doubled since its statistics were taken, by this run or others before it: a few
+        times in a first load of a county, however many sources it has (per source and run, 180
+        times at 100,000 records). Clustering needs no more: a large clustering run analyzes
+        first (``BULK_RUN``)."""
+        if self.written >= self.next_analysis:
             refresh_statistics()
-            self.next_analysis = 2 * written
+            self.next_analysis = self.written + _records_until_analysis()
 
     def _after_write(self, result: PageResult) -> None:
         run = self.run_row
@@ -195,7 +254,34 @@ class Harvester:
             _append_error(run, "record", failure["error"], local_id=failure["local_id"])
         for sigel, count in result.unknown_sigels.items():
             _count_unknown_sigel(run, sigel, count)
-        recluster(result.changed_ids, result.changed_data)
+        self.written += result.added + result.updated + len(result.staged_ids)
+        self._cluster_now_or_later(result.changed_ids, result.changed_data)
+
+    def _cluster_now_or_later(
+        self, record_ids: Iterable[int], known_data: dict[int, dict[str, Any]] | None
+    ) -> None:
+        """Cluster these records now, while the run is small; else mark them pending, in the
+        caller's transaction (the one that stores them): never lost, whatever happens next."""
+        if self.defer_clustering or self.written > PAGE_CLUSTERING_UP_TO:
+            mark_pending(record_ids)
+        else:
+            recluster(record_ids, known_data)
+
+    def _cluster_stored(self, quietly: bool = False) -> None:
+        """Cluster the source's pending records (this run's, and any an earlier run left) in one
+        run. ``quietly``: the run has failed already; a failure here is logged, and the records
+        stay pending for the next run."""
+        if self.defer_clustering:
+            return
+        try:
+            cluster_pending([self.source.pk])
+        except Exception:
+            self.clustering_failed = True
+            if not quietly:
+                raise
+            logger.exception(
+                "source %s: clustering its stored records failed; the next run retries", self.source.pk
+            )
 
     # -- end of run ------------------------------------------------------------------------
 
@@ -220,7 +306,8 @@ class Harvester:
             if missing:
                 _append_error(run, "converged", f"deleted {len(missing)} records the source no longer has")
                 logger.info("source %s: full run deleted %d missing records", self.source.pk, len(missing))
-            recluster(set(removed) | parents)
+            self.written += len(missing)
+            self._cluster_now_or_later(set(removed) | parents, None)
             self.staged = set()
             run.staged_deletions = []
             run.save()
@@ -276,6 +363,14 @@ class Harvester:
         if source.state != Source.State.NEEDS_ATTENTION:
             source.state = Source.State.FAILING
             source.save(update_fields=["state"])
+
+
+def _records_until_analysis() -> float:
+    """Records to write before the records' table is twice as big as when it was last analyzed
+    (at first: FIRST_ANALYSIS records); never, except on PostgreSQL."""
+    if connection.vendor != "postgresql":
+        return math.inf
+    return max(2 * analyzed_records(), FIRST_ANALYSIS) - SourceRecord.objects.count()
 
 
 def _commit_without_waiting_for_disk() -> None:

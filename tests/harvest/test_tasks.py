@@ -62,3 +62,25 @@ def test_called_in_process_a_failed_run_is_returned_not_raised() -> None:
     source = Source.objects.create(protocol="marc-file", url="/nonexistent/export.xml")
     result = harvest_source_task(source.pk)
     assert result["status"] == HarvestRun.Status.FAILED
+
+
+def test_a_large_run_on_a_worker_clusters_everything_it_stored(
+    celery_worker: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past PAGE_CLUSTERING_UP_TO a task's run stores the rest page by page and clusters it at
+    its end; nothing stays unclustered or pending."""
+    from catalog.models import PendingRecord, SourceRecord
+    from harvest import services
+    from harvest.protocols import marc_file
+
+    monkeypatch.setattr(services, "PAGE_CLUSTERING_UP_TO", 2)
+    monkeypatch.setattr(marc_file, "PAGE_SIZE", 2)
+    path = tmp_path / "many.xml"
+    body = b"".join(marcxml(str(n), f"Boken nummer {n}", sigel="") for n in range(7))
+    path.write_bytes(b'<collection xmlns="http://www.loc.gov/MARC21/slim">' + body + b"</collection>")
+    source = Source.objects.create(protocol="marc-file", url=str(path))
+    result = harvest_source_task.delay(source.pk).get(timeout=60)
+    assert result["status"] == HarvestRun.Status.COMPLETE
+    assert SourceRecord.objects.filter(source=source, cluster__isnull=True).count() == 0
+    assert SourceRecord.objects.filter(source=source).count() == 7
+    assert not PendingRecord.objects.exists()

@@ -6,7 +6,7 @@ from django.core.management.base import CommandError, CommandParser
 
 from harvest.locking import SourceBusy
 from harvest.models import HarvestRun, Source
-from harvest.services import harvest_source
+from harvest.services import harvest_sources
 from portal import jobs
 from portal.commands import EnglishCommand
 
@@ -32,12 +32,16 @@ class Command(EnglishCommand):
         ids = self._source_ids(options)
         problems: list[str] = []
         totals = {"added": 0, "updated": 0, "unchanged": 0, "deleted": 0, "failed": 0}
-        for source_id in ids:
-            try:
-                with jobs.in_this_process():  # re-indexing too, before the summary line
-                    run = harvest_source(source_id, full=options["full"])
-            except SourceBusy as exc:
-                problems.append(str(exc))
+        # All sources first, then one clustering run over what they wrote, and its re-indexing
+        # too, before the summary line.
+        with jobs.in_this_process():
+            outcomes = harvest_sources(ids, full=options["full"])
+        for source_id, run in outcomes.items():
+            if isinstance(run, SourceBusy):
+                problems.append(str(run))
+                continue
+            if isinstance(run, Exception):
+                problems.append(f"source {source_id}: {type(run).__name__}: {run}")
                 continue
             self.stdout.write(describe(run))
             for key in totals:

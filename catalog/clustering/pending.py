@@ -1,0 +1,43 @@
+"""Records stored now and clustered later, together: what makes a first load cluster each title once.
+
+Clustering page by page re-decides a title's whole connected set whenever another library's
+copy of it arrives: k libraries holding a title cost about k²/2 decisions, and each page is a
+small run that cannot use the bulk path (``assignment._assign``: one statement for the keys'
+holders, two processes). A run that writes many records therefore marks them pending, in the
+transaction that stores them, and clusters all of them at its end in one run; ``harvest
+--all`` does so once after all its sources. The marks outlive a failed or killed run: the
+next run of the source clusters what is still pending. The result is the same as page by page
+(a connected set is decided by its records alone, whatever order they came in).
+"""
+
+from collections.abc import Iterable
+
+from catalog.clustering import recluster
+from catalog.clustering.bulk import chunked
+from catalog.models import PendingRecord
+
+
+def mark_pending(record_ids: Iterable[int]) -> None:
+    """Leave these records to a later ``cluster_pending`` (inside the caller's transaction)."""
+    marks = [PendingRecord(record_id=record_id) for record_id in record_ids]
+    PendingRecord.objects.bulk_create(marks, batch_size=5000, ignore_conflicts=True)
+
+
+def pending_records(source_ids: Iterable[int]) -> list[int]:
+    """The pending records of these sources, in id order."""
+    found = PendingRecord.objects.filter(record__source_id__in=list(source_ids))
+    return sorted(found.values_list("record_id", flat=True))
+
+
+def cluster_pending(source_ids: Iterable[int]) -> set[int]:
+    """Cluster every pending record of these sources in one run and forget them; returns the
+    affected cluster ids (queued for re-indexing, as ``recluster`` does). The caller holds the
+    sources' locks, so no run writes their records meanwhile. If clustering fails the records
+    stay pending; clustering them again gives the same result."""
+    record_ids = pending_records(source_ids)
+    if not record_ids:
+        return set()
+    cluster_ids = recluster(record_ids)
+    for batch in chunked(record_ids):
+        PendingRecord.objects.filter(record_id__any=batch).delete()
+    return cluster_ids
