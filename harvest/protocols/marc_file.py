@@ -4,23 +4,30 @@ Files are streamed: ISO 2709 is split at record terminators, MARCXML at ``</reco
 (each record is parsed on its own, so one broken record does not take the rest of the file with
 it, and its bytes are kept as received). ``position`` is the byte offset after the last stored
 record for ISO 2709 and MARCXML, the record number for JSON (JSON is read whole).
+
+Every run reads the whole file, and most of it is what the last run stored. So an ISO 2709
+bibliographic record is not parsed here: its 001 is read from its directory, and it is parsed
+only if its checksum differs from the stored one (``HarvestedItem.parser``). Holdings records,
+and records whose directory pymarc would not read as it is, are parsed at once, as MARCXML and
+MARC-in-JSON records are.
 """
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import closing
 from typing import IO, TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
 
-from catalog.mapping.holdings import is_holdings_record
+from catalog.mapping.holdings import HOLDINGS_TYPES, is_holdings_record
 from harvest.locations import allowed_file, open_url
 from harvest.protocols.base import HarvestedItem, HarvestError, HarvestProtocol, Page
 from harvest.records import (
     ParsedRecord,
     control_number,
     decode_json_bytes,
+    iso2709_control_number,
     parse_iso2709,
     parse_marc_json,
     parse_marcxml,
@@ -39,6 +46,9 @@ _XML_DECLARATION = re.compile(rb"<\?xml[^>]*\?>")
 HEADER_LIMIT = 1 << 16
 
 Chunk = tuple[bytes, int]  # raw record bytes, offset after it
+# What the reader made of a record: its parse, or (a bibliographic ISO 2709 record left unparsed)
+# its 001 as its directory says.
+Read = ParsedRecord | str
 
 
 def open_stream(location: str) -> IO[bytes]:
@@ -145,13 +155,14 @@ class MarcFileProtocol(HarvestProtocol):
             return
         with closing(open_stream(self.source.url)) as stream:
             skip_to(stream, run.position)
+            chunks: Iterator[tuple[bytes, int, Read]]
             if kind == "marcxml":
                 wrapper = xml_wrapper(head[: _first_record_start(head)])
                 chunks = (
                     (raw, end, parse_marcxml(raw, wrapper)) for raw, end in xml_chunks(stream, run.position)
                 )
             else:
-                chunks = ((raw, end, parse_iso2709(raw)) for raw, end in iso2709_chunks(stream, run.position))
+                chunks = ((raw, end, read_iso2709(raw)) for raw, end in iso2709_chunks(stream, run.position))
             yield from _paged(chunks, kind)
 
     def _json_pages(self, run: "HarvestRun") -> Iterator[Page]:
@@ -201,22 +212,54 @@ def _json_bytes(obj: object) -> bytes:
         return json.dumps(obj).encode("ascii")
 
 
-def _paged(chunks: Iterator[tuple[bytes, int, ParsedRecord]], raw_format: str) -> Iterator[Page]:
+def read_iso2709(raw: bytes) -> Read:
+    """A bibliographic record's 001 from its directory; anything else parsed (see the top)."""
+    if raw[6:7].decode("latin-1") in HOLDINGS_TYPES:
+        return parse_iso2709(raw)
+    local_id = iso2709_control_number(raw)
+    return parse_iso2709(raw) if local_id is None else local_id
+
+
+def _parse_later(item: HarvestedItem) -> Callable[[], ParsedRecord]:
+    """The item's parser; its id becomes what the parse reads, as for a record parsed at once
+    (they differ only for a record pymarc cannot read after all: stored under its content hash)."""
+
+    def parse() -> ParsedRecord:
+        parsed = parse_iso2709(item.raw)
+        item.local_id = control_number(parsed.record) if parsed.record is not None else ""
+        return parsed
+
+    return parse
+
+
+def _paged(chunks: Iterator[tuple[bytes, int, Read]], raw_format: str) -> Iterator[Page]:
     """Pages of items; a holdings record without 004 belongs to the bib before it (LIBRIS export)."""
     items: list[HarvestedItem] = []
     position = 0
     last_bib = ""
-    for raw, position, parsed in chunks:
-        local_id = control_number(parsed.record) if parsed.record is not None else ""
-        item = HarvestedItem(local_id=local_id, raw=raw, raw_format=raw_format, parsed=parsed)
-        if parsed.record is not None:
-            if not is_holdings_record(parsed.record):
-                last_bib = local_id
-            elif last_bib and not parsed.record.get_fields("004"):
-                item.parent_local_id = last_bib
+    for raw, position, read in chunks:
+        item, last_bib = _item(raw, raw_format, read, last_bib)
         items.append(item)
         if len(items) >= PAGE_SIZE:
             yield Page(items, position=position)
             items = []
     if items:
         yield Page(items, position=position)
+
+
+def _item(raw: bytes, raw_format: str, read: Read, last_bib: str) -> tuple[HarvestedItem, str]:
+    """The item of one record, and the bib a next holdings record without 004 belongs to."""
+    if isinstance(read, str):  # an unparsed bibliographic record
+        item = HarvestedItem(local_id=read, raw=raw, raw_format=raw_format)
+        item.parser = _parse_later(item)
+        return item, read
+    record = read.record
+    local_id = control_number(record) if record is not None else ""
+    item = HarvestedItem(local_id=local_id, raw=raw, raw_format=raw_format, parsed=read)
+    if record is None:
+        return item, last_bib
+    if not is_holdings_record(record):
+        return item, local_id
+    if last_bib and not record.get_fields("004"):
+        item.parent_local_id = last_bib
+    return item, last_bib
