@@ -15,11 +15,13 @@ from django.db import connection, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from catalog import datestamps
 from catalog.bulk_work import no_cyclic_gc, refresh_statistics
-from catalog.clustering import recluster
+from catalog.clustering import LaterReindex, recluster, reindex_later
 from catalog.models import Holding, SourceRecord
+from harvest.convergence import forget_seen, missing_records, record_seen
 from harvest.encoding import storable
-from harvest.ingest import PageResult, RecordWriter, missing_records
+from harvest.ingest import PageResult, RecordWriter
 from harvest.locking import SourceBusy, source_lock
 from harvest.models import HarvestRun, Source
 from harvest.protocols import HarvestError, HarvestProtocol, get_protocol
@@ -52,10 +54,14 @@ def harvest_source(source_id: int, full: bool = False) -> HarvestRun:
     recorded on the run (``status``, ``errors``) and on the source (``state``).
     """
     source = Source.objects.select_related("library").get(pk=source_id)
-    with source_lock(source.pk):
+    # The run's changes reach the index as one job when it ends (one commit of the index instead of
+    # one a page), or every HARVEST_INDEX_SECONDS of a long run: catalog.clustering.reindex_later.
+    with source_lock(source.pk), reindex_later(settings.HARVEST_INDEX_SECONDS) as later:
         protocol = get_protocol(source)
         run = _resume_or_start(source, full or protocol.delivers_complete_set)
-        return Harvester(source, run, protocol).run()
+        if run.attempts > 1:  # what earlier attempts stored: their index job may be lost with them
+            later.cluster_ids.update(datestamps.changed_since(run.started_at))
+        return Harvester(source, run, protocol, later).run()
 
 
 def _resume_or_start(source: Source, full: bool) -> HarvestRun:
@@ -110,11 +116,14 @@ def _count_unknown_sigel(run: HarvestRun, sigel: str, count: int) -> None:
 class Harvester:
     """One run of one source from its saved state to complete (or failed, or stopped)."""
 
-    def __init__(self, source: Source, run: HarvestRun, protocol: HarvestProtocol) -> None:
+    def __init__(
+        self, source: Source, run: HarvestRun, protocol: HarvestProtocol, later: LaterReindex | None = None
+    ) -> None:
         self.source = source
+        self.later = later
         self.run_row = run
         self.protocol = protocol
-        self.writer = RecordWriter(source, touch_unchanged=run.full)
+        self.writer = RecordWriter(source)
         self.guard_off = source.mass_deletion_confirmed
         self.staged: set[int] = set(run.staged_deletions or [])
         live = SourceRecord.objects.filter(source=source, deleted=False).count()
@@ -162,6 +171,8 @@ class Harvester:
             if self.staged and result.kept_ids:  # deleted earlier in the run, delivered again since
                 self.staged.difference_update(result.kept_ids)
             self.staged.update(result.staged_ids)
+            if run.full:
+                record_seen(run, result.seen_ids)
             self._after_write(result)
             run.resumption_token = page.resumption_token
             run.position = page.position
@@ -174,6 +185,8 @@ class Harvester:
                 run.save()
             else:  # the staged list may be long: not rewritten with every page
                 run.save(update_fields=_PAGE_FIELDS)
+        if self.later:
+            self.later.queue_due()
 
     def _keep_statistics_fresh(self) -> None:
         """A big run grows its tables faster than autovacuum analyzes them, and with statistics
@@ -204,7 +217,7 @@ class Harvester:
         what it did not see (the source no longer has it) — unless together they are more than
         the guard allows, in which case nothing is deleted and MassDeletion stops the run."""
         run = self.run_row
-        missing = set(missing_records(self.source, run.started_at)) if run.full else set()
+        missing = set(missing_records(self.source, run)) if run.full else set()
         missing -= self.staged
         removed = sorted(self.staged | missing)
         if not removed:
@@ -237,6 +250,7 @@ class Harvester:
         run.status = HarvestRun.Status.COMPLETE
         run.finished_at = now
         run.save()
+        forget_seen(source)
         if run.window_until:
             source.harvest_from = run.window_until
         source.last_success_at = now
