@@ -2,8 +2,8 @@
 for an unchanged record, an unchanged ISO 2709 record is not parsed, and the run's index changes
 are one job — one commit of the index — however many pages it stored."""
 
-from collections.abc import Iterator
 import time
+from collections.abc import Iterator
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -17,7 +17,7 @@ from pymarc import Field, Indicators, Record, Subfield
 from catalog.models import Cluster, Library, SourceRecord
 from catalog.search import get_backend
 from catalog.search.backends.tantivy import TantivyBackend
-from harvest.models import HarvestRun, SeenPage, Source
+from harvest.models import SeenPage, Source
 from harvest.protocols import get_protocol, marc_file
 from harvest.services import Harvester, _resume_or_start, harvest_source
 from portal.models import Job
