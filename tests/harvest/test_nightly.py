@@ -191,6 +191,51 @@ def test_a_marc_file_run_parses_only_the_records_that_changed(
     assert SourceRecord.objects.get(source=source, local_id="rec5").data["notes"] == ["Ny upplaga"]
 
 
+@pytest.fixture
+def xml_parses(monkeypatch: pytest.MonkeyPatch, settings: Any) -> list[bytes]:
+    """Every MARCXML record parsed in this process (the page reader too: it works in this one)."""
+    settings.HARVEST_READER_PROCESS = False
+    seen: list[bytes] = []
+    parse = marc_file.parse_marcxml
+
+    def counting(raw: bytes, *args: Any, **kwargs: Any) -> Any:
+        seen.append(raw)
+        return parse(raw, *args, **kwargs)
+
+    monkeypatch.setattr(marc_file, "parse_marcxml", counting)
+    return seen
+
+
+def write_xml(path: Path, numbers: list[int], notes: dict[int, str] | None = None) -> None:
+    notes = notes or {}
+    records = b"".join(
+        pymarc.record_to_xml(bib(n, notes.get(n, "")), namespace=False) + b"\n" for n in numbers
+    )
+    path.write_bytes(
+        b'<?xml version="1.0" encoding="UTF-8"?>\n<collection xmlns="http://www.loc.gov/MARC21/slim">\n'
+        + records
+        + b"</collection>\n"
+    )
+
+
+def test_a_marcxml_run_parses_only_the_records_that_changed(
+    sods: Library, tmp_path: Path, xml_parses: list[bytes], small_pages: None
+) -> None:
+    path = tmp_path / "sods.xml"
+    write_xml(path, list(range(1, 21)))
+    source = file_source(path, sods)
+    assert harvest_source(source.pk).added == 20
+    assert len(xml_parses) == 20
+    xml_parses.clear()
+
+    write_xml(path, list(range(1, 21)), {4: "Ny upplaga"})
+    run = harvest_source(source.pk)
+
+    assert (run.updated, run.unchanged) == (1, 19)
+    assert len(xml_parses) == 1 and b"Ny upplaga" in xml_parses[0]
+    assert SourceRecord.objects.get(source=source, local_id="rec4").data["notes"] == ["Ny upplaga"]
+
+
 def test_an_unparsed_record_that_pymarc_cannot_read_is_kept_with_its_error(
     sods: Library, tmp_path: Path, parses: list[bytes]
 ) -> None:
