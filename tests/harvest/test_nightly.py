@@ -173,6 +173,7 @@ def test_the_guard_stops_a_full_run_and_the_confirmed_run_deletes_what_it_did_no
 # -- an unchanged ISO 2709 record is not parsed ----------------------------------------------
 
 
+@pytest.mark.sqlite
 def test_a_marc_file_run_parses_only_the_records_that_changed(
     sods: Library, tmp_path: Path, parses: list[bytes], small_pages: None
 ) -> None:
@@ -218,6 +219,7 @@ def write_xml(path: Path, numbers: list[int], notes: dict[int, str] | None = Non
     )
 
 
+@pytest.mark.sqlite
 def test_a_marcxml_run_parses_only_the_records_that_changed(
     sods: Library, tmp_path: Path, xml_parses: list[bytes], small_pages: None
 ) -> None:
@@ -236,6 +238,7 @@ def test_a_marcxml_run_parses_only_the_records_that_changed(
     assert SourceRecord.objects.get(source=source, local_id="rec4").data["notes"] == ["Ny upplaga"]
 
 
+@pytest.mark.sqlite
 def test_an_unparsed_record_that_pymarc_cannot_read_is_kept_with_its_error(
     sods: Library, tmp_path: Path, parses: list[bytes]
 ) -> None:
@@ -322,6 +325,7 @@ def test_the_harvest_command_commits_the_index_once_per_run_and_returns_searchab
     assert backend.get(str(new)) is not None
 
 
+@pytest.mark.sqlite
 def test_a_background_run_queues_one_index_job(sods: Library, tmp_path: Path, small_pages: None) -> None:
     path = tmp_path / "sods.mrc"
     write_file(path, list(range(1, 31)))
