@@ -61,7 +61,7 @@ def harvest_source(source_id: int, full: bool = False) -> HarvestRun:
         run = _resume_or_start(source, full or protocol.delivers_complete_set)
         if run.attempts > 1:  # what earlier attempts stored: their index job may be lost with them
             later.cluster_ids.update(datestamps.changed_since(run.started_at))
-        return Harvester(source, run, protocol, later).run()
+        return Harvester(source, run, protocol, later=later).run()
 
 
 def _resume_or_start(source: Source, full: bool) -> HarvestRun:
@@ -117,7 +117,7 @@ class Harvester:
     """One run of one source from its saved state to complete (or failed, or stopped)."""
 
     def __init__(
-        self, source: Source, run: HarvestRun, protocol: HarvestProtocol, later: LaterReindex | None = None
+        self, source: Source, run: HarvestRun, protocol: HarvestProtocol, *, later: LaterReindex | None = None
     ) -> None:
         self.source = source
         self.later = later
