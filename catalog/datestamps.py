@@ -28,3 +28,11 @@ def touch(cluster_ids: Iterable[int], since: datetime) -> None:
     for start in range(0, len(ids), _BATCH):
         batch = ids[start : start + _BATCH]
         Cluster.objects.filter(id__in=batch, updated_at__lt=since).update(updated_at=now)
+
+
+def changed_since(since: datetime) -> set[int]:
+    """Clusters whose datestamp is ``since`` or later: the live ones changed, the vanished ones
+    buried (what a harvest run that crashed had changed, for its resumption to re-index)."""
+    live = Cluster.objects.filter(updated_at__gte=since).values_list("id", flat=True)
+    gone = ClusterTombstone.objects.filter(deleted_at__gte=since).values_list("id", flat=True)
+    return set(live) | set(gone)

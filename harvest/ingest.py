@@ -2,7 +2,8 @@
 
 Everything is done per page with a few set-based queries (one checksum lookup, one bulk insert,
 one bulk update, one holdings rebuild), so the database cost grows with pages, not records.
-A record whose checksum did not change costs nothing beyond that lookup.
+A record whose checksum did not change costs nothing beyond that lookup: it is not written (a full
+run keeps the ids it saw apart, ``harvest.convergence``).
 """
 
 import logging
@@ -12,7 +13,6 @@ from datetime import date, datetime
 from typing import Any, TypeVar
 
 from django.db import DatabaseError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from catalog import mapping
@@ -50,6 +50,7 @@ class PageResult:
     failed: int = 0
     staged_ids: list[int] = field(default_factory=list)
     kept_ids: list[int] = field(default_factory=list)
+    seen_ids: list[int] = field(default_factory=list)  # every stored record the page delivered live
     changed_ids: set[int] = field(default_factory=set)
     changed_data: dict[int, dict[str, Any]] = field(default_factory=dict)  # of those just written
     unknown_sigels: dict[str, int] = field(default_factory=dict)
@@ -59,9 +60,8 @@ class PageResult:
 class RecordWriter:
     """Writes pages of one source's records for one run."""
 
-    def __init__(self, source: Source, touch_unchanged: bool = False) -> None:
+    def __init__(self, source: Source) -> None:
         self.source = source
-        self.touch_unchanged = touch_unchanged  # full runs mark what they saw (harvested_at)
         self.libraries = dict(Library.objects.values_list("code", "id"))
         self.default_library = source.library_code
 
@@ -85,7 +85,6 @@ class RecordWriter:
         updates: list[SourceRecord] = []
         own_holdings: dict[str, list[dict[str, Any]]] = {}
         staged = result.staged_ids
-        unchanged_ids: list[int] = []
         holdings_parents: set[str] = set()
         for local_id, (item, digest) in latest.items():
             old = existing.get(local_id)
@@ -96,8 +95,7 @@ class RecordWriter:
             if old:
                 result.kept_ids.append(old[0])
             if old and old[2] == digest and not old[3]:
-                unchanged_ids.append(old[0])
-                result.unchanged += 1
+                result.unchanged += 1  # not written at all: a full run keeps what it saw apart
                 continue
             row = self._build(local_id, item, digest, now, result, own_holdings)
             if row.kind == HOLDINGS and row.parent_local_id:
@@ -110,7 +108,8 @@ class RecordWriter:
             else:
                 creates.append(row)
         staged.extend(withdrawn for withdrawn, _parent in self._withdrawn_about_holdings(latest))
-        self._save(creates, updates, unchanged_ids, now, result)
+        self._save(creates, updates, result)
+        result.seen_ids = result.kept_ids + [row.pk for row in creates]
         self._rebuild_holdings(creates + updates, own_holdings, holdings_parents, staged, now, result)
         return result
 
@@ -169,8 +168,6 @@ class RecordWriter:
         self,
         creates: list[SourceRecord],
         updates: list[SourceRecord],
-        unchanged_ids: list[int],
-        now: datetime,
         result: PageResult,
     ) -> None:
         if creates:
@@ -212,8 +209,6 @@ class RecordWriter:
         if failed_updates:
             SourceRecord.objects.bulk_update(failed_updates, fields, batch_size=500)
         result.updated += len(updates)
-        if unchanged_ids and self.touch_unchanged:
-            SourceRecord.objects.filter(id__any=unchanged_ids).update(harvested_at=now)
         written = {row.pk: row.data for row in creates + good_updates if row.kind == BIB and not row.error}
         result.changed_ids.update(written)
         result.changed_data.update(written)
@@ -357,12 +352,3 @@ def _date(value: object) -> date | None:
         return date.fromisoformat(str(value)[:10])
     except ValueError:
         return None
-
-
-def missing_records(source: Source, seen_since: datetime) -> "list[int]":
-    """Ids of live records a full run did not see (not touched since it started)."""
-    return list(
-        SourceRecord.objects.filter(Q(harvested_at__lt=seen_since), source=source, deleted=False).values_list(
-            "id", flat=True
-        )
-    )

@@ -145,3 +145,18 @@ class HarvestRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source} {self.started_at:%Y-%m-%d %H:%M} {self.status}"
+
+
+class SeenPage(models.Model):
+    """The stored records one page of a full run delivered live, as packed 8-byte ids.
+
+    A full run deletes at its end what none of its pages delivered (``harvest.convergence``).
+    One row a page, written with the page, instead of a write to every unchanged record; kept
+    until the source's next complete run, so a resumed or confirmed run still knows what it saw.
+    """
+
+    run = models.ForeignKey(HarvestRun, on_delete=models.CASCADE, related_name="seen_pages")
+    record_ids = models.BinaryField()
+
+    def __str__(self) -> str:
+        return f"run {self.run_id}: {len(self.record_ids) // 8} records seen"

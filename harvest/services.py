@@ -24,12 +24,14 @@ from django.db import connection, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from catalog import datestamps
 from catalog.bulk_work import analyzed_records, no_cyclic_gc, refresh_statistics
-from catalog.clustering import recluster
+from catalog.clustering import LaterReindex, recluster, reindex_later
 from catalog.clustering.pending import cluster_pending, mark_pending
 from catalog.models import Holding, SourceRecord
+from harvest.convergence import forget_seen, missing_records, record_seen
 from harvest.encoding import storable
-from harvest.ingest import PageResult, RecordWriter, missing_records
+from harvest.ingest import PageResult, RecordWriter
 from harvest.locking import SourceBusy, source_lock
 from harvest.models import HarvestRun, Source
 from harvest.protocols import HarvestError, HarvestProtocol, get_protocol
@@ -66,10 +68,14 @@ def harvest_source(source_id: int, full: bool = False, defer_clustering: bool = 
     (``harvest_sources``); otherwise the run has clustered all it wrote when it returns.
     """
     source = Source.objects.select_related("library").get(pk=source_id)
-    with source_lock(source.pk):
+    # The run's changes reach the index as one job when it ends (one commit of the index instead of
+    # one a page), or every HARVEST_INDEX_SECONDS of a long run: catalog.clustering.reindex_later.
+    with source_lock(source.pk), reindex_later(settings.HARVEST_INDEX_SECONDS) as later:
         protocol = get_protocol(source)
         run = _resume_or_start(source, full or protocol.delivers_complete_set)
-        return Harvester(source, run, protocol, defer_clustering).run()
+        if run.attempts > 1:  # what earlier attempts stored: their index job may be lost with them
+            later.cluster_ids.update(datestamps.changed_since(run.started_at))
+        return Harvester(source, run, protocol, defer_clustering, later=later).run()
 
 
 def harvest_sources(source_ids: Iterable[int], full: bool = False) -> dict[int, HarvestRun | Exception]:
@@ -161,12 +167,19 @@ class Harvester:
     """One run of one source from its saved state to complete (or failed, or stopped)."""
 
     def __init__(
-        self, source: Source, run: HarvestRun, protocol: HarvestProtocol, defer_clustering: bool = False
+        self,
+        source: Source,
+        run: HarvestRun,
+        protocol: HarvestProtocol,
+        defer_clustering: bool = False,
+        *,
+        later: LaterReindex | None = None,
     ) -> None:
         self.source = source
+        self.later = later
         self.run_row = run
         self.protocol = protocol
-        self.writer = RecordWriter(source, touch_unchanged=run.full)
+        self.writer = RecordWriter(source)
         self.guard_off = source.mass_deletion_confirmed
         self.staged: set[int] = set(run.staged_deletions or [])
         self.defer_clustering = defer_clustering
@@ -219,6 +232,8 @@ class Harvester:
             if self.staged and result.kept_ids:  # deleted earlier in the run, delivered again since
                 self.staged.difference_update(result.kept_ids)
             self.staged.update(result.staged_ids)
+            if run.full:
+                record_seen(run, result.seen_ids)
             self._after_write(result)
             run.resumption_token = page.resumption_token
             run.position = page.position
@@ -231,6 +246,8 @@ class Harvester:
                 run.save()
             else:  # the staged list may be long: not rewritten with every page
                 run.save(update_fields=_PAGE_FIELDS)
+        if self.later:
+            self.later.queue_due()
 
     def _keep_statistics_fresh(self) -> None:
         """A big run grows its tables faster than autovacuum analyzes them, and with statistics
@@ -290,7 +307,7 @@ class Harvester:
         what it did not see (the source no longer has it) — unless together they are more than
         the guard allows, in which case nothing is deleted and MassDeletion stops the run."""
         run = self.run_row
-        missing = set(missing_records(self.source, run.started_at)) if run.full else set()
+        missing = set(missing_records(self.source, run)) if run.full else set()
         missing -= self.staged
         removed = sorted(self.staged | missing)
         if not removed:
@@ -324,6 +341,7 @@ class Harvester:
         run.status = HarvestRun.Status.COMPLETE
         run.finished_at = now
         run.save()
+        forget_seen(source)
         if run.window_until:
             source.harvest_from = run.window_until
         source.last_success_at = now

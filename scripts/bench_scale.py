@@ -31,9 +31,9 @@ of DATABASE_URL, created and dropped here) and a data folder under --dir:
    16-client phase (VmHWM).
 7. Nightly: 1 % of the records changed (a 500 note), deleted or added (a third each) across all
    sources, the files replaced, then ``manage.py harvest --all`` (every source, complete files:
-   each is read whole and converged); it re-indexes each page's changes in-process before it
-   returns, so it is timed from its start until every change is searchable. A sample of the
-   touched titles is then compared with what a fresh reader of the index finds.
+   each is read whole and converged); it re-indexes each run's changes in-process (one job a
+   run) before it returns, so it is timed from its start until every change is searchable. A
+   sample of the touched titles is then compared with what a fresh reader of the index finds.
 
 Prints each phase as it goes, a table per size, and at the end how each per-record cost grows
 from size to size (flagged when more than 20 % higher), with the load average throughout.

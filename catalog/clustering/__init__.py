@@ -23,7 +23,10 @@ Rules (details in the modules):
   and editions); ``recluster`` keeps the works of the clusters it touched current.
 """
 
-from collections.abc import Iterable
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.utils import timezone
@@ -56,7 +59,54 @@ def recluster(record_ids: Iterable[int], known_data: dict[int, dict[str, Any]] |
 
 
 def queue_reindex(cluster_ids: Iterable[int]) -> None:
+    """Queue the re-indexing of these clusters after commit; inside ``reindex_later`` keep them
+    for the block to queue together."""
+    later = _later.get()
+    if later is not None:
+        later.cluster_ids.update(cluster_ids)
+        return
     enqueue("catalog.tasks.index_clusters", sorted(cluster_ids))
 
 
-__all__ = ["assign_clusters", "queue_reindex", "recluster"]
+class LaterReindex:
+    """Clusters a long operation (a harvest run) holds back from the index, to queue them as one
+    job: each index job is a commit of the index, and a tantivy commit also empties every reader's
+    caches. ``every``: seconds after which ``queue_due`` queues what was kept (a long run's titles
+    become searchable as it goes, not only at its end)."""
+
+    def __init__(self, every: float) -> None:
+        self.cluster_ids: set[int] = set()
+        self.every = every
+        self.queued_at = time.monotonic()
+
+    def queue(self) -> None:
+        """Queue what was kept now (after commit, as ``queue_reindex`` does outside the block)."""
+        if self.cluster_ids:
+            enqueue("catalog.tasks.index_clusters", sorted(self.cluster_ids))
+        self.cluster_ids = set()
+        self.queued_at = time.monotonic()
+
+    def queue_due(self) -> None:
+        if time.monotonic() - self.queued_at >= self.every:
+            self.queue()
+
+
+_later: ContextVar[LaterReindex | None] = ContextVar("reindex_later", default=None)
+
+
+@contextmanager
+def reindex_later(every: float) -> Iterator[LaterReindex]:
+    """Within the block, ``queue_reindex`` (so ``recluster``) keeps the clusters; they are queued
+    as one job when the block ends, however it ends (what was committed must reach the index),
+    or earlier by ``queue_due``. A cluster kept though its transaction rolled back is re-indexed
+    as the database has it: no harm."""
+    later = LaterReindex(every)
+    token = _later.set(later)
+    try:
+        yield later
+    finally:
+        _later.reset(token)
+        later.queue()
+
+
+__all__ = ["LaterReindex", "assign_clusters", "queue_reindex", "recluster", "reindex_later"]

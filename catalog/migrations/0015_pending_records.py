@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('catalog', '0013_holdings_records_index'),
+        ('catalog', '0014_undated_keys_index'),
     ]
 
     operations = [

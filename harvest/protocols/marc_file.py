@@ -4,23 +4,31 @@ Files are streamed: ISO 2709 is split at record terminators, MARCXML at ``</reco
 (each record is parsed on its own, so one broken record does not take the rest of the file with
 it, and its bytes are kept as received). ``position`` is the byte offset after the last stored
 record for ISO 2709 and MARCXML, the record number for JSON (JSON is read whole).
+
+Every run reads the whole file, and most of it is what the last run stored. So a bibliographic
+record is not parsed here: its 001 is read from its ISO 2709 directory, or found in its MARCXML
+as one plain ``<controlfield tag="001">``, and it is parsed only if its checksum differs from the
+stored one (``HarvestedItem.parser``). Holdings records, records whose directory pymarc would not
+read as it is, MARCXML whose 001 is not found so plainly, and MARC-in-JSON are parsed at once.
 """
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import closing
+from functools import partial
 from typing import IO, TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
 
-from catalog.mapping.holdings import is_holdings_record
+from catalog.mapping.holdings import HOLDINGS_TYPES, is_holdings_record
 from harvest.locations import allowed_file, open_url
 from harvest.protocols.base import HarvestedItem, HarvestError, HarvestProtocol, Page
 from harvest.records import (
     ParsedRecord,
     control_number,
     decode_json_bytes,
+    iso2709_control_number,
     parse_iso2709,
     parse_marc_json,
     parse_marcxml,
@@ -37,8 +45,14 @@ _XML_END = re.compile(rb"</(?:[\w.-]+:)?record\s*>")
 _XMLNS = re.compile(rb"""\sxmlns(?::[\w.-]+)?\s*=\s*(?:"[^"]*"|'[^']*')""")
 _XML_DECLARATION = re.compile(rb"<\?xml[^>]*\?>")
 HEADER_LIMIT = 1 << 16
+# A MARCXML record's leader and its 001 as plain text (no entity, no comment, no CDATA inside).
+_XML_LEADER = re.compile(rb"<(?:[\w.-]+:)?leader\s*>([^<&]*)</")
+_XML_001 = re.compile(rb"""<(?:[\w.-]+:)?controlfield\s+tag\s*=\s*["']001["']\s*>([^<&]*)</""")
 
 Chunk = tuple[bytes, int]  # raw record bytes, offset after it
+# What the reader made of a record: its parse, or (a bibliographic ISO 2709 record left unparsed)
+# its 001 as its directory says.
+Read = ParsedRecord | str
 
 
 def open_stream(location: str) -> IO[bytes]:
@@ -145,14 +159,16 @@ class MarcFileProtocol(HarvestProtocol):
             return
         with closing(open_stream(self.source.url)) as stream:
             skip_to(stream, run.position)
+            chunks: Iterator[tuple[bytes, int, Read]]
+            parse: Callable[[bytes], ParsedRecord] = parse_iso2709
             if kind == "marcxml":
                 wrapper = xml_wrapper(head[: _first_record_start(head)])
-                chunks = (
-                    (raw, end, parse_marcxml(raw, wrapper)) for raw, end in xml_chunks(stream, run.position)
-                )
+                parse = partial(parse_marcxml, wrapper=wrapper)
+                records = xml_chunks(stream, run.position)
+                chunks = ((raw, end, read_marcxml(raw, wrapper)) for raw, end in records)
             else:
-                chunks = ((raw, end, parse_iso2709(raw)) for raw, end in iso2709_chunks(stream, run.position))
-            yield from _paged(chunks, kind)
+                chunks = ((raw, end, read_iso2709(raw)) for raw, end in iso2709_chunks(stream, run.position))
+            yield from _paged(chunks, kind, parse)
 
     def _json_pages(self, run: "HarvestRun") -> Iterator[Page]:
         with closing(open_stream(self.source.url)) as stream:
@@ -201,22 +217,76 @@ def _json_bytes(obj: object) -> bytes:
         return json.dumps(obj).encode("ascii")
 
 
-def _paged(chunks: Iterator[tuple[bytes, int, ParsedRecord]], raw_format: str) -> Iterator[Page]:
-    """Pages of items; a holdings record without 004 belongs to the bib before it (LIBRIS export)."""
+def read_iso2709(raw: bytes) -> Read:
+    """A bibliographic record's 001 from its directory; anything else parsed (see the top)."""
+    if raw[6:7].decode("latin-1") in HOLDINGS_TYPES:
+        return parse_iso2709(raw)
+    local_id = iso2709_control_number(raw)
+    return parse_iso2709(raw) if local_id is None else local_id
+
+
+def read_marcxml(raw: bytes, wrapper: tuple[bytes, bytes]) -> Read:
+    """A bibliographic record's 001 if the record has one leader and one 001, both plain ASCII
+    text; anything else parsed (see the top)."""
+    leaders, ids = _XML_LEADER.findall(raw), _XML_001.findall(raw)
+    if len(leaders) != 1 or len(ids) != 1 or not (leaders[0] + ids[0]).isascii() or b"\r" in ids[0]:
+        return parse_marcxml(raw, wrapper)
+    leader = leaders[0].decode("ascii")  # as the parse takes it, unstripped
+    if len(leader) < 7 or leader[6] in HOLDINGS_TYPES:
+        return parse_marcxml(raw, wrapper)
+    return ids[0].decode("ascii").strip()
+
+
+def _parse_later(
+    item: HarvestedItem, parse_raw: Callable[[bytes], ParsedRecord]
+) -> Callable[[], ParsedRecord]:
+    """The item's parser; its id becomes what the parse reads, as for a record parsed at once
+    (they differ only for a record pymarc cannot read after all: stored under its content hash)."""
+
+    def parse() -> ParsedRecord:
+        parsed = parse_raw(item.raw)
+        item.local_id = control_number(parsed.record) if parsed.record is not None else ""
+        return parsed
+
+    return parse
+
+
+def _paged(
+    chunks: Iterator[tuple[bytes, int, Read]],
+    raw_format: str,
+    parse: Callable[[bytes], ParsedRecord] | None = None,
+) -> Iterator[Page]:
+    """Pages of items; a holdings record without 004 belongs to the bib before it (LIBRIS export).
+    ``parse``: how a record left unparsed is parsed when it must be (None: all come parsed)."""
     items: list[HarvestedItem] = []
     position = 0
     last_bib = ""
-    for raw, position, parsed in chunks:
-        local_id = control_number(parsed.record) if parsed.record is not None else ""
-        item = HarvestedItem(local_id=local_id, raw=raw, raw_format=raw_format, parsed=parsed)
-        if parsed.record is not None:
-            if not is_holdings_record(parsed.record):
-                last_bib = local_id
-            elif last_bib and not parsed.record.get_fields("004"):
-                item.parent_local_id = last_bib
+    for raw, position, read in chunks:
+        item, last_bib = _item(raw, raw_format, read, last_bib, parse)
         items.append(item)
         if len(items) >= PAGE_SIZE:
             yield Page(items, position=position)
             items = []
     if items:
         yield Page(items, position=position)
+
+
+def _item(
+    raw: bytes, raw_format: str, read: Read, last_bib: str, parse: Callable[[bytes], ParsedRecord] | None
+) -> tuple[HarvestedItem, str]:
+    """The item of one record, and the bib a next holdings record without 004 belongs to."""
+    if isinstance(read, str):  # an unparsed bibliographic record
+        assert parse is not None, "a record left unparsed needs its parser"
+        item = HarvestedItem(local_id=read, raw=raw, raw_format=raw_format)
+        item.parser = _parse_later(item, parse)
+        return item, read
+    record = read.record
+    local_id = control_number(record) if record is not None else ""
+    item = HarvestedItem(local_id=local_id, raw=raw, raw_format=raw_format, parsed=read)
+    if record is None:
+        return item, last_bib
+    if not is_holdings_record(record):
+        return item, local_id
+    if last_bib and not record.get_fields("004"):
+        item.parent_local_id = last_bib
+    return item, last_bib
