@@ -15,7 +15,7 @@ import re
 
 from pymarc import Record
 
-from catalog.mapping.marc import control, fields, leader, position, subfields
+from catalog.mapping.marc import control, fields, leader, per_record, position, subfields
 
 FORMATS = (
     "book",
@@ -55,6 +55,7 @@ def _categories_007(record: Record) -> list[str]:
     return [(f.data or "")[:2].lower() for f in fields(record, "007")]
 
 
+@per_record
 def is_electronic(record: Record) -> bool:
     form = position(control(record, "008"), 23)
     return (
@@ -73,6 +74,7 @@ def _publishers(record: Record) -> list[str]:
     return [name.lower() for f in fields(record, "260", "264") for name in subfields(f, "b")]
 
 
+@per_record
 def is_large_print(record: Record) -> bool:
     return (
         position(control(record, "008"), 23) == "d"
@@ -113,6 +115,7 @@ def _object_format(record: Record) -> str:
     return "game" if is_game else "other"
 
 
+@per_record
 def primary_format(record: Record) -> str:
     lead = leader(record)
     record_type, level = lead[6], lead[7]

@@ -19,7 +19,7 @@ import re
 from pymarc import Record
 
 from catalog.mapping.identifiers import normalize_isbn
-from catalog.mapping.marc import control, fields, subfields, unique
+from catalog.mapping.marc import control, fields, per_record, subfields, unique
 
 # (pattern, medium), first match wins; read from the lower-cased text of 300, 538, 347 and 338 $a.
 _MEDIUM_WORDS = (
@@ -145,7 +145,8 @@ def series_numbers(record: Record) -> list[str]:
     return unique([n for n in found if n])
 
 
-def _qualified_isbns(record: Record) -> list[tuple[str, str]]:
+@per_record
+def _qualified_isbns(record: Record) -> tuple[tuple[str, str], ...]:
     """(ISBN-13, qualifier text) of each valid 020 $a: $q and what follows the number in $a."""
     found = []
     for field in fields(record, "020"):
@@ -153,7 +154,7 @@ def _qualified_isbns(record: Record) -> list[tuple[str, str]]:
         if isbn:
             after_number = (_ISBN_AT_START.sub("", a, count=1) for a in subfields(field, "a"))
             found.append((isbn, " ".join([*subfields(field, "q"), *after_number])))
-    return found
+    return tuple(found)
 
 
 def part_isbns(record: Record) -> dict[str, str]:

@@ -2,8 +2,13 @@
 
 import re
 import unicodedata
+from collections.abc import Callable
+from functools import lru_cache, wraps
+from typing import TypeVar
 
 from pymarc import Field, Record
+
+Answer = TypeVar("Answer")
 
 # ISBD punctuation that cataloguers leave around a subfield ("Stockholm :", "Bonnier,"), and
 # the Arabic comma and semicolon an Arabic-script field (880) ends with ("دار الكتب العلمية،").
@@ -12,6 +17,7 @@ _SEPARATORS = " \t/:;,=+\u060c\u061b"
 _ABBREVIATION_END = re.compile(r"(?:\b[A-ZÅÄÖ]|\b[a-zåäö]{1,5}|\b\d{1,3})\.$")
 
 
+@lru_cache(maxsize=8192)  # mapping tidies the same subfield several times (title, sort key, keys)
 def tidy(value: str) -> str:
     """Strip surrounding ISBD punctuation; keep the dot of an abbreviation; compose (NFC) letters."""
     text = " ".join(value.split()).strip(_SEPARATORS)
@@ -37,6 +43,24 @@ def _by_tag(record: Record) -> dict[str, list[Field]]:
         index.setdefault(field.tag, []).append(field)
     _last[:] = [(record, len(record.fields), index)]
     return index
+
+
+def per_record(question: Callable[[Record], Answer]) -> Callable[[Record], Answer]:
+    """Remember a question's answer for the last record asked: mapping asks some (the primary
+    format, large print, qualified ISBNs) several times per record. Held like ``_by_tag``'s
+    index; every caller gets the same answer, so it must be immutable (a str, a tuple)."""
+    last: list[tuple[Record, int, Answer]] = []
+
+    @wraps(question)
+    def answer(record: Record) -> Answer:
+        entry = last[0] if last else None
+        if entry is not None and entry[0] is record and entry[1] == len(record.fields):
+            return entry[2]
+        found = question(record)
+        last[:] = [(record, len(record.fields), found)]
+        return found
+
+    return answer
 
 
 def fields(record: Record, *tags: str) -> list[Field]:
