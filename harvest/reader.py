@@ -1,18 +1,25 @@
-"""Read and prepare a source's next pages in a child process while this one stores the current page.
+"""Read and prepare a source's next pages in child processes while this one stores the current page.
 
 Fetching, XML, MARC decoding, encoding repair and mapping (``harvest.prepare``) write nothing to
-the database, so a forked child does them for the next page while the writer stores a page and
-clusters it: a run uses two cores. The child reads each page's stored checksums over a
-connection of its own and leaves unchanged records unparsed, as the writer would. The writer
-still compares checksums itself, and parses whatever arrives without a description.
+the database, so forked children do them for the next pages while the writer stores a page and
+clusters it. Each child reads its pages' stored checksums over a connection of its own and leaves
+unchanged records unparsed, as the writer would. The writer still compares checksums itself, and
+parses whatever arrives without a description.
 
-The child resumes from the run's saved state like the writer did, and sends pages in order; a page
-read ahead but not stored is read again by the next run. Without ``fork`` (or with the setting
-``HARVEST_READER_PROCESS`` off) pages are read one ahead in a thread and prepared by the writer.
+Preparing costs more than storing, so where listing the pages costs little (a local file:
+``HarvestProtocol.lists_cheaply``) ``HARVEST_PAGE_READERS`` children (default two) each list every
+page and prepare every n-th, and the writer takes the pages from them in turn. Anything fetched
+over the network is read by one child: a second would fetch it all again.
+
+Each child resumes from the run's saved state like the writer did, so all list the same pages;
+a page read ahead but not stored is read again by the next run. Without ``fork`` (or with the
+setting ``HARVEST_READER_PROCESS`` off) pages are read one ahead in a thread and prepared by the
+writer.
 """
 
 import contextlib
 import gc
+import itertools
 import logging
 import os
 import queue
@@ -45,6 +52,43 @@ def prepared_pages(protocol: HarvestProtocol, run: "HarvestRun") -> Generator[Pa
         yield from read_ahead(protocol.pages(run))
         return
     stored = SourceRecord.objects.filter(source=protocol.source, deleted=False).exists()
+    count = settings.HARVEST_PAGE_READERS if protocol.lists_cheaply() else 1
+    readers: list[tuple[int, Connection]] = []
+    try:
+        for share in range(count):
+            readers.append(_start_reader(protocol, run, stored, share, count, readers))
+        for turn in itertools.count():
+            child, pages = readers[turn % count]
+            try:
+                kind, payload = pages.recv()
+            except (EOFError, OSError):  # it ended between messages, or in the middle of one
+                code = reap(child)
+                readers[turn % count] = (0, pages)
+                raise HarvestError(f"the page reader ended unexpectedly (exit code {code})") from None
+            if kind == _DONE:  # the others have no page after this one either
+                return
+            if kind == "error":
+                raise payload
+            yield payload
+    finally:
+        for child, pages in readers:
+            pages.close()  # a reader still sending gets a broken pipe
+            if child:  # not reaped yet, so the pid is still its own
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(child, signal.SIGTERM)
+                reap(child)
+
+
+def _start_reader(
+    protocol: HarvestProtocol,
+    run: "HarvestRun",
+    stored: bool,
+    share: int,
+    count: int,
+    started: list[tuple[int, Connection]],
+) -> tuple[int, Connection]:
+    """Fork a reader of pages ``share``, ``share + count`` …; its pid and the end we read from.
+    ``started``: the readers before it, whose pipes it must not hold open."""
     # A bare fork and a pipe, not multiprocessing: Celery's prefork pool runs tasks in daemonic
     # processes, which multiprocessing will not let have children, and a multiprocessing child
     # ends by cleaning up after processes of its parent's that it inherited.
@@ -52,36 +96,28 @@ def prepared_pages(protocol: HarvestProtocol, run: "HarvestRun") -> Generator[Pa
     child = os.fork()
     if child == 0:
         os.close(read_end)
+        for _pid, other in started:
+            other.close()
         code = 1
         try:
-            _read(protocol, run, Connection(write_end, readable=False), stored)
+            _read(protocol, run, Connection(write_end, readable=False), stored, share, count)
             code = 0
         finally:
             os._exit(code)  # no exit handlers: they are the parent's
     os.close(write_end)
-    pages = Connection(read_end, writable=False)
-    try:
-        while True:
-            try:
-                kind, payload = pages.recv()
-            except (EOFError, OSError):  # it ended between messages, or in the middle of one
-                code, child = reap(child), 0
-                raise HarvestError(f"the page reader ended unexpectedly (exit code {code})") from None
-            if kind == _DONE:
-                return
-            if kind == "error":
-                raise payload
-            yield payload
-    finally:
-        pages.close()  # a reader still sending gets a broken pipe
-        if child:  # not reaped yet, so the pid is still its own
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(child, signal.SIGTERM)
-            reap(child)
+    return child, Connection(read_end, writable=False)
 
 
-def _read(protocol: HarvestProtocol, run: "HarvestRun", pages: Connection, stored: bool) -> None:
-    """The child: read, prepare and send every page, then ``done`` (or the error that stopped it).
+def _read(
+    protocol: HarvestProtocol,
+    run: "HarvestRun",
+    pages: Connection,
+    stored: bool,
+    share: int = 0,
+    count: int = 1,
+) -> None:
+    """The child: read every page, prepare and send pages ``share``, ``share + count`` …, then
+    ``done`` (or the error that stopped it), after the last page or where it would be its turn.
     ``stored``: whether the source had records when the run began (else none can be unchanged).
     Sending waits while the writer is behind; if the writer is gone, it fails and we end."""
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the parent ends us; its own handlers are not ours
@@ -93,9 +129,10 @@ def _read(protocol: HarvestProtocol, run: "HarvestRun", pages: Connection, store
     gc.disable()
     sender = _Sender(pages)
     try:
-        for number, page in enumerate(protocol.pages(run), start=1):
-            sender.send(("page", prepare_page(page, protocol, stored)))
-            if number % 20 == 0:
+        for number, page in enumerate(protocol.pages(run)):
+            if number % count == share:
+                sender.send(("page", prepare_page(page, protocol, stored)))
+            if number % (20 * count) == share:
                 gc.collect()
         sender.send((_DONE, None))
     except BrokenPipeError:

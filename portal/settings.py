@@ -196,6 +196,9 @@ HARVEST_MASS_DELETE_SHARE = env_int("HARVEST_MASS_DELETE_PERCENT", 20, minimum=0
 # Harvest: pages are fetched, parsed and mapped in a forked reader process beside the writer
 # (harvest.reader); off, the run does all of it in one process (a thread fetches one page ahead).
 HARVEST_READER_PROCESS = env_bool("HARVEST_READER_PROCESS", default=True)
+# Harvest: where listing pages costs little (a local file), this many reader processes prepare
+# every n-th page each: preparing a record costs more than storing it.
+HARVEST_PAGE_READERS = env_int("HARVEST_PAGE_READERS", 2, minimum=1, maximum=8)
 # Harvest: a run queues its titles' re-indexing as one job when it ends, or after this many seconds
 # of a long run (catalog.clustering.reindex_later): each index job is a commit of the index.
 HARVEST_INDEX_SECONDS = env_int("HARVEST_INDEX_SECONDS", 300, minimum=0)

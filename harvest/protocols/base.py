@@ -87,6 +87,11 @@ class HarvestProtocol(ABC):
     def __init__(self, source: "Source") -> None:
         self.source = source
 
+    def lists_cheaply(self) -> bool:
+        """True when listing the pages costs little beside preparing them (a local file), so that
+        several page readers may each list them all (``harvest.reader``); not over the network."""
+        return False
+
     @abstractmethod
     def pages(self, run: "HarvestRun") -> Iterator[Page]:
         """Pages of records from where ``run`` stopped (its saved state) to the end of the window."""

@@ -53,13 +53,14 @@ Chunk = tuple[bytes, int]  # raw record bytes, offset after it
 # What the reader made of a record: its parse, or (a bibliographic ISO 2709 record left unparsed)
 # its 001 as its directory says.
 Read = ParsedRecord | str
+_URL = re.compile(r"^https?://")
 
 
 def open_stream(location: str) -> IO[bytes]:
     """A local path or file URL under the harvest file root, or an http(s) URL of a public host,
     opened for streaming reads (``harvest.locations`` says what is allowed; checked on every read,
     so a source stored before the rules, or a symlink changed since, gets no further)."""
-    if re.match(r"^https?://", location):
+    if _URL.match(location):
         try:
             stream: IO[bytes] = open_url(location, timeout=60)
             return stream
@@ -149,6 +150,9 @@ class MarcFileProtocol(HarvestProtocol):
 
     label = _("MARC file or URL")
     delivers_complete_set = True
+
+    def lists_cheaply(self) -> bool:
+        return not _URL.match(self.source.url)
 
     def pages(self, run: "HarvestRun") -> Iterator[Page]:
         with closing(open_stream(self.source.url)) as stream:
