@@ -378,8 +378,25 @@ def run(total: int, libraries: int, seed: int, use_county: bool) -> None:
         for name, (p, r, pairs) in pairwise_by_identifier(visible, kept, idents).items():
             print(f"  pairs with {name}: precision {p:.4f}, recall {r:.4f} ({pairs:,} true pairs)")
 
-    changed = random.Random(seed + 1).sample(ids, min(2000, len(ids)))
+    # The first change after the bulk run meets its dead row versions and unset hint bits (one
+    # UPDATE of every record: on a server without autovacuum they stay until a query or VACUUM
+    # clears them); the next ones meet what a nightly run meets. Each change is reverted.
+    times = [incremental(ids, seed + attempt) for attempt in (1, 2, 3, 4)]
+    print(
+        f"incremental: 2,000 changed records re-clustered in {times[0]:.2f} s right after the bulk run, "
+        f"then {', '.join(f'{t:.2f}' for t in times[1:])} s (median {sorted(times[1:])[1]:.2f} s)"
+    )
+    print(f"load: {os.getloadavg()}")
+
+
+def incremental(ids: list[int], seed: int) -> float:
+    """Seconds to re-cluster 2,000 records whose year changed; then they are changed back."""
+    from catalog.clustering import assign_clusters
+    from catalog.models import SourceRecord
+
+    changed = random.Random(seed).sample(ids, min(2000, len(ids)))
     records = list(SourceRecord.objects.filter(id__in=changed))
+    before = {record.id: record.data for record in records}
     for record in records:
         record.data = {**record.data, "year": (record.data.get("year") or 2000) + 1}
     SourceRecord.objects.bulk_update(records, ["data"], batch_size=1000)
@@ -391,8 +408,11 @@ def run(total: int, libraries: int, seed: int, use_county: bool) -> None:
     else:
         assign_clusters(changed)
     elapsed = time.perf_counter() - started
-    print(f"incremental: {len(changed):,} changed records re-clustered in {elapsed:.2f} s")
-    print(f"load: {os.getloadavg()}")
+    for record in records:
+        record.data = before[record.id]
+    SourceRecord.objects.bulk_update(records, ["data"], batch_size=1000)
+    assign_clusters(changed)
+    return elapsed
 
 
 def main() -> None:

@@ -48,17 +48,23 @@ def components(units: list[Unit], clusters: dict[int, int]) -> list[Unit]:
         for record_id in members:
             keys[record_id] = unit_keys.get(record_id, [])
     # A key linking other keys (``keys.linked_keys``) links them only where some record holds it.
-    prefixes = {key for record_keys in keys.values() for key in record_keys if linked_keys(key)[1]}
+    links_of = {key: linked_keys(key) for record_keys in keys.values() for key in record_keys}
+    prefixes = {key for key, (_block, prefix) in links_of.items() if prefix}
     for record_id, record_keys in keys.items():
-        linked = [block for key in record_keys if (block := linked_keys(key)[0]) in prefixes]
-        links: list[object] = [*record_keys, *linked, clusters.get(record_id)]
+        links: list[object] = list(record_keys)
+        if prefixes:
+            links += [block for key in record_keys if (block := links_of[key][0]) in prefixes]
+        cluster = clusters.get(record_id)
+        if cluster is not None:
+            links.append(cluster)
+        mine = root(record_id)
         for link in links:
-            if link is None:
-                continue
-            other = holder.setdefault(link, record_id)
-            a, b = root(other), root(record_id)
-            if a != b:
-                parent[b] = a
+            other = holder.setdefault(link, mine)
+            if other != mine:
+                theirs = root(other)
+                if theirs != mine:
+                    parent[mine] = theirs
+                    mine = theirs
     found: dict[int, Unit] = {}
     for record_id, record_keys in keys.items():
         share = found.setdefault(root(record_id), (set(), {}))

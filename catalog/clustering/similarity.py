@@ -187,7 +187,7 @@ def _publishers_differ(a: str, b: str) -> bool:
         return False
     if a.split()[0] == b.split()[0]:
         return False
-    return SequenceMatcher(None, a, b).ratio() < 0.8
+    return _ratio(a, b, 0.8) < 0.8
 
 
 def _editions_differ(a: str, b: str) -> bool:
@@ -221,20 +221,27 @@ def veto(a: Profile, b: Profile) -> bool:
     )
 
 
-def _ratio(a: str, b: str) -> float:
+def _ratio(a: str, b: str, floor: float = 0.0) -> float:
+    """difflib's ratio of two strings; below ``floor`` it may be only a bound above it (the quick
+    bounds by length and by letters tell most unlike pairs apart without the full comparison)."""
     if a == b:
         return 1.0
     if not a or not b:
         return 0.0
-    return SequenceMatcher(None, a, b).ratio()
+    matcher = SequenceMatcher(None, a, b)
+    for bound in (matcher.real_quick_ratio, matcher.quick_ratio):
+        if (found := bound()) < floor:
+            return found
+    return matcher.ratio()
 
 
-def title_similarity(a: Profile, b: Profile) -> float:
-    """The title proper alone when either lacks other title information, else the whole title."""
+def title_similarity(a: Profile, b: Profile, floor: float = 0.0) -> float:
+    """The title proper alone when either lacks other title information, else the whole title
+    (below ``floor``: perhaps only a bound above the similarity, see ``_ratio``)."""
     (proper_a, rest_a), (proper_b, rest_b) = a.titles, b.titles
     if rest_a and rest_b:
-        return _ratio(f"{proper_a} {rest_a}", f"{proper_b} {rest_b}")
-    return _ratio(proper_a, proper_b)
+        return _ratio(f"{proper_a} {rest_a}", f"{proper_b} {rest_b}", floor)
+    return _ratio(proper_a, proper_b, floor)
 
 
 def similar(a: Profile, b: Profile) -> float | None:
@@ -243,7 +250,7 @@ def similar(a: Profile, b: Profile) -> float | None:
     one, however alike the rest reads: the second blocking pass, by the last word, meets them."""
     if a.surname != b.surname or veto(a, b) or title_numbers(a) != title_numbers(b):
         return None
-    score = title_similarity(a, b)
+    score = title_similarity(a, b, THRESHOLD)
     return score if score >= THRESHOLD else None
 
 
