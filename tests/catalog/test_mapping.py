@@ -248,7 +248,9 @@ def test_remembered_answers_follow_the_record_asked_and_its_fields() -> None:
     assert [formats.primary_format(r) for r in (printed, large, printed)] == ["book", "large_print", "book"]
     printed.add_field(datafield("250", "a", "Storstil"))
     assert formats.primary_format(printed) == "large_print"
-    volume = marc("00000cam a2200000 a 4500", book_008(), datafield("020", "a", "9789150222319", "q", "osa 1"))
+    volume = marc(
+        "00000cam a2200000 a 4500", book_008(), datafield("020", "a", "9789150222319", "q", "osa 1")
+    )
     assert map_record(volume)["part_isbns"] == {"9789150222319": "1"}
     volume.add_field(datafield("020", "a", "9789129688313", "q", "hela verket"))
     data = map_record(volume)

@@ -128,4 +128,6 @@ def test_a_source_read_over_the_network_has_one_reader(
     assert (run.status, run.added) == (HarvestRun.Status.COMPLETE, 8)
     pages = prepared_by(preparers)
     assert len(pages) == 1 and len(next(iter(pages.values()))) == 3
-    assert not marc_file.MarcFileProtocol(Source(protocol="marc-file", url="https://x.example/a.mrc")).lists_cheaply()
+    assert not marc_file.MarcFileProtocol(
+        Source(protocol="marc-file", url="https://x.example/a.mrc")
+    ).lists_cheaply()
