@@ -51,6 +51,20 @@ def analyzed_records() -> int:
     return max(0, int(row[0])) if row else 0
 
 
+def live_records() -> int:
+    """About how many source records there are (PostgreSQL's statistics, kept as transactions
+    end: ``count(*)`` reads the whole table, half a second a million records); 0 elsewhere."""
+    if connection.vendor != "postgresql":
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT n_live_tup FROM pg_stat_user_tables WHERE relid = %s::regclass",
+            [SourceRecord._meta.db_table],
+        )
+        row = cursor.fetchone()
+    return int(row[0]) if row else 0
+
+
 # PostgreSQL column type -> the type psycopg writes for it in binary COPY; jsonb values are
 # written by ``jsonb`` below and travel as bytes.
 BINARY_COPY_TYPES = {

@@ -25,7 +25,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from catalog import datestamps
-from catalog.bulk_work import analyzed_records, no_cyclic_gc, refresh_statistics
+from catalog.bulk_work import analyzed_records, live_records, no_cyclic_gc, refresh_statistics
 from catalog.clustering import LaterReindex, recluster, reindex_later
 from catalog.clustering.pending import cluster_pending, mark_pending
 from catalog.models import Holding, SourceRecord
@@ -388,7 +388,7 @@ def _records_until_analysis() -> float:
     (at first: FIRST_ANALYSIS records); never, except on PostgreSQL."""
     if connection.vendor != "postgresql":
         return math.inf
-    return max(2 * analyzed_records(), FIRST_ANALYSIS) - SourceRecord.objects.count()
+    return max(2 * analyzed_records(), FIRST_ANALYSIS) - live_records()
 
 
 def _commit_without_waiting_for_disk() -> None:

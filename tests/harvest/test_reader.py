@@ -210,6 +210,8 @@ def test_a_growing_run_refreshes_table_statistics_as_it_doubles(
     monkeypatch.setattr(
         services, "analyzed_records", lambda: SourceRecord.objects.count() if calls.value else 0
     )
+    # And what they count now (this test's rows are not committed, so the server's are not).
+    monkeypatch.setattr(services, "live_records", SourceRecord.objects.count)
     fill(oai_server, 20)  # pages of 3: written 3, 6, 9, ... 18, 20
     harvest_source(oai_source.pk)
     assert calls.value == 3  # at 3 (>= 2), 6 (>= 6), 12 (>= 12); the next would be at 24
@@ -273,3 +275,20 @@ def test_a_reader_whose_writer_is_killed_ends_too(
     for pid in left:  # so that a failure here does not leave it behind, holding the test database
         os.kill(pid, signal.SIGKILL)
     assert not left
+
+
+@pytest.mark.skipif(
+    not os.environ.get("DATABASE_URL", "").startswith("postgres"), reason="PostgreSQL's statistics"
+)
+@pytest.mark.django_db(transaction=True)
+def test_the_records_are_counted_from_the_servers_statistics(
+    oai_server: LocalOaiServer, oai_source: Source, jobs_in_process: None
+) -> None:
+    from catalog.bulk_work import live_records
+
+    fill(oai_server, 7)
+    harvest_source(oai_source.pk)
+    deadline = time.monotonic() + 5  # a backend reports its counts within a second of its commit
+    while live_records() != 7 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert live_records() == SourceRecord.objects.count() == 7
