@@ -46,6 +46,14 @@ def write_file(path: Path, numbers: list[int], notes: dict[int, str] | None = No
     path.write_bytes(b"".join(bib(number, notes.get(number, "")).as_marc() for number in numbers))
 
 
+def sods_file(tmp_path: Path, numbers: list[int]) -> tuple[Path, Source]:
+    """Sods's file of these records, and its source."""
+    sods, _ = Library.objects.get_or_create(code="Sods", defaults={"name": "Söderhamns bibliotek"})
+    path = tmp_path / "sods.mrc"
+    write_file(path, numbers)
+    return path, file_source(path, sods)
+
+
 @pytest.fixture(autouse=True)
 def _embedded(request: pytest.FixtureRequest, settings: Any) -> None:
     """No broker (but for the test on a Celery worker): background work is a Job row, and the
@@ -101,10 +109,7 @@ def live_ids(source: Source) -> set[str]:
 def test_a_full_run_writes_no_unchanged_row_and_still_deletes_what_vanished(
     transactional_db: None, tmp_path: Path, small_pages: None
 ) -> None:
-    Library.objects.create(code="Sods", name="Söderhamns bibliotek")
-    path = tmp_path / "sods.mrc"
-    write_file(path, list(range(1, 31)))
-    source = file_source(path, Library.objects.get(code="Sods"))
+    path, source = sods_file(tmp_path, list(range(1, 31)))
     assert harvest_source(source.pk).added == 30
     before = row_versions(source)
 
@@ -126,10 +131,7 @@ def test_a_full_run_writes_no_unchanged_row_and_still_deletes_what_vanished(
 def test_a_resumed_full_run_remembers_what_it_saw_before_the_crash(
     transactional_db: None, tmp_path: Path, small_pages: None
 ) -> None:
-    Library.objects.create(code="Sods", name="Söderhamns bibliotek")
-    path = tmp_path / "sods.mrc"
-    write_file(path, list(range(1, 21)))
-    source = file_source(path, Library.objects.get(code="Sods"))
+    path, source = sods_file(tmp_path, list(range(1, 21)))
     harvest_source(source.pk)
     write_file(path, list(range(1, 21)), {2: "Ändrad"})  # page 1 changes one title
 
@@ -153,10 +155,7 @@ def test_a_resumed_full_run_remembers_what_it_saw_before_the_crash(
 def test_the_guard_stops_a_full_run_and_the_confirmed_run_deletes_what_it_did_not_see(
     transactional_db: None, tmp_path: Path, small_pages: None
 ) -> None:
-    Library.objects.create(code="Sods", name="Söderhamns bibliotek")
-    path = tmp_path / "sods.mrc"
-    write_file(path, list(range(1, 21)))
-    source = file_source(path, Library.objects.get(code="Sods"))
+    path, source = sods_file(tmp_path, list(range(1, 21)))
     harvest_source(source.pk)
     write_file(path, list(range(1, 15)))  # 6 of 20 gone: more than 20 %
 
@@ -304,10 +303,7 @@ def test_the_harvest_command_commits_the_index_once_per_run_and_returns_searchab
 ) -> None:
     if not isinstance(get_backend(), TantivyBackend):
         pytest.skip("counts commits of the tantivy index")
-    Library.objects.create(code="Sods", name="Söderhamns bibliotek")
-    path = tmp_path / "sods.mrc"
-    write_file(path, list(range(1, 31)))  # six pages
-    source = file_source(path, Library.objects.get(code="Sods"))
+    path, source = sods_file(tmp_path, list(range(1, 31)))  # six pages
 
     call_command("harvest", str(source.pk), stdout=StringIO())
     assert commits == [Cluster.objects.count()] and commits[0] > 0
@@ -378,10 +374,7 @@ def test_on_celery_the_run_sends_one_index_task_and_its_titles_are_then_searchab
 ) -> None:
     if not isinstance(get_backend(), TantivyBackend):
         pytest.skip("counts commits of the tantivy index")
-    Library.objects.create(code="Sods", name="Söderhamns bibliotek")
-    path = tmp_path / "sods.mrc"
-    write_file(path, list(range(1, 31)))
-    source = file_source(path, Library.objects.get(code="Sods"))
+    _path, source = sods_file(tmp_path, list(range(1, 31)))
 
     harvest_source(source.pk)
 
