@@ -42,12 +42,16 @@ class KeyHolders:
                     self._run[key] = [held, record_id]
         self._others = others
         self._others_by_prefix = by_prefix or {}
-        # The run's keys by the prefix that links them (``keys.linked_keys``).
+        # The run's keys by the prefix that links them (``keys.linked_keys``), and the run's keys
+        # that are such prefixes.
         self._by_prefix: dict[str, list[str]] = {}
+        self.prefixes: list[str] = []
         for key in self._run:
-            linked, _prefix = linked_keys(key)
+            linked, prefix = linked_keys(key)
             if linked is not None:
                 self._by_prefix.setdefault(linked, []).append(key)
+            elif prefix is not None:
+                self.prefixes.append(prefix)
 
     @classmethod
     def of_run(cls, run_keys: dict[int, list[str]], ids: list[int]) -> "KeyHolders":
@@ -56,8 +60,9 @@ class KeyHolders:
         others = other_holders(ids)
         for key, holders in undated_holders(ids).items():
             others.setdefault(key, holders)
-        prefixes = [key for key in {k for keys in run_keys.values() for k in keys} if linked_keys(key)[1]]
-        return cls(run_keys, others, prefix_holders(prefixes, ids))
+        found = cls(run_keys, others)
+        found._others_by_prefix = prefix_holders(found.prefixes, ids)
+        return found
 
     def _held(self, key: str, found: set[int]) -> None:
         held = self._run.get(key, ())
