@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 
@@ -415,9 +416,16 @@ def _clusters_before(units: list[Unit], run_ids: set[int], known: dict[int, int]
 
 
 def assign(record_ids: Iterable[int], known_data: dict[int, dict[str, Any]] | None = None) -> set[int]:
-    """See ``catalog.clustering.assign_clusters``."""
+    """See ``catalog.clustering.assign_clusters``. A run holds about 5 KB a record (keys, their
+    holders, connected sets), so more than ``CLUSTERING_RUN_RECORDS`` records are clustered in
+    runs of that many, in id order: each run is decided like any other, and a connected set
+    reaching into a later run is decided again there (the result does not depend on the order)."""
+    ids = sorted({int(i) for i in record_ids})
+    affected: set[int] = set()
     with no_cyclic_gc():
-        return _assign(record_ids, known_data or {})
+        for part in chunked(ids, settings.CLUSTERING_RUN_RECORDS):
+            affected |= _assign(part, known_data or {})
+    return affected
 
 
 def _assign(record_ids: Iterable[int], given_data: dict[int, dict[str, Any]]) -> set[int]:

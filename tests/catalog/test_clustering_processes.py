@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from django.test import override_settings
 
-from catalog.clustering import assign_clusters, bulk, processes, recluster
+from catalog.clustering import assign_clusters, assignment, bulk, processes, recluster
 from catalog.mapping import map_record
 from catalog.models import Cluster, MatchKey, SourceRecord
 from sample.county import generate_county
@@ -148,3 +148,39 @@ def test_a_change_rewrites_its_own_cluster_and_leaves_the_connected_ones_alone()
     assert cluster_of(first).data["summary"] == "Om hundar."
     assert cluster_of(reprint).updated_at == kept.updated_at
     assert cluster_of(undated).updated_at == alone.updated_at
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_run_too_big_for_memory_is_clustered_in_slices_as_one_run_would(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """CLUSTERING_RUN_RECORDS: the county's titles are spread over its libraries' records, so
+    most clusters reach across slices; they are decided again in the later slice."""
+    generate_county(tmp_path, 600, seed=11)
+    ids = []
+    for code, records in read_county(tmp_path).items():
+        src = source(code)
+        ids += [
+            SourceRecord.objects.create(source=src, local_id=r["001"].data, data=map_record(r)).pk
+            for r in records
+        ]
+    runs: list[int] = []
+    real_assign = assignment._assign
+    monkeypatch.setattr(
+        assignment, "_assign", lambda part, data: runs.append(len(part)) or real_assign(part, data)
+    )
+
+    whole = assign_clusters(ids)
+    in_one_run = _snapshot()
+    assert runs == [len(ids)]
+
+    MatchKey.objects.all().delete()
+    SourceRecord.objects.update(cluster=None, merge_reason="")
+    Cluster.objects.all().delete()
+    runs.clear()
+    with override_settings(CLUSTERING_RUN_RECORDS=250):
+        sliced = assign_clusters(ids)
+    assert runs == [250, 250, len(ids) - 500]
+    assert _snapshot() == in_one_run
+    assert set(Cluster.objects.values_list("id", flat=True)) <= sliced
+    assert len(in_one_run) < len(ids) and whole
