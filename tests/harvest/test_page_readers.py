@@ -1,6 +1,6 @@
-"""Several page readers (harvest.reader, HARVEST_PAGE_READERS): a local file's pages are prepared
-in turn by forked readers that each list them all, and stored in the file's order; anything read
-over the network has one reader."""
+"""Several page readers (harvest.reader, HARVEST_PAGE_READERS): in a first load a local file's
+pages are prepared in turn by forked readers that each list them all, and stored in the file's
+order; anything read over the network, and any later run, has one reader."""
 
 import os
 from pathlib import Path
@@ -80,6 +80,12 @@ def test_two_readers_take_pages_in_turn_and_the_writer_stores_them_in_order(
     stored = SourceRecord.objects.filter(source=source).order_by("id").values_list("local_id", flat=True)
     assert list(stored) == [f"rec{n}" for n in range(23)]  # page by page in the file's order
     assert children_of(os.getpid()) == []
+
+    # The next run finds the records unchanged: one reader lists them (a second would list all again).
+    preparers.write_text("")
+    again = harvest_source(source.pk)
+    assert (again.status, again.unchanged) == (HarvestRun.Status.COMPLETE, 23)
+    assert [len(firsts) for firsts in prepared_by(preparers).values()] == [5]
 
 
 @pytest.mark.parametrize("pages", [4, 5])
