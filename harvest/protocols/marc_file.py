@@ -40,14 +40,16 @@ if TYPE_CHECKING:
 BLOCK = 1 << 20
 PAGE_SIZE = 500
 RECORD_TERMINATOR = b"\x1d"
-_XML_START = re.compile(rb"<(?:[\w.-]+:)?record(?=[\s>])")
-_XML_END = re.compile(rb"</(?:[\w.-]+:)?record\s*>")
+# A prefix's name is matched possessively (``++``): the name of every other element is not given
+# back letter by letter in search of a ":" that cannot be inside it.
+_XML_START = re.compile(rb"<(?:[\w.-]++:)?record(?=[\s>])")
+_XML_END = re.compile(rb"</(?:[\w.-]++:)?record\s*>")
 _XMLNS = re.compile(rb"""\sxmlns(?::[\w.-]+)?\s*=\s*(?:"[^"]*"|'[^']*')""")
 _XML_DECLARATION = re.compile(rb"<\?xml[^>]*\?>")
 HEADER_LIMIT = 1 << 16
 # A MARCXML record's leader and its 001 as plain text (no entity, no comment, no CDATA inside).
-_XML_LEADER = re.compile(rb"<(?:[\w.-]+:)?leader\s*>([^<&]*)</")
-_XML_001 = re.compile(rb"""<(?:[\w.-]+:)?controlfield\s+tag\s*=\s*["']001["']\s*>([^<&]*)</""")
+_XML_LEADER = re.compile(rb"<(?:[\w.-]++:)?leader\s*>([^<&]*)</")
+_XML_001 = re.compile(rb"""<(?:[\w.-]++:)?controlfield\s+tag\s*=\s*["']001["']\s*>([^<&]*)</""")
 
 Chunk = tuple[bytes, int]  # raw record bytes, offset after it
 # What the reader made of a record: its parse, or (a bibliographic ISO 2709 record left unparsed)
