@@ -116,8 +116,8 @@ def _read(
     run: "HarvestRun",
     pages: Connection,
     stored: bool,
-    share: int = 0,
-    count: int = 1,
+    share: int,
+    count: int,
 ) -> None:
     """The child: read every page, prepare and send pages ``share``, ``share + count`` …, then
     ``done`` (or the error that stopped it), after the last page or where it would be its turn.

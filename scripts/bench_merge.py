@@ -309,7 +309,6 @@ def store(rows: list[tuple[int, str, dict[str, Any]]]) -> None:
 
 
 def run(total: int, libraries: int, seed: int, use_county: bool) -> None:
-    from catalog.clustering import assign_clusters
     from catalog.models import Cluster, SourceRecord
     from harvest.models import Source
 
@@ -340,14 +339,7 @@ def run(total: int, libraries: int, seed: int, use_county: bool) -> None:
     )
 
     ids = list(SourceRecord.objects.order_by("?").values_list("id", flat=True))
-    started = time.perf_counter()
-    if os.environ.get("BENCH_PROFILE"):
-        import cProfile
-
-        cProfile.runctx("assign_clusters(ids)", globals(), locals(), sort=os.environ["BENCH_PROFILE"])
-    else:
-        assign_clusters(ids)
-    elapsed = time.perf_counter() - started
+    elapsed = timed_clustering(ids)
     print(
         f"clustered {len(ids):,} records in {elapsed:.1f} s: {len(ids) / elapsed:,.0f} records/s", flush=True
     )
@@ -389,6 +381,21 @@ def run(total: int, libraries: int, seed: int, use_county: bool) -> None:
     print(f"load: {os.getloadavg()}")
 
 
+def timed_clustering(ids: list[int]) -> float:
+    """Seconds ``assign_clusters`` takes for these records (profiled, sorted by the environment's
+    BENCH_PROFILE, when it is set)."""
+    from catalog.clustering import assign_clusters
+
+    started = time.perf_counter()
+    if os.environ.get("BENCH_PROFILE"):
+        import cProfile
+
+        cProfile.runctx("assign_clusters(ids)", globals(), locals(), sort=os.environ["BENCH_PROFILE"])
+    else:
+        assign_clusters(ids)
+    return time.perf_counter() - started
+
+
 def incremental(ids: list[int], seed: int) -> float:
     """Seconds to re-cluster 2,000 records whose year changed; then they are changed back."""
     from catalog.clustering import assign_clusters
@@ -400,14 +407,7 @@ def incremental(ids: list[int], seed: int) -> float:
     for record in records:
         record.data = {**record.data, "year": (record.data.get("year") or 2000) + 1}
     SourceRecord.objects.bulk_update(records, ["data"], batch_size=1000)
-    started = time.perf_counter()
-    if os.environ.get("BENCH_PROFILE"):
-        import cProfile
-
-        cProfile.runctx("assign_clusters(changed)", globals(), locals(), sort=os.environ["BENCH_PROFILE"])
-    else:
-        assign_clusters(changed)
-    elapsed = time.perf_counter() - started
+    elapsed = timed_clustering(changed)
     for record in records:
         record.data = before[record.id]
     SourceRecord.objects.bulk_update(records, ["data"], batch_size=1000)

@@ -29,31 +29,16 @@ def tidy(value: str) -> str:
     return text
 
 
-# The last record's fields per tag: mapping asks ~30 times per record, pymarc scans every time.
-# Holding the record itself (not its id) makes a stale hit impossible.
-_last: list[tuple[Record, int, dict[str, list[Field]]]] = []
-
-
-def _by_tag(record: Record) -> dict[str, list[Field]]:
-    entry = _last[0] if _last else None  # one read: another thread may replace it meanwhile
-    if entry is not None and entry[0] is record and entry[1] == len(record.fields):
-        return entry[2]
-    index: dict[str, list[Field]] = {}
-    for field in record.fields:
-        index.setdefault(field.tag, []).append(field)
-    _last[:] = [(record, len(record.fields), index)]
-    return index
-
-
 def per_record(question: Callable[[Record], Answer]) -> Callable[[Record], Answer]:
-    """Remember a question's answer for the last record asked: mapping asks some (the primary
-    format, large print, qualified ISBNs) several times per record. Held like ``_by_tag``'s
-    index; every caller gets the same answer, so it must be immutable (a str, a tuple)."""
+    """Remember a question's answer for the last record asked: mapping asks some (its fields by
+    tag, the primary format, large print, qualified ISBNs) several times per record. Holding the
+    record itself (not its id) makes a stale hit impossible, and a field added is seen. Every
+    caller gets the same answer: callers must not change it."""
     last: list[tuple[Record, int, Answer]] = []
 
     @wraps(question)
     def answer(record: Record) -> Answer:
-        entry = last[0] if last else None
+        entry = last[0] if last else None  # one read: another thread may replace it meanwhile
         if entry is not None and entry[0] is record and entry[1] == len(record.fields):
             return entry[2]
         found = question(record)
@@ -61,6 +46,14 @@ def per_record(question: Callable[[Record], Answer]) -> Callable[[Record], Answe
         return found
 
     return answer
+
+
+@per_record  # mapping asks ~30 times per record; pymarc scans every field every time
+def _by_tag(record: Record) -> dict[str, list[Field]]:
+    index: dict[str, list[Field]] = {}
+    for field in record.fields:
+        index.setdefault(field.tag, []).append(field)
+    return index
 
 
 def fields(record: Record, *tags: str) -> list[Field]:

@@ -42,6 +42,26 @@ def test_shares_hold_about_as_many_records_each_and_small_units_are_joined() -> 
     assert [len(m) for m, _ in processes.regroup(units, 60)] == [90, 60, 5]
 
 
+def stored_county(folder: Path, records: int, seed: int) -> list[int]:
+    """The sample county's records mapped and stored, not clustered; their ids."""
+    generate_county(folder, records, seed=seed)
+    ids = []
+    for code, marc_records in read_county(folder).items():
+        src = source(code)
+        ids += [
+            SourceRecord.objects.create(source=src, local_id=r["001"].data, data=map_record(r)).pk
+            for r in marc_records
+        ]
+    return ids
+
+
+def unclustered() -> None:
+    """Forget every cluster and match key, as before the records were first clustered."""
+    MatchKey.objects.all().delete()
+    SourceRecord.objects.update(cluster=None, merge_reason="")
+    Cluster.objects.all().delete()
+
+
 def _snapshot() -> set[frozenset[tuple[str, str, str]]]:
     """Clusters as sets of (source, local id, merge reason): independent of cluster ids."""
     found: dict[int | None, set[tuple[str, str, str]]] = {}
@@ -66,14 +86,7 @@ def _snapshot() -> set[frozenset[tuple[str, str, str]]]:
 def test_two_processes_cluster_a_county_exactly_as_one_does(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, batch: int, children: int
 ) -> None:
-    generate_county(tmp_path, 900, seed=7)
-    ids = []
-    for code, records in read_county(tmp_path).items():
-        src = source(code)
-        ids += [
-            SourceRecord.objects.create(source=src, local_id=r["001"].data, data=map_record(r)).pk
-            for r in records
-        ]
+    ids = stored_county(tmp_path, 900, seed=7)
     monkeypatch.setattr(processes, "PARALLEL_FROM", 100)
     monkeypatch.setattr(bulk, "chunk_size", lambda: batch)
     forks: list[int] = []
@@ -92,9 +105,7 @@ def test_two_processes_cluster_a_county_exactly_as_one_does(
     one_process = _snapshot()
     assert not forks and set(alone) == set(Cluster.objects.values_list("id", flat=True))
 
-    MatchKey.objects.all().delete()
-    SourceRecord.objects.update(cluster=None, merge_reason="")
-    Cluster.objects.all().delete()
+    unclustered()
     with override_settings(CLUSTERING_PROCESSES=2):
         together = assign_clusters(ids)
     assert len(forks) == children  # one child at a time beside this process
@@ -156,14 +167,7 @@ def test_a_run_too_big_for_memory_is_clustered_in_slices_as_one_run_would(
 ) -> None:
     """CLUSTERING_RUN_RECORDS: the county's titles are spread over its libraries' records, so
     most clusters reach across slices; they are decided again in the later slice."""
-    generate_county(tmp_path, 600, seed=11)
-    ids = []
-    for code, records in read_county(tmp_path).items():
-        src = source(code)
-        ids += [
-            SourceRecord.objects.create(source=src, local_id=r["001"].data, data=map_record(r)).pk
-            for r in records
-        ]
+    ids = stored_county(tmp_path, 600, seed=11)
     runs: list[int] = []
     real_assign = assignment._assign
     monkeypatch.setattr(
@@ -174,9 +178,7 @@ def test_a_run_too_big_for_memory_is_clustered_in_slices_as_one_run_would(
     in_one_run = _snapshot()
     assert runs == [len(ids)]
 
-    MatchKey.objects.all().delete()
-    SourceRecord.objects.update(cluster=None, merge_reason="")
-    Cluster.objects.all().delete()
+    unclustered()
     runs.clear()
     with override_settings(CLUSTERING_RUN_RECORDS=250):
         sliced = assign_clusters(ids)

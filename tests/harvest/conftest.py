@@ -7,6 +7,7 @@ import pytest
 
 from catalog.models import Library
 from harvest.models import Source
+from harvest.protocols import marc_file
 from sample.local_oai import LocalOaiServer, Repository
 
 MARC_NS = "http://www.loc.gov/MARC21/slim"
@@ -71,3 +72,10 @@ def file_source(path: Path | str, library: Library | None = None, profile: str =
     return Source.objects.create(
         protocol="marc-file", url=str(path), library=library, holdings_profile=profile
     )
+
+
+@pytest.fixture
+def small_pages(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A marc-file source's pages of 5 records, so that a file of tens of records is a run of
+    several pages."""
+    monkeypatch.setattr(marc_file, "PAGE_SIZE", 5)

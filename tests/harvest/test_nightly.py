@@ -68,12 +68,6 @@ def sods(db: None) -> Library:
 
 
 @pytest.fixture
-def small_pages(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Pages of 5 records, so that a file of tens of records is a run of several pages."""
-    monkeypatch.setattr(marc_file, "PAGE_SIZE", 5)
-
-
-@pytest.fixture
 def parses(monkeypatch: pytest.MonkeyPatch, settings: Any) -> list[bytes]:
     """Every ISO 2709 record pymarc decodes in this process (the page reader works in this
     process too, so that all parses are counted)."""

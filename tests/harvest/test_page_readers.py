@@ -8,14 +8,14 @@ from typing import Any
 
 import pytest
 
-from catalog.models import Library, SourceRecord
+from catalog.models import SourceRecord
 from harvest import reader
 from harvest.models import HarvestRun, Source
 from harvest.protocols import marc_file
 from harvest.services import harvest_source
 from sample.local_oai import LocalOaiServer
-from tests.harvest.conftest import file_source, fill
-from tests.harvest.test_nightly import write_file
+from tests.harvest.conftest import fill
+from tests.harvest.test_nightly import sods_file
 from tests.processes import children_of
 
 pytestmark = pytest.mark.django_db
@@ -52,27 +52,18 @@ def prepared_by(log: Path) -> dict[int, list[str]]:
 
 
 @pytest.fixture
-def county_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """23 records in pages of 5: five pages, the last one short."""
-    monkeypatch.setattr(marc_file, "PAGE_SIZE", 5)
-    path = tmp_path / "files" / "sods.mrc"
-    path.parent.mkdir(exist_ok=True)
-    write_file(path, list(range(23)))
-    return path
-
-
-@pytest.fixture
-def sods(db: None) -> Library:
-    return Library.objects.create(code="Sods", name="Söderhamns bibliotek")
+def county_file(tmp_path: Path, small_pages: None) -> tuple[Path, Source]:
+    """23 records in pages of 5: five pages, the last one short; and their source."""
+    return sods_file(tmp_path, list(range(23)))
 
 
 def test_two_readers_take_pages_in_turn_and_the_writer_stores_them_in_order(
-    county_file: Path, sods: Library, preparers: Path
+    county_file: tuple[Path, Source], preparers: Path
 ) -> None:
-    source = file_source(county_file, sods)
+    path, source = county_file
     run = harvest_source(source.pk)
     assert (run.status, run.added, run.failed) == (HarvestRun.Status.COMPLETE, 23, 0)
-    assert run.position == county_file.stat().st_size
+    assert run.position == path.stat().st_size
     pages = prepared_by(preparers)
     assert os.getpid() not in pages
     # Each page was prepared once, every other one by the same reader.
@@ -90,19 +81,16 @@ def test_two_readers_take_pages_in_turn_and_the_writer_stores_them_in_order(
 
 @pytest.mark.parametrize("pages", [4, 5])
 def test_the_run_ends_whichever_reader_has_the_last_page(
-    tmp_path: Path, sods: Library, monkeypatch: pytest.MonkeyPatch, preparers: Path, pages: int
+    tmp_path: Path, small_pages: None, preparers: Path, pages: int
 ) -> None:
-    monkeypatch.setattr(marc_file, "PAGE_SIZE", 5)
-    path = tmp_path / "files" / "even.mrc"
-    path.parent.mkdir(exist_ok=True)
-    write_file(path, list(range(5 * pages)))
-    run = harvest_source(file_source(path, sods).pk)
+    _path, source = sods_file(tmp_path, list(range(5 * pages)))
+    run = harvest_source(source.pk)
     assert (run.status, run.added) == (HarvestRun.Status.COMPLETE, 5 * pages)
     assert sum(len(firsts) for firsts in prepared_by(preparers).values()) == pages
 
 
 def test_a_second_reader_that_dies_fails_the_run_and_the_next_run_stores_everything(
-    county_file: Path, sods: Library, monkeypatch: pytest.MonkeyPatch
+    county_file: tuple[Path, Source], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     original = reader.prepare_page
 
@@ -112,7 +100,7 @@ def test_a_second_reader_that_dies_fails_the_run_and_the_next_run_stores_everyth
         return original(page, *args)
 
     monkeypatch.setattr(reader, "prepare_page", second_reader_dies)
-    source = file_source(county_file, sods)
+    _path, source = county_file
     died = harvest_source(source.pk)
     assert died.status == HarvestRun.Status.FAILED
     assert "page reader ended unexpectedly (exit code 3)" in died.errors[-1]["message"]
