@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from catalog.clustering import assign_clusters
+from catalog.clustering.display import cluster_data, completeness
 from catalog.clustering.keys import match_keys, normalize
 from catalog.models import Cluster, MatchKey, SourceRecord
 from harvest.models import Source
@@ -110,6 +111,21 @@ def test_display_record_prefers_libris_then_completeness() -> None:
     cluster = cluster_of(rich)
     assert cluster.display_record_id == thin.pk
     assert cluster.data["libris_ids"] == ["123"] and cluster.data["member_count"] == 2
+
+
+@pytest.mark.sqlite
+def test_completeness_counts_every_filled_field_and_cluster_data_unions_without_repeats() -> None:
+    # None, "", [] and {} are empty; 0 and False are values.
+    filled = {"title": "T", "year": 0, "large_print": False, "isbns": ["1"], "notes": [], "host": "", "x": {}}
+    assert completeness({**filled, "summary": None}) == 4
+    alone = {"isbns": ["1", "1", "2"], "libris_id": "L1", "formats": ["book"], "title": "T"}
+    data = cluster_data(alone, [])
+    assert data["isbns"] == ["1", "2"] and data["libris_ids"] == ["L1"] and data["member_count"] == 1
+    assert data["languages"] == [] and data["title"] == "T" and alone["isbns"] == ["1", "1", "2"]
+    other = {"isbns": ["2", "3"], "languages": ["swe"], "libris_id": "L2"}
+    data = cluster_data(alone, [other, {"isbns": None}])
+    assert data["isbns"] == ["1", "2", "3"] and data["languages"] == ["swe"]
+    assert data["libris_ids"] == ["L1", "L2"] and data["member_count"] == 3
 
 
 def test_a_changed_record_moves_and_a_deleted_one_empties_its_cluster() -> None:
