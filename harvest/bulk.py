@@ -13,13 +13,23 @@ def _fields(model: type[models.Model]) -> list["models.Field[Any, Any]"]:
 
 
 def insert(model: type[models.Model], instances: Sequence[models.Model]) -> None:
-    """Insert new rows without reading their ids back (use ``ids_by`` if you need them)."""
+    """Insert new rows, each given its id (on PostgreSQL from the table's sequence, in one
+    statement before the COPY, which hands no ids back: looking them up again by a natural key
+    cost a query a page)."""
     if not instances:
         return
     if connection.vendor != "postgresql":
         model._default_manager.bulk_create(instances, batch_size=500)
         return
-    fields = _fields(model)
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [table, model._meta.pk.column, len(instances)],
+        )
+        for instance, (pk,) in zip(instances, cursor.fetchall(), strict=True):
+            instance.pk = pk
+    fields = [model._meta.pk, *_fields(model)]
     _copy(model, fields, ([getattr(instance, field.attname) for field in fields] for instance in instances))
 
 

@@ -182,14 +182,6 @@ class RecordWriter:
                 lambda row: row.save(force_insert=True),
                 keep_refused,
             )
-            if any(row.pk is None for row in creates):  # COPY does not hand ids back
-                ids = dict(
-                    SourceRecord.objects.filter(
-                        source=self.source, local_id__any=[row.local_id for row in creates]
-                    ).values_list("local_id", "id")
-                )
-                for row in creates:
-                    row.pk = ids[row.local_id]
             result.added += len(creates)
         for row in updates:
             if row.error:

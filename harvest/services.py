@@ -44,6 +44,8 @@ MAX_ERRORS_KEPT = 200
 _PAGE_FIELDS = ["added", "updated", "unchanged", "failed", "errors", "resumption_token", "position"]
 _PAGE_FIELDS += ["window_until"]
 FIRST_ANALYSIS = 2_000  # records written by a run before its tables are first analyzed
+# Records a run writes before it analyzes its tables once more, even if they have not doubled.
+RUN_ANALYSIS = 20_000
 # Records a run clusters page by page; the rest it clusters at its end, in one bulk run.
 PAGE_CLUSTERING_UP_TO = 2_000
 
@@ -185,6 +187,7 @@ class Harvester:
         self.defer_clustering = defer_clustering
         self.written = 0  # records this attempt wrote (added, updated, staged)
         self.next_analysis = _records_until_analysis()
+        self.analyzed_own = False  # analyzed since this run wrote RUN_ANALYSIS records
         self.clustering_failed = False
 
     def run(self) -> HarvestRun:
@@ -255,10 +258,17 @@ class Harvester:
         source: quadratic over the run. So the tables are analyzed whenever the records' table
         has doubled since its statistics were taken, by this run or others before it: a few
         times in a first load of a county, however many sources it has (per source and run, 180
-        times at 100,000 records). Clustering needs no more: a large clustering run analyzes
-        first (``BULK_RUN``)."""
-        if self.written >= self.next_analysis:
+        times at 100,000 records). And once when this run has written ``RUN_ANALYSIS`` records: a
+        source whose first load begins in a big table (the 20th of a county's 26) would otherwise
+        stay unknown to the statistics, estimated at one row, until the table doubles; its page
+        lookups then scanned every record it had so far (at 5 million records, 150 ms a page and
+        twice the writer's own CPU in the server). Once its statistics count tens of thousands,
+        the lookups go by (source, local id) for the rest of the run. Clustering needs no more: a
+        large clustering run analyzes first (``BULK_RUN``)."""
+        own = not self.analyzed_own and self.written >= RUN_ANALYSIS
+        if self.written >= self.next_analysis or own:
             refresh_statistics()
+            self.analyzed_own = self.analyzed_own or self.written >= RUN_ANALYSIS
             self.next_analysis = self.written + _records_until_analysis()
 
     def _after_write(self, result: PageResult) -> None:

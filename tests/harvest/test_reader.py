@@ -219,6 +219,24 @@ def test_a_growing_run_refreshes_table_statistics_as_it_doubles(
     assert calls.value == 3
 
 
+def test_a_run_in_a_big_table_refreshes_statistics_once_it_has_written_its_share(
+    oai_server: LocalOaiServer, oai_source: Source, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A source loaded into a table far bigger than itself: the table does not double, but the
+    statistics must learn of the source before its page lookups scan all it has."""
+    calls = count_calls(monkeypatch, services, "refresh_statistics")
+    monkeypatch.setattr(services, "RUN_ANALYSIS", 7)
+    monkeypatch.setattr(services, "analyzed_records", lambda: 1_000_000)
+    monkeypatch.setattr(services, "live_records", lambda: 1_000_000 + SourceRecord.objects.count())
+    fill(oai_server, 20)  # pages of 3: written 3, 6, 9, ... 18, 20
+    harvest_source(oai_source.pk)
+    assert calls.value == 1  # at 9 (>= 7), and not again
+    monkeypatch.setattr(services, "RUN_ANALYSIS", 30)
+    fill(oai_server, 25)
+    harvest_source(oai_source.pk, full=True)  # 5 new records: less than a run's share
+    assert calls.value == 1
+
+
 def _harvest_in_pool_worker(source_id: int) -> None:
     harvest_source(source_id)
 

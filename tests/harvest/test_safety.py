@@ -40,6 +40,22 @@ def test_file_run_converges_to_the_current_file(tmp_path: Path, libraries: dict[
     assert any(error["kind"] == "converged" for error in run.errors)
 
 
+@pytest.mark.sqlite
+def test_new_records_are_stored_in_file_order_with_the_ids_their_holdings_name(
+    tmp_path: Path, libraries: dict[str, Library]
+) -> None:
+    path = write_collection(tmp_path / "export.xml", [3, 1, 2])
+    source = file_source(path)
+    SourceRecord.objects.create(  # an id taken before the run: the run's ids come from the sequence
+        source=file_source(tmp_path / "other.xml"), local_id="x", data={}
+    )
+    run = harvest_source(source.pk)
+    ids = dict(SourceRecord.objects.filter(source=source).values_list("local_id", "id"))
+    assert run.added == 3 and ids["3"] < ids["1"] < ids["2"]
+    holders = dict(Holding.objects.filter(record__source=source).values_list("record_id", "record__local_id"))
+    assert holders == {pk: local_id for local_id, pk in ids.items()}
+
+
 def test_unchanged_records_are_not_rewritten(tmp_path: Path, libraries: dict[str, Library]) -> None:
     source = file_source(write_collection(tmp_path / "export.xml", [1, 2]))
     harvest_source(source.pk)
