@@ -186,8 +186,7 @@ class Harvester:
         self.staged: set[int] = set(run.staged_deletions or [])
         self.defer_clustering = defer_clustering
         self.written = 0  # records this attempt wrote (added, updated, staged)
-        self.next_analysis = _records_until_analysis()
-        self.analyzed_own = False  # analyzed since this run wrote RUN_ANALYSIS records
+        self._plan_analysis()
         self.clustering_failed = False
 
     def run(self) -> HarvestRun:
@@ -266,11 +265,14 @@ class Harvester:
         Once its statistics count tens of thousands, the lookups go by (source, local id) for the
         rest of the run. Clustering needs no more: a large clustering run analyzes first
         (``BULK_RUN``)."""
-        own = not self.analyzed_own and self.written >= RUN_ANALYSIS
-        if self.written >= self.next_analysis or own:
+        if self.written >= self.next_analysis:
             refresh_statistics()
-            self.analyzed_own = self.analyzed_own or self.written >= RUN_ANALYSIS
-            self.next_analysis = self.written + _records_until_analysis()
+            self._plan_analysis()
+
+    def _plan_analysis(self) -> None:
+        """When to analyze next: once the table has doubled, and at RUN_ANALYSIS if not yet past."""
+        until = self.written + _records_until_analysis()
+        self.next_analysis = until if self.written >= RUN_ANALYSIS else min(until, RUN_ANALYSIS)
 
     def _after_write(self, result: PageResult) -> None:
         run = self.run_row
