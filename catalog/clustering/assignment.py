@@ -25,6 +25,7 @@ from catalog.clustering.bulk import (
     clustering_lock,
     create_clusters,
     keys_of_records,
+    only_keys_stored,
     postgres,
     record_rows,
     replace_keys,
@@ -35,7 +36,7 @@ from catalog.clustering.display import choose_display, cluster_data
 from catalog.clustering.holders import KeyHolders, connected
 from catalog.clustering.keys import KINDS, match_keys
 from catalog.clustering.partition import Candidate, partition
-from catalog.clustering.processes import Unit, in_processes, in_shares, regroup
+from catalog.clustering.processes import Unit, components, in_processes, in_shares, regroup
 from catalog.clustering.works import work_key
 from catalog.holdings_links import KEYS_PER_QUERY, link_keys, parent_query
 from catalog.models import Cluster, ClusterRedirect, MergeOverride, SourceRecord
@@ -349,11 +350,13 @@ class _Keyed:
     keys: dict[int, list[str]] = field(default_factory=dict)
     removed: dict[int, set[str]] = field(default_factory=dict)
     old_clusters: dict[int, int] = field(default_factory=dict)
+    stored: int = 0  # how many keys the records hold now (a record's keys are stored once each)
 
     def update(self, other: "_Keyed") -> None:
         self.keys.update(other.keys)
         self.removed.update(other.removed)
         self.old_clusters.update(other.old_clusters)
+        self.stored += other.stored
 
 
 @dataclass
@@ -378,7 +381,10 @@ class _Run:
                 if len(self.changed) <= _DATA_CACHE_LIMIT:
                     self.known_data.update({r.id: r.data for r in rows})
                     self.unread.update({r.id: r for r in rows if r.kind == BIB})
-                keyed.removed.update(refresh_keys(rows, self.with_overrides, keyed.keys))
+                current: dict[int, list[str]] = {}
+                keyed.removed.update(refresh_keys(rows, self.with_overrides, current))
+                keyed.keys.update(current)
+                keyed.stored += sum(len(set(keys)) for keys in current.values())
                 keyed.old_clusters.update(
                     {r.id: r.cluster_id for r in rows if r.cluster_id and r.kind == BIB}
                 )
@@ -415,6 +421,49 @@ def _clusters_before(units: list[Unit], run_ids: set[int], known: dict[int, int]
     return found
 
 
+def _connected_sets(ids: list[int], keyed: _Keyed) -> list[Unit]:
+    """The connected sets the run re-decides, one unit for each batch of ``ids`` (the sets its
+    records reach that no earlier batch reached). A bulk run follows its keys in memory: alone in
+    the key table, with no record that was in a cluster or lost a key (a first load), the sets are
+    those its own keys make; otherwise it asks once who else holds them (``KeyHolders``)."""
+    known_keys, removed, old_clusters = keyed.keys, keyed.removed, keyed.old_clusters
+    holders = None
+    if len(ids) >= BULK_RUN:
+        if not (removed or old_clusters) and only_keys_stored(keyed.stored):
+            return _by_first_batch(components([(set(ids), known_keys)], {}), ids)
+        if postgres():
+            holders = KeyHolders.of_run(known_keys, ids)
+    done: set[int] = set()
+    units: list[Unit] = []
+    for batch in chunked(ids):
+        seeds = {rid for rid in batch if rid not in done}
+        if not seeds:
+            continue
+        extra_keys = {key for rid in seeds for key in removed.get(rid, ())}
+        clusters = {old_clusters[rid] for rid in seeds if rid in old_clusters}
+        if clusters:
+            seeds |= set(
+                SourceRecord.objects.filter(cluster_id__in=clusters, kind=BIB).values_list("id", flat=True)
+            )
+        members, keys = connected(seeds, extra_keys, known_keys, holders)
+        done |= members
+        units.append((members, keys))
+    return units
+
+
+def _by_first_batch(sets: list[Unit], ids: list[int]) -> list[Unit]:
+    """These connected sets joined into the units following them batch by batch would find: each
+    set in the unit of the batch (``chunked(ids)``) its first record is in."""
+    size = chunk_size()
+    batch_of = {rid: n // size for n, rid in enumerate(ids)}
+    units: dict[int, Unit] = {}
+    for members, keys in sets:
+        unit = units.setdefault(batch_of[min(members)], (set(), {}))
+        unit[0].update(members)
+        unit[1].update(keys)
+    return [units[n] for n in sorted(units)]
+
+
 def assign(record_ids: Iterable[int], known_data: dict[int, dict[str, Any]] | None = None) -> set[int]:
     """See ``catalog.clustering.assign_clusters``. A run holds about 5 KB a record (keys, their
     holders, connected sets), so more than ``CLUSTERING_RUN_RECORDS`` records are clustered in
@@ -440,31 +489,11 @@ def _assign(record_ids: Iterable[int], given_data: dict[int, dict[str, Any]]) ->
         keyed = _Keyed()
         for part in in_shares(list(chunked(ids)), len(ids), run.store_keys):
             keyed.update(part)
-        known_keys, removed, old_clusters = keyed.keys, keyed.removed, keyed.old_clusters
-        holders = None
         if len(ids) >= BULK_RUN:
             refresh_statistics()
-            if postgres():
-                holders = KeyHolders.of_run(known_keys, ids)
-        done: set[int] = set()
-        units: list[Unit] = []
-        for batch in chunked(ids):
-            seeds = {rid for rid in batch if rid not in done}
-            if not seeds:
-                continue
-            extra_keys = {key for rid in seeds for key in removed.get(rid, ())}
-            clusters = {old_clusters[rid] for rid in seeds if rid in old_clusters}
-            if clusters:
-                seeds |= set(
-                    SourceRecord.objects.filter(cluster_id__in=clusters, kind=BIB).values_list(
-                        "id", flat=True
-                    )
-                )
-            members, keys = connected(seeds, extra_keys, known_keys, holders)
-            done |= members
-            units.append((members, keys))
+        units = _connected_sets(ids, keyed)
         affected |= in_processes(
-            units, run.decide, lambda: _clusters_before(units, run.changed, old_clusters)
+            units, run.decide, lambda: _clusters_before(units, run.changed, keyed.old_clusters)
         )
         if has_children:
             with transaction.atomic():

@@ -111,6 +111,16 @@ def keys_of_records(ids: list[int]) -> list[tuple[int, str]]:
     return [(r, k) for r, k in _fetch(sql, [ids])]
 
 
+def only_keys_stored(count: int) -> bool:
+    """Does the key table hold exactly ``count`` keys? Counted only when its statistics (the
+    run's ANALYZE) say it may: a count reads the whole table."""
+    if postgres():
+        estimate = _fetch("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [_KEYS])
+        if not estimate or estimate[0][0] > 2 * count + 1000:
+            return False
+    return MatchKey.objects.count() == count
+
+
 def _lookups(keys: list[str]) -> tuple[list[str], list[str]]:
     """(keys whose holders are wanted, prefixes whose keys' holders are wanted): the keys and the
     keys they link (``keys.linked_keys``)."""

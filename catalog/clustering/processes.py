@@ -19,7 +19,7 @@ from typing import TypeVar
 from django.conf import settings
 from django.db import connection
 
-from catalog.clustering.keys import linked_keys
+from catalog.clustering.keys import UNDATED_MARK, linked_keys
 from portal.forking import can_fork, forked
 
 T = TypeVar("T")
@@ -42,22 +42,25 @@ def components(units: list[Unit], clusters: dict[int, int]) -> list[Unit]:
             record_id = parent[record_id]
         return record_id
 
-    holder: dict[object, int] = {}
     keys: dict[int, list[str]] = {}
     for members, unit_keys in units:
         for record_id in members:
             keys[record_id] = unit_keys.get(record_id, [])
-    # A key linking other keys (``keys.linked_keys``) links them only where some record holds it.
-    links_of = {key: linked_keys(key) for record_keys in keys.values() for key in record_keys}
-    prefixes = {key for key, (_block, prefix) in links_of.items() if prefix}
+    # A key linking other keys (``keys.linked_keys``) links them only where some record holds it;
+    # only keys with the undated block's mark link any.
+    links_of = {key: linked_keys(key) for ks in keys.values() for key in ks if UNDATED_MARK in key}
+    prefixes = {prefix for _block, prefix in links_of.values() if prefix}
+    holder: dict[object, int] = {}
     for record_id, record_keys in keys.items():
         links: list[object] = list(record_keys)
         if prefixes:
-            links += [block for key in record_keys if (block := links_of[key][0]) in prefixes]
+            links += [
+                block for key in record_keys if key in links_of and (block := links_of[key][0]) in prefixes
+            ]
         cluster = clusters.get(record_id)
         if cluster is not None:
             links.append(cluster)
-        mine = root(record_id)
+        mine = record_id  # no record met so far links to one not yet met: it is a root
         for link in links:
             other = holder.setdefault(link, mine)
             if other != mine:
@@ -67,7 +70,7 @@ def components(units: list[Unit], clusters: dict[int, int]) -> list[Unit]:
                     mine = theirs
     found: dict[int, Unit] = {}
     for record_id, record_keys in keys.items():
-        share = found.setdefault(root(record_id), (set(), {}))
+        share = found.setdefault(root(record_id) if record_id in parent else record_id, (set(), {}))
         share[0].add(record_id)
         share[1][record_id] = record_keys
     return list(found.values())

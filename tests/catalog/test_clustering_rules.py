@@ -266,6 +266,56 @@ def test_a_bulk_run_follows_its_keys_in_memory_to_the_same_clusters(
 
 
 @needs_postgres
+@pytest.mark.parametrize("vendor_path", ["own keys", "key look-ups"])
+def test_a_first_load_finds_the_connected_sets_its_own_keys_make(
+    monkeypatch: pytest.MonkeyPatch, vendor_path: str
+) -> None:
+    """Alone in the key table, a bulk run's sets are its keys' components, grouped by the batch
+    of their first record exactly as the look-ups group them; a key held outside the run (a
+    second load) sends it back to the look-ups."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from catalog.clustering import assignment, bulk
+
+    monkeypatch.setattr(assignment, "BULK_RUN", 1)
+    monkeypatch.setattr(bulk, "chunk_size", lambda: 2)
+    monkeypatch.setattr(assignment, "chunk_size", lambda: 2)
+    if vendor_path == "key look-ups":
+        monkeypatch.setattr(assignment, "only_keys_stored", lambda count: False)
+    a, b = source("Sods"), source("Nyks")
+    records = [  # in batches of two: 1 2 | 3 4 | 5 6
+        bib(a, "1", record_data(isbns=[ISBN])),
+        bib(b, "2", record_data(isbns=[ISBN], year=1969)),
+        bib(a, "3", record_data("Hundarna", year=2012)),
+        bib(a, "4", record_data("Ensam")),
+        bib(b, "5", record_data("Hundarna", year=2015)),
+        bib(b, "6", record_data("Hundarna", year=None)),  # links 3 and 5
+    ]
+    units: list[list[set[int]]] = []
+    real_in_processes = assignment.in_processes
+    monkeypatch.setattr(
+        assignment,
+        "in_processes",
+        lambda u, *rest: units.append([m for m, _ in u]) or real_in_processes(u, *rest),
+    )
+    with CaptureQueriesContext(connection) as queries:
+        assign_clusters([r.pk for r in records])
+    one, two, three, four, five, six = (r.pk for r in records)
+    # one unit for each batch: the sets its records are in that no earlier batch's are
+    assert units == [[{one, two}, {three, four, five, six}]]
+    lookups = [q["sql"] for q in queries.captured_queries if re.search(r"\bkey (= ANY|IN) ?\(", q["sql"])]
+    assert bool(lookups) == (vendor_path == "key look-ups")
+    assert cluster_of(records[0]) == cluster_of(records[1]) != cluster_of(records[3])
+    assert cluster_of(records[2]) != cluster_of(records[4])  # editions of two years: connected, not one
+
+    later = bib(b, "7", record_data(isbns=[ISBN]))
+    assign_clusters([later.pk])
+    assert units[-1] == [{one, two, later.pk}]
+    assert cluster_of(later) == cluster_of(records[0])
+
+
+@needs_postgres
 def test_a_bulk_run_analyzes_before_looking_keys_up(monkeypatch: pytest.MonkeyPatch) -> None:
     """Without statistics a freshly loaded key table is scanned whole for every lookup batch."""
     from django.db import connection
