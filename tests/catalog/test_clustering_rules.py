@@ -294,11 +294,12 @@ def test_a_first_load_finds_the_connected_sets_its_own_keys_make(
     ]
     units: list[list[set[int]]] = []
     real_in_processes = assignment.in_processes
-    monkeypatch.setattr(
-        assignment,
-        "in_processes",
-        lambda u, *rest: units.append([m for m, _ in u]) or real_in_processes(u, *rest),
-    )
+
+    def in_processes(run_units: list[Any], *rest: Any) -> set[int]:
+        units.append([members for members, _keys in run_units])
+        return real_in_processes(run_units, *rest)
+
+    monkeypatch.setattr(assignment, "in_processes", in_processes)
     with CaptureQueriesContext(connection) as queries:
         assign_clusters([r.pk for r in records])
     one, two, three, four, five, six = (r.pk for r in records)
