@@ -205,8 +205,9 @@ HARVEST_INDEX_SECONDS = env_int("HARVEST_INDEX_SECONDS", 300, minimum=0)
 # Clustering: a large run on PostgreSQL decides and writes its connected sets in this many processes
 # (catalog.clustering.processes); 1 does it all in the run's own process.
 CLUSTERING_PROCESSES = env_int("CLUSTERING_PROCESSES", 2, minimum=1, maximum=16)
-# Clustering: more records than this are clustered in runs of this many (a run holds about 5 KB a
-# record: 5.3 GB at the default), as a first load of millions of records would be.
+# Clustering: more records than this are clustered in runs of about this many, each run whole
+# connected sets (a run holds about 5 KB a record: 5.3 GB at the default), as a first load of
+# millions of records would be.
 CLUSTERING_RUN_RECORDS = env_int("CLUSTERING_RUN_RECORDS", 1_000_000, minimum=1000)
 # Harvest: MARC file sources read files under this folder only (harvest.locations); unset, the
 # data dir's files/ and demo/ folders, never the data dir itself (secret key, database, mail).

@@ -34,9 +34,9 @@ from catalog.clustering.bulk import (
 )
 from catalog.clustering.display import choose_display, cluster_data
 from catalog.clustering.holders import KeyHolders, connected
-from catalog.clustering.keys import KINDS, match_keys
+from catalog.clustering.keys import KINDS, linked_keys, match_keys
 from catalog.clustering.partition import Candidate, partition
-from catalog.clustering.processes import Unit, components, in_processes, in_shares, regroup
+from catalog.clustering.processes import Joined, Unit, components, in_processes, in_shares, regroup
 from catalog.clustering.works import work_key
 from catalog.holdings_links import KEYS_PER_QUERY, link_keys, parent_query
 from catalog.models import Cluster, ClusterRedirect, MergeOverride, SourceRecord
@@ -371,6 +371,27 @@ class _Run:
     with_overrides: bool
     with_redirects: bool
     has_children: bool
+    keep_data: bool = True  # keep what the first pass decoded for the second
+
+    @classmethod
+    def of(cls, ids: list[int], given_data: dict[int, dict[str, Any]], keep_data: bool = True) -> "_Run":
+        return cls(
+            dict(given_data),
+            {},
+            set(ids),
+            MergeOverride.objects.exists(),
+            ClusterRedirect.objects.exists(),
+            SourceRecord.objects.filter(kind=HOLDINGS).exists(),
+            keep_data and len(ids) <= _DATA_CACHE_LIMIT,
+        )
+
+    def store_all(self, ids: list[int]) -> _Keyed:
+        """The first pass over these records, shared out between processes (a record whose data
+        another process decodes is read again by the second pass)."""
+        keyed = _Keyed()
+        for part in in_shares(list(chunked(ids)), len(ids), self.store_keys):
+            keyed.update(part)
+        return keyed
 
     def store_keys(self, batches: list[list[int]]) -> _Keyed:
         """First pass: store these records' current keys (their data is kept for the second)."""
@@ -378,7 +399,7 @@ class _Run:
         for batch in batches:
             with transaction.atomic():
                 rows = list(load_rows(batch, self.known_data).values())
-                if len(self.changed) <= _DATA_CACHE_LIMIT:
+                if self.keep_data:
                     self.known_data.update({r.id: r.data for r in rows})
                     self.unread.update({r.id: r for r in rows if r.kind == BIB})
                 current: dict[int, list[str]] = {}
@@ -421,15 +442,16 @@ def _clusters_before(units: list[Unit], run_ids: set[int], known: dict[int, int]
     return found
 
 
-def _connected_sets(ids: list[int], keyed: _Keyed) -> list[Unit]:
+def _connected_sets(ids: list[int], keyed: _Keyed, alone: bool = False) -> list[Unit]:
     """The connected sets the run re-decides, one unit for each batch of ``ids`` (the sets its
     records reach that no earlier batch reached). A bulk run follows its keys in memory: alone in
-    the key table, with no record that was in a cluster or lost a key (a first load), the sets are
-    those its own keys make; otherwise it asks once who else holds them (``KeyHolders``)."""
+    the key table (or in a run of ``_runs`` that is), with no record that was in a cluster or lost
+    a key (a first load), the sets are those its own keys make; otherwise it asks once who else
+    holds them (``KeyHolders``)."""
     known_keys, removed, old_clusters = keyed.keys, keyed.removed, keyed.old_clusters
     holders = None
     if len(ids) >= BULK_RUN:
-        if not (removed or old_clusters) and only_keys_stored(keyed.stored):
+        if not (removed or old_clusters) and (alone or only_keys_stored(keyed.stored)):
             return _by_first_batch(components([(set(ids), known_keys)], {}), ids)
         if postgres():
             holders = KeyHolders.of_run(known_keys, ids)
@@ -467,35 +489,82 @@ def _by_first_batch(sets: list[Unit], ids: list[int]) -> list[Unit]:
 def assign(record_ids: Iterable[int], known_data: dict[int, dict[str, Any]] | None = None) -> set[int]:
     """See ``catalog.clustering.assign_clusters``. A run holds about 5 KB a record (keys, their
     holders, connected sets), so more than ``CLUSTERING_RUN_RECORDS`` records are clustered in
-    runs of that many, in id order: each run is decided like any other, and a connected set
-    reaching into a later run is decided again there (the result does not depend on the order)."""
+    runs of about that many (``_runs``)."""
     ids = sorted({int(i) for i in record_ids})
-    affected: set[int] = set()
+    given = known_data or {}
     with no_cyclic_gc():
-        for part in chunked(ids, settings.CLUSTERING_RUN_RECORDS):
-            affected |= _assign(part, known_data or {})
-    return affected
+        if len(ids) <= settings.CLUSTERING_RUN_RECORDS:
+            return _assign(ids, given)
+        affected: set[int] = set()
+        with clustering_lock():
+            runs, lost, alone = _runs(ids, given)
+            for part in runs:
+                affected |= _assign(part, given, lost, alone)
+        return affected
 
 
-def _assign(record_ids: Iterable[int], given_data: dict[int, dict[str, Any]]) -> set[int]:
-    ids = sorted({int(i) for i in record_ids})
-    with_overrides = MergeOverride.objects.exists()
-    with_redirects = ClusterRedirect.objects.exists()
-    has_children = SourceRecord.objects.filter(kind=HOLDINGS).exists()
+def _runs(
+    ids: list[int], given_data: dict[int, dict[str, Any]]
+) -> tuple[list[list[int]], dict[int, set[str]], bool]:
+    """More records than a run holds: every record's keys are stored first, a run's worth at a
+    time, and the records are then cut into runs of whole connected sets (a dated key taken as
+    linked to its undated block whether or not a record holds that), so that no run reaches into
+    another's records and decides them again. In id order, a title held by many libraries would
+    be decided again in each run (a county of five million: 2.6 times a record).
+
+    Returns (the runs, the keys each record lost, alone: the key table holds these records' keys
+    only and none was in a cluster, so each run's sets are its own keys' components)."""
+    joined = Joined()
+    lost: dict[int, set[str]] = {}
+    stored, clustered = 0, False
+    for part in chunked(ids, settings.CLUSTERING_RUN_RECORDS):
+        keyed = _Run.of(part, given_data, keep_data=False).store_all(part)
+        lost.update(keyed.removed)
+        stored += keyed.stored
+        clustered = clustered or bool(keyed.old_clusters)
+        for record_id in part:
+            keys = keyed.keys.get(record_id, [])
+            links: list[object] = [hash(key) for key in keys]
+            links += [hash(block) for key in keys if (block := linked_keys(key)[0]) is not None]
+            if record_id in keyed.old_clusters:
+                links.append(("cluster", keyed.old_clusters[record_id]))
+            joined.add(record_id, links)
+    sets: dict[int, list[int]] = {}
+    for record_id in ids:
+        sets.setdefault(joined.set_of(record_id), []).append(record_id)
+    runs: list[list[int]] = [[]]
+    for members in sets.values():
+        if runs[-1] and len(runs[-1]) + len(members) > settings.CLUSTERING_RUN_RECORDS:
+            runs.append([])
+        runs[-1] += members
+    refresh_statistics()
+    alone = not (lost or clustered) and only_keys_stored(stored)
+    return [sorted(run) for run in runs], lost, alone
+
+
+def _assign(
+    ids: list[int],
+    given_data: dict[int, dict[str, Any]],
+    lost: dict[int, set[str]] | None = None,
+    alone: bool = False,
+) -> set[int]:
+    """One run. ``lost``: keys records lost when their keys were stored before the run
+    (``_runs``); ``alone``: the key table holds only the keys of the runs' records, and none
+    reaches into another run."""
     affected: set[int] = set()
-    run = _Run(dict(given_data), {}, set(ids), with_overrides, with_redirects, has_children)
+    run = _Run.of(ids, given_data)
     with clustering_lock():
-        # Records whose data another process decodes are read again by the second pass.
-        keyed = _Keyed()
-        for part in in_shares(list(chunked(ids)), len(ids), run.store_keys):
-            keyed.update(part)
+        keyed = run.store_all(ids)
+        for record_id in ids:
+            if lost and record_id in lost:
+                keyed.removed.setdefault(record_id, set()).update(lost[record_id])
         if len(ids) >= BULK_RUN:
             refresh_statistics()
-        units = _connected_sets(ids, keyed)
+        units = _connected_sets(ids, keyed, alone)
         affected |= in_processes(
             units, run.decide, lambda: _clusters_before(units, run.changed, keyed.old_clusters)
         )
-        if has_children:
+        if run.has_children:
             with transaction.atomic():
                 affected |= follow_parents(list(load_rows(ids).values()))
     return affected

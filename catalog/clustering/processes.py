@@ -11,7 +11,7 @@ cluster ids it touched. The first pass, storing the run's keys, is shared out th
 other batch to the child (``in_shares``). The run holds the clustering lock for them all.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from contextlib import ExitStack
 from functools import partial
 from typing import TypeVar
@@ -30,18 +30,40 @@ Unit = tuple[set[int], dict[int, list[str]]]
 PARALLEL_FROM = 4000
 
 
-def components(units: list[Unit], clusters: dict[int, int]) -> list[Unit]:
-    """The connected sets of these units: records sharing (or linked by) a key, or a cluster before
-    the run (``clusters``: record → its cluster), transitively. Units may overlap (a record reached from
-    two batches); a record is in exactly one of the sets returned."""
-    parent: dict[int, int] = {}
+class Joined:
+    """Records joined into sets by what links them (a key, a cluster), record by record: a
+    union-find whose links may be anything hashable."""
 
-    def root(record_id: int) -> int:
+    def __init__(self) -> None:
+        self.parent: dict[int, int] = {}
+        self.holder: dict[object, int] = {}
+
+    def root(self, record_id: int) -> int:
+        parent = self.parent
         while parent.get(record_id, record_id) != record_id:
             parent[record_id] = parent.get(parent[record_id], parent[record_id])
             record_id = parent[record_id]
         return record_id
 
+    def add(self, record_id: int, links: Iterable[object]) -> None:
+        """A record not added before, and what links it."""
+        mine = record_id  # no record added so far links to it: it is a root
+        for link in links:
+            other = self.holder.setdefault(link, mine)
+            if other != mine:
+                theirs = self.root(other)
+                if theirs != mine:
+                    self.parent[mine] = theirs
+                    mine = theirs
+
+    def set_of(self, record_id: int) -> int:
+        return self.root(record_id) if record_id in self.parent else record_id
+
+
+def components(units: list[Unit], clusters: dict[int, int]) -> list[Unit]:
+    """The connected sets of these units: records sharing (or linked by) a key, or a cluster before
+    the run (``clusters``: record → its cluster), transitively. Units may overlap (a record reached from
+    two batches); a record is in exactly one of the sets returned."""
     keys: dict[int, list[str]] = {}
     for members, unit_keys in units:
         for record_id in members:
@@ -50,27 +72,18 @@ def components(units: list[Unit], clusters: dict[int, int]) -> list[Unit]:
     # only keys with the undated block's mark link any.
     links_of = {key: linked_keys(key) for ks in keys.values() for key in ks if UNDATED_MARK in key}
     prefixes = {prefix for _block, prefix in links_of.values() if prefix}
-    holder: dict[object, int] = {}
+    joined = Joined()
     for record_id, record_keys in keys.items():
         links: list[object] = list(record_keys)
         if prefixes:
-            links += [
-                block for key in record_keys if key in links_of and (block := links_of[key][0]) in prefixes
-            ]
+            links += [b for key in record_keys if key in links_of and (b := links_of[key][0]) in prefixes]
         cluster = clusters.get(record_id)
         if cluster is not None:
             links.append(cluster)
-        mine = record_id  # no record met so far links to one not yet met: it is a root
-        for link in links:
-            other = holder.setdefault(link, mine)
-            if other != mine:
-                theirs = root(other)
-                if theirs != mine:
-                    parent[mine] = theirs
-                    mine = theirs
+        joined.add(record_id, links)
     found: dict[int, Unit] = {}
     for record_id, record_keys in keys.items():
-        share = found.setdefault(root(record_id) if record_id in parent else record_id, (set(), {}))
+        share = found.setdefault(joined.set_of(record_id), (set(), {}))
         share[0].add(record_id)
         share[1][record_id] = record_keys
     return list(found.values())

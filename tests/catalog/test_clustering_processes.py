@@ -162,27 +162,58 @@ def test_a_change_rewrites_its_own_cluster_and_leaves_the_connected_ones_alone()
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_run_too_big_for_memory_is_clustered_in_slices_as_one_run_would(
+def test_a_run_too_big_for_memory_is_clustered_in_runs_of_whole_connected_sets(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """CLUSTERING_RUN_RECORDS: the county's titles are spread over its libraries' records, so
-    most clusters reach across slices; they are decided again in the later slice."""
+    """CLUSTERING_RUN_RECORDS: the county's titles are spread over its libraries' records (in id
+    order, most clusters would reach across runs and be decided again); the runs hold whole
+    connected sets instead, so each record is decided once, with the clusters one run makes."""
     ids = stored_county(tmp_path, 600, seed=11)
-    runs: list[int] = []
-    real_assign = assignment._assign
-    monkeypatch.setattr(
-        assignment, "_assign", lambda part, data: runs.append(len(part)) or real_assign(part, data)
-    )
+    runs: list[list[int]] = []
+    decided: list[int] = []
+    real_assign, real_in_processes = assignment._assign, assignment.in_processes
 
+    def one_run(part: list[int], *rest: Any) -> set[int]:
+        runs.append(part)
+        return real_assign(part, *rest)
+
+    def in_processes(units: list[processes.Unit], *rest: Any) -> set[int]:
+        decided.extend(record_id for members, _keys in units for record_id in members)
+        return real_in_processes(units, *rest)
+
+    monkeypatch.setattr(assignment, "_assign", one_run)
+    monkeypatch.setattr(assignment, "in_processes", in_processes)
     whole = assign_clusters(ids)
     in_one_run = _snapshot()
-    assert runs == [len(ids)]
+    assert runs == [ids] and sorted(decided) == ids
 
     unclustered()
     runs.clear()
+    decided.clear()
     with override_settings(CLUSTERING_RUN_RECORDS=250):
         sliced = assign_clusters(ids)
-    assert runs == [250, 250, len(ids) - 500]
+    assert len(runs) == 3 and all(len(run) <= 250 for run in runs)
+    assert sorted(decided) == sorted(record_id for run in runs for record_id in run) == ids
     assert _snapshot() == in_one_run
     assert set(Cluster.objects.values_list("id", flat=True)) <= sliced
     assert len(in_one_run) < len(ids) and whole
+    # in id order the first run's sets would have reached into the later runs' records
+    first = set(ids[:250])
+    reached = {
+        record_id
+        for members, _keys in processes.components(
+            [
+                (
+                    set(ids),
+                    {
+                        r: list(MatchKey.objects.filter(record_id=r).values_list("key", flat=True))
+                        for r in ids
+                    },
+                )
+            ],
+            {},
+        )
+        if members & first
+        for record_id in members
+    }
+    assert len(reached - first) > 50

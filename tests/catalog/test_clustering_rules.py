@@ -254,13 +254,23 @@ def test_clusters_do_not_depend_on_arrival_order(specs: list[dict[str, Any]], se
 def test_a_bulk_run_follows_its_keys_in_memory_to_the_same_clusters(
     specs: list[dict[str, Any]], seed: int
 ) -> None:
-    """A bulk run knows who holds its keys (``holders``); runs of every size must agree."""
+    """A bulk run knows who holds its keys (``holders``); runs of every size must agree, also when
+    more records than a run holds are cut into runs of whole connected sets."""
+    from django.test import override_settings
+
     from catalog.clustering import assignment
 
     with transaction.atomic():
         expected = clustered(specs, None)
         transaction.set_rollback(True)
     with transaction.atomic(), mock.patch.object(assignment, "BULK_RUN", 1):
+        assert clustered(specs, random.Random(seed)) == expected
+        transaction.set_rollback(True)
+    with (
+        transaction.atomic(),
+        mock.patch.object(assignment, "BULK_RUN", 1),
+        override_settings(CLUSTERING_RUN_RECORDS=3),
+    ):
         assert clustered(specs, random.Random(seed)) == expected
         transaction.set_rollback(True)
 
