@@ -115,6 +115,19 @@ def load_rows(
     return rows
 
 
+def holdings_rows(ids: Iterable[int]) -> list[Row]:
+    """The holdings records among these, without their data (``follow_parents`` reads none): a
+    run over a million bibliographic records need not fetch and decode them all again."""
+    rows: list[Row] = []
+    for batch in chunked(list(ids)):
+        for rid, source_id, local_id, kind, deleted, cluster_id, reason, parent in record_rows(
+            batch, _LIGHT_FIELDS
+        ):
+            if kind == HOLDINGS:
+                rows.append(Row(rid, source_id, local_id, kind, deleted, {}, cluster_id, reason, parent))
+    return rows
+
+
 _RANK = {kind: rank for rank, kind in enumerate(KINDS)}
 
 
@@ -422,7 +435,7 @@ class _Run:
                 affected |= apply_plan(plan, made_this_run)
                 if self.has_children:
                     bibs = [r for r in component.values() if r.kind == BIB]
-                    affected |= follow_parents(list(load_rows(children_of(bibs)).values()))
+                    affected |= follow_parents(holdings_rows(children_of(bibs)))
         return affected
 
 
@@ -566,5 +579,5 @@ def _assign(
         )
         if run.has_children:
             with transaction.atomic():
-                affected |= follow_parents(list(load_rows(ids).values()))
+                affected |= follow_parents(holdings_rows(ids))
     return affected
