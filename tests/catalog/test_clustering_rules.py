@@ -276,9 +276,9 @@ def test_a_bulk_run_follows_its_keys_in_memory_to_the_same_clusters(
 
 
 @needs_postgres
-@pytest.mark.parametrize("vendor_path", ["own keys", "key look-ups"])
+@pytest.mark.parametrize("way", ["own keys", "key look-ups"])
 def test_a_first_load_finds_the_connected_sets_its_own_keys_make(
-    monkeypatch: pytest.MonkeyPatch, vendor_path: str
+    monkeypatch: pytest.MonkeyPatch, way: str
 ) -> None:
     """Alone in the key table, a bulk run's sets are its keys' components, grouped by the batch
     of their first record exactly as the look-ups group them; a key held outside the run (a
@@ -291,7 +291,7 @@ def test_a_first_load_finds_the_connected_sets_its_own_keys_make(
     monkeypatch.setattr(assignment, "BULK_RUN", 1)
     monkeypatch.setattr(bulk, "chunk_size", lambda: 2)
     monkeypatch.setattr(assignment, "chunk_size", lambda: 2)
-    if vendor_path == "key look-ups":
+    if way == "key look-ups":
         monkeypatch.setattr(assignment, "only_keys_stored", lambda count: False)
     a, b = source("Sods"), source("Nyks")
     records = [  # in batches of two: 1 2 | 3 4 | 5 6
@@ -316,7 +316,7 @@ def test_a_first_load_finds_the_connected_sets_its_own_keys_make(
     # one unit for each batch: the sets its records are in that no earlier batch's are
     assert units == [[{one, two}, {three, four, five, six}]]
     lookups = [q["sql"] for q in queries.captured_queries if re.search(r"\bkey (= ANY|IN) ?\(", q["sql"])]
-    assert bool(lookups) == (vendor_path == "key look-ups")
+    assert bool(lookups) == (way == "key look-ups")
     assert cluster_of(records[0]) == cluster_of(records[1]) != cluster_of(records[3])
     assert cluster_of(records[2]) != cluster_of(records[4])  # editions of two years: connected, not one
 
