@@ -267,17 +267,18 @@ def instrument() -> tuple[StageTimer, dict[str, Any]]:
     timer.wrap(TantivyBackend, "apply", "index: apply (one commit each)")
     counted = {"applies": 0, "documents": 0, "queue_reindex": catalog.clustering.queue_reindex}
     counted.update(sets=0, set_records=0, largest_set=0)
-    apply, connected = TantivyBackend.apply, assignment.connected
+    apply, in_processes = TantivyBackend.apply, assignment.in_processes
 
-    def following(*args: Any, **kwargs: Any) -> Any:
-        """How many records each clustering decision re-reads and re-decides (a connected set)."""
-        members, keys = connected(*args, **kwargs)
-        counted["sets"] += 1
-        counted["set_records"] += len(members)
-        counted["largest_set"] = max(counted["largest_set"], len(members))
-        return members, keys
+    def deciding(units: Any, *args: Any, **kwargs: Any) -> Any:
+        """How many records the clustering decisions re-read and re-decide: each batch's connected
+        sets, however they were found (followed key by key, or a first load's own components)."""
+        for members, _keys in units:
+            counted["sets"] += 1
+            counted["set_records"] += len(members)
+            counted["largest_set"] = max(counted["largest_set"], len(members))
+        return in_processes(units, *args, **kwargs)
 
-    assignment.connected = following  # type: ignore[assignment]
+    assignment.in_processes = deciding  # type: ignore[assignment]
 
     def counting(self: Any, documents: Any, delete_ids: Any) -> int:
         written = apply(self, documents, delete_ids)
@@ -344,11 +345,11 @@ def full_harvest(county: County, timer: StageTimer, counted: dict[str, Any], fig
     clustering = sum(s for stage, s in timer.totals.items() if stage.startswith("clustering"))
     print(
         f"    clustering took in {counted['set_records']:,} records in {counted['sets']:,} batches (the most "
-        f"{counted['largest_set']:,}: a page's records and all those sharing a key with them): "
+        f"{counted['largest_set']:,}: a batch's records and all those sharing a key with them): "
         f"{counted['set_records'] / seen:.2f} records re-decided per record harvested"
     )
     figures["clustering: records re-decided per record"] = Figure(counted["set_records"] / seen, "", True, 2)
-    figures["clustering: most records re-decided for one page"] = Figure(counted["largest_set"], "")
+    figures["clustering: most records re-decided for one batch"] = Figure(counted["largest_set"], "")
     writer_peak, readers = status("self", "VmHWM"), reader_peak[0]
     print(
         f"    peak RSS: writer {writer_peak:,.0f} MB ({writer_start:,.0f} MB before the harvest); "
@@ -617,7 +618,7 @@ def nightly(
     print(
         f"    CPU: writer {cpu[0]:.0f} s, page readers {cpu[1]:.0f} s; WAL (the whole server's) "
         f"{wal / 1e6:,.0f} MB = {wal / county.records:,.0f} bytes per county record; "
-        f"clustering re-decided {counted['set_records']:,} records in {counted['sets']:,} sets"
+        f"clustering re-decided {counted['set_records']:,} records in {counted['sets']:,} batches"
     )
     print(
         f"    rows written in the database: {rows[0]:,} ({rows[0] / county.records:.2f} per county record); "
