@@ -166,9 +166,9 @@ def keys_of(rows: list[Row], with_overrides: bool) -> dict[int, list[str]]:
 
 def refresh_keys(
     rows: list[Row], with_overrides: bool, current: dict[int, list[str]] | None = None
-) -> dict[int, set[str]]:
+) -> tuple[dict[int, set[str]], int]:
     """Store the records' current keys (also into ``current``); returns the keys each record no
-    longer has."""
+    longer has, and how many records' keys were written."""
     new = keys_of(rows, with_overrides)
     if current is not None:
         current.update(new)
@@ -178,7 +178,7 @@ def refresh_keys(
     changed = [rid for rid in new if set(new[rid]) != old[rid]]
     if changed:
         replace_keys({rid: list(dict.fromkeys(new[rid])) for rid in changed}, [r for r in changed if old[r]])
-    return {rid: old[rid] - set(new[rid]) for rid in changed if old[rid] - set(new[rid])}
+    return {rid: old[rid] - set(new[rid]) for rid in changed if old[rid] - set(new[rid])}, len(changed)
 
 
 @dataclass
@@ -364,12 +364,14 @@ class _Keyed:
     removed: dict[int, set[str]] = field(default_factory=dict)
     old_clusters: dict[int, int] = field(default_factory=dict)
     stored: int = 0  # how many keys the records hold now (a record's keys are stored once each)
+    rewritten: int = 0  # how many records' keys were written
 
     def update(self, other: "_Keyed") -> None:
         self.keys.update(other.keys)
         self.removed.update(other.removed)
         self.old_clusters.update(other.old_clusters)
         self.stored += other.stored
+        self.rewritten += other.rewritten
 
 
 @dataclass
@@ -416,7 +418,9 @@ class _Run:
                     self.known_data.update({r.id: r.data for r in rows})
                     self.unread.update({r.id: r for r in rows if r.kind == BIB})
                 current: dict[int, list[str]] = {}
-                keyed.removed.update(refresh_keys(rows, self.with_overrides, current))
+                removed, rewritten = refresh_keys(rows, self.with_overrides, current)
+                keyed.removed.update(removed)
+                keyed.rewritten += rewritten
                 keyed.keys.update(current)
                 keyed.stored += sum(len(set(keys)) for keys in current.values())
                 keyed.old_clusters.update(
@@ -573,7 +577,8 @@ def _assign(
                 keyed.removed.setdefault(record_id, set()).update(lost[record_id])
         if len(ids) >= BULK_RUN:
             refresh_statistics()
-        units = _connected_sets(ids, keyed, alone)
+        # A record changed since ``_runs`` stored its keys may now share one with another run.
+        units = _connected_sets(ids, keyed, alone and not keyed.rewritten)
         affected |= in_processes(
             units, run.decide, lambda: _clusters_before(units, run.changed, keyed.old_clusters)
         )

@@ -327,6 +327,25 @@ def test_a_first_load_finds_the_connected_sets_its_own_keys_make(
 
 
 @needs_postgres
+def test_a_record_changed_after_its_keys_were_stored_for_the_runs_is_looked_up(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A run of ``_runs`` told it is alone takes its own keys' components, unless one of its
+    records changed after the keys were stored: a key it gained may be another run's."""
+    from catalog.clustering import assignment
+
+    monkeypatch.setattr(assignment, "BULK_RUN", 1)
+    earlier = bib(source("Sods"), "1", record_data(isbns=[ISBN]))
+    changed = bib(source("Nyks"), "2", record_data("Sent i november"))
+    assign_clusters([earlier.pk, changed.pk])
+    SourceRecord.objects.filter(pk=changed.pk).update(cluster=None)
+    changed.data = record_data("Sent i november", isbns=[ISBN])
+    changed.save()
+    assignment._assign([changed.pk], {}, None, alone=True)
+    assert cluster_of(changed) == cluster_of(earlier)
+
+
+@needs_postgres
 def test_a_bulk_run_analyzes_before_looking_keys_up(monkeypatch: pytest.MonkeyPatch) -> None:
     """Without statistics a freshly loaded key table is scanned whole for every lookup batch."""
     from django.db import connection
