@@ -7,7 +7,7 @@ set depends on its records alone (see ``partition``), never on arrival order.
 """
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,7 +34,7 @@ from catalog.clustering.bulk import (
 )
 from catalog.clustering.display import choose_display, cluster_data
 from catalog.clustering.holders import KeyHolders, connected
-from catalog.clustering.keys import KINDS, linked_keys, match_keys
+from catalog.clustering.keys import KINDS, UNDATED_MARK, linked_keys, match_keys
 from catalog.clustering.partition import Candidate, partition
 from catalog.clustering.processes import Joined, Unit, components, in_processes, in_shares, regroup
 from catalog.clustering.works import work_key
@@ -102,10 +102,7 @@ def load_rows(
     wanted = list(ids)
     rows: dict[int, Row] = {rid: earlier.pop(rid) for rid in wanted if rid in earlier}
     wanted = [rid for rid in wanted if rid not in rows]
-    for batch in chunked([rid for rid in wanted if rid in known]):
-        for values in record_rows(batch, _LIGHT_FIELDS):
-            rid, source_id, local_id, kind, deleted, cluster_id, reason, parent = values
-            rows[rid] = Row(rid, source_id, local_id, kind, deleted, known[rid], cluster_id, reason, parent)
+    rows.update((row.id, row) for row in _light_rows([rid for rid in wanted if rid in known], known))
     for batch in chunked([rid for rid in wanted if rid not in known]):
         for values in record_rows(batch, _ROW_FIELDS):
             row = Row(*values)
@@ -115,17 +112,19 @@ def load_rows(
     return rows
 
 
-def holdings_rows(ids: Iterable[int]) -> list[Row]:
-    """The holdings records among these, without their data (``follow_parents`` reads none): a
-    run over a million bibliographic records need not fetch and decode them all again."""
-    rows: list[Row] = []
-    for batch in chunked(list(ids)):
+def _light_rows(ids: list[int], known: dict[int, dict[str, Any]]) -> Iterator[Row]:
+    """Rows of these records read without their data: ``known``'s, or none."""
+    for batch in chunked(ids):
         for rid, source_id, local_id, kind, deleted, cluster_id, reason, parent in record_rows(
             batch, _LIGHT_FIELDS
         ):
-            if kind == HOLDINGS:
-                rows.append(Row(rid, source_id, local_id, kind, deleted, {}, cluster_id, reason, parent))
-    return rows
+            yield Row(rid, source_id, local_id, kind, deleted, known.get(rid, {}), cluster_id, reason, parent)
+
+
+def holdings_rows(ids: Iterable[int]) -> list[Row]:
+    """The holdings records among these, without their data (``follow_parents`` reads none): a
+    run over a million bibliographic records need not fetch and decode them all again."""
+    return [row for row in _light_rows(list(ids), {}) if row.kind == HOLDINGS]
 
 
 _RANK = {kind: rank for rank, kind in enumerate(KINDS)}
@@ -542,7 +541,11 @@ def _runs(
         for record_id in part:
             keys = keyed.keys.get(record_id, [])
             links: list[object] = [hash(key) for key in keys]
-            links += [hash(block) for key in keys if (block := linked_keys(key)[0]) is not None]
+            links += [
+                hash(block)
+                for key in keys
+                if UNDATED_MARK in key and (block := linked_keys(key)[0]) is not None
+            ]
             if record_id in keyed.old_clusters:
                 links.append(("cluster", keyed.old_clusters[record_id]))
             joined.add(record_id, links)
@@ -572,9 +575,10 @@ def _assign(
     run = _Run.of(ids, given_data)
     with clustering_lock():
         keyed = run.store_all(ids)
-        for record_id in ids:
-            if lost and record_id in lost:
-                keyed.removed.setdefault(record_id, set()).update(lost[record_id])
+        if lost:
+            for record_id in ids:
+                if record_id in lost:
+                    keyed.removed.setdefault(record_id, set()).update(lost[record_id])
         if len(ids) >= BULK_RUN:
             refresh_statistics()
         # A record changed since ``_runs`` stored its keys may now share one with another run.
