@@ -7,7 +7,7 @@ set depends on its records alone (see ``partition``), never on arrival order.
 """
 
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,7 +33,7 @@ from catalog.clustering.bulk import (
     update_memberships,
 )
 from catalog.clustering.display import choose_display, cluster_data
-from catalog.clustering.holders import KeyHolders, connected
+from catalog.clustering.holders import Crowding, KeyHolders, connected
 from catalog.clustering.keys import KINDS, UNDATED_MARK, linked_keys, match_keys
 from catalog.clustering.partition import Candidate, partition
 from catalog.clustering.processes import Joined, Unit, components, in_processes, in_shares, regroup
@@ -240,9 +240,11 @@ def plan_clusters(
     with_overrides: bool = True,
     with_redirects: bool = True,
     changed: set[int] | None = None,
+    crowded: Collection[str] = frozenset(),
 ) -> Plan:
     """``changed``: the records whose description may differ from what their cluster was made of
-    (None: any of them); a cluster none of whose members changed, left or joined stays as it is."""
+    (None: any of them); a cluster none of whose members changed, left or joined stays as it is.
+    ``crowded``: blocking keys held by too many records to compare (see ``partition``)."""
     bibs = [r for r in rows.values() if r.clusterable]
     split = (
         {row.id for _, row in _overrides_for(bibs, MergeOverride.Action.SPLIT)} if with_overrides else set()
@@ -254,7 +256,7 @@ def plan_clusters(
     plan = Plan([], [], [], {r.cluster_id for r in rows.values() if r.cluster_id})
     size_before = Counter(r.cluster_id for r in rows.values() if r.cluster_id and r.kind == BIB)
     taken: set[int] = set()
-    groups = partition(candidates)
+    groups = partition(candidates, crowded)
     ids_back = _ids_back([[rows[c.id] for c, _ in group] for group in groups], with_redirects)
     for group, id_back in zip(groups, ids_back, strict=True):
         members = [rows[c.id] for c, _ in group]
@@ -386,6 +388,8 @@ class _Run:
     with_redirects: bool
     has_children: bool
     keep_data: bool = True  # keep what the first pass decoded for the second
+    # Blocking keys too crowded to compare that its connected sets may hold only some holders of.
+    crowded: set[str] = field(default_factory=set)
 
     @classmethod
     def of(cls, ids: list[int], given_data: dict[int, dict[str, Any]], keep_data: bool = True) -> "_Run":
@@ -434,7 +438,9 @@ class _Run:
         for members, keys in regroup(units, chunk_size()):
             with transaction.atomic():
                 component = load_rows(members, self.known_data, self.unread)
-                plan = plan_clusters(component, keys, self.with_overrides, self.with_redirects, self.changed)
+                plan = plan_clusters(
+                    component, keys, self.with_overrides, self.with_redirects, self.changed, self.crowded
+                )
                 affected |= apply_plan(plan, made_this_run)
                 if self.has_children:
                     bibs = [r for r in component.values() if r.kind == BIB]
@@ -458,19 +464,21 @@ def _clusters_before(units: list[Unit], run_ids: set[int], known: dict[int, int]
     return found
 
 
-def _connected_sets(ids: list[int], keyed: _Keyed, alone: bool = False) -> list[Unit]:
+def _connected_sets(ids: list[int], keyed: _Keyed, alone: bool = False) -> tuple[list[Unit], set[str]]:
     """The connected sets the run re-decides, one unit for each batch of ``ids`` (the sets its
     records reach that no earlier batch reached). A bulk run follows its keys in memory: alone in
     the key table (or in a run of ``_runs`` that is), with no record that was in a cluster or lost
     a key (a first load), the sets are those its own keys make; otherwise it asks once who else
-    holds them (``KeyHolders``)."""
+    holds them (``KeyHolders``). A set holds every holder of its keys except of those crowded keys
+    that link no records (``Crowding``); returned with the units are the crowded keys they hold."""
     known_keys, removed, old_clusters = keyed.keys, keyed.removed, keyed.old_clusters
     holders = None
     if len(ids) >= BULK_RUN:
         if not (removed or old_clusters) and (alone or only_keys_stored(keyed.stored)):
-            return _by_first_batch(components([(set(ids), known_keys)], {}), ids)
+            return _by_first_batch(components([(set(ids), known_keys)], {}), ids), set()
         if postgres():
             holders = KeyHolders.of_run(known_keys, ids)
+    crowding = Crowding(known_keys, holders)
     done: set[int] = set()
     units: list[Unit] = []
     for batch in chunked(ids):
@@ -483,10 +491,10 @@ def _connected_sets(ids: list[int], keyed: _Keyed, alone: bool = False) -> list[
             seeds |= set(
                 SourceRecord.objects.filter(cluster_id__in=clusters, kind=BIB).values_list("id", flat=True)
             )
-        members, keys = connected(seeds, extra_keys, known_keys, holders)
+        members, keys = connected(seeds, extra_keys, known_keys, holders, crowding)
         done |= members
         units.append((members, keys))
-    return units
+    return units, crowding.crowded
 
 
 def _by_first_batch(sets: list[Unit], ids: list[int]) -> list[Unit]:
@@ -582,7 +590,7 @@ def _assign(
         if len(ids) >= BULK_RUN:
             refresh_statistics()
         # A record changed since ``_runs`` stored its keys may now share one with another run.
-        units = _connected_sets(ids, keyed, alone and not keyed.rewritten)
+        units, run.crowded = _connected_sets(ids, keyed, alone and not keyed.rewritten)
         affected |= in_processes(
             units, run.decide, lambda: _clusters_before(units, run.changed, keyed.old_clusters)
         )

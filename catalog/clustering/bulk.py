@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 import orjson
 import psycopg
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from catalog.bulk_work import copy_binary, jsonb
@@ -122,26 +122,37 @@ def only_keys_stored(count: int) -> bool:
 
 
 def _lookups(keys: list[str]) -> tuple[list[str], list[str]]:
-    """(keys whose holders are wanted, prefixes whose keys' holders are wanted): the keys and the
-    keys they link (``keys.linked_keys``)."""
-    exact, prefixes = list(keys), []
+    """(keys whose holders are wanted, prefixes whose keys' holders are wanted): the keys, a dated
+    key's undated one in its place, and the prefixes an undated key links (``keys.linked_keys``)."""
+    exact, prefixes = [], []
     for key in keys:
         linked, prefix = linked_keys(key)
-        if linked is not None:
-            exact.append(linked)
+        exact.append(key if linked is None else linked)  # a dated key: its undated key's holders
         if prefix is not None:
             prefixes.append(prefix)
     return exact, prefixes
 
 
 def records_with_keys(keys: list[str]) -> set[int]:
-    """The records holding one of these keys or a key one of them links."""
+    """The records these keys link (``keys.linked_keys``)."""
     exact, prefixes = _lookups(keys)
     found = {record_id for _key, record_id in linked_by(prefixes)}
     if not postgres():
         return found | set(MatchKey.objects.filter(key__in=exact).values_list("record_id", flat=True))
     sql = f"SELECT record_id FROM {_KEYS} WHERE key = ANY(%b::text[])"  # noqa: S608
     return found | {r for (r,) in _fetch(sql, [exact])}
+
+
+def crowded_counts(keys: list[str], limit: int) -> dict[str, int]:
+    """{key: its holders} for those of these keys held by more than ``limit`` records."""
+    if not postgres():
+        held = MatchKey.objects.filter(key__in=keys).values("key").annotate(n=Count("id"))
+        return {row["key"]: row["n"] for row in held.filter(n__gt=limit)}
+    sql = (
+        f"SELECT key, count(*) FROM {_KEYS} WHERE key = ANY(%b::text[]) "  # noqa: S608
+        "GROUP BY key HAVING count(*) > %s"
+    )
+    return {key: n for key, n in _fetch(sql, [keys, limit])}
 
 
 def linked_by(prefixes: list[str]) -> list[tuple[str, int]]:

@@ -241,10 +241,21 @@ def undated_block(key: str) -> str | None:
     return key[: key.rindex("|") + 1]
 
 
+def crowdable(key: str) -> bool:
+    """Whether a key is the blocking key of an ordinary block: one that, held by too many records,
+    is not compared (``partition``) and links no records (``holders.Crowding``). The undated
+    block's keys link across years and are never left out."""
+    return key.startswith("fuzzy:") and UNDATED_MARK not in key
+
+
 def linked_keys(key: str) -> tuple[str | None, str | None]:
-    """How a key links records beyond holding the same key: (another key whose holders it links,
-    a prefix every key it links begins with). A dated key of the undated block links the
-    undated one; the undated key links every dated key of its block; other keys neither."""
+    """How a key links records other than by holding the same key: (another key whose holders it
+    links, a prefix every key it links begins with). A dated key of the undated block links the
+    undated one; the undated key links every dated key of its block; other keys neither.
+
+    A dated key of the undated block links its holders through the undated key only: records of
+    the same year are never compared in that block (``partition``), so without a record lacking
+    the year the key links none (a common title of an author's year is not one connected set)."""
     block = undated_block(key)
     if block is None:
         return None, None

@@ -16,12 +16,15 @@ most similar pairs are joined first, a cluster joining another only when no memb
 a member of the other and their identifiers agree. A record without identifiers similar to two
 differently identified clusters joins neither, nor does one identified otherwise (a LIBRIS id
 only, the two known by ISBNs). A block with more pairs to compare than a block of
-``BLOCK_LIMIT`` records has (``MAX_PAIRS``) is not compared at all (its records keep the exact
-stage's clusters): the cost stays linear, and a block that large is a common title ("Dikter")
-where a guess is more likely wrong than right.
+``BLOCK_LIMIT`` records has (``MAX_PAIRS``, split records counted too) is not compared at all
+(its records keep the exact stage's clusters): the cost stays linear, and a block that large is a
+common title ("Dikter") where a guess is more likely wrong than right. Nor is the block of a key
+the caller says is crowded (``crowded``: held by more than ``BLOCK_LIMIT`` records in the whole
+catalogue, of which the connected set may hold only some; see ``holders.Crowding``).
 Librarians' overrides come last: split records stay alone, merged pairs are joined.
 """
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -256,7 +259,9 @@ def _apply_merges(candidates: list[Candidate], groups: list[Group]) -> None:
 
 def _block_pairs(key: str, block: list[Candidate]) -> list[tuple[Candidate, Candidate]]:
     """The pairs of one block to compare, or none when there would be more than a block of
-    ``BLOCK_LIMIT`` records has: in the undated block only pairs where one side has no year."""
+    ``BLOCK_LIMIT`` records has: in the undated block only pairs where one side has no year.
+    Split records count (so the limit means the same as the holders of a key in the catalogue)
+    but are never compared."""
     if undated_block(key) == key:
         undated = [c for c in block if not c.data.get("year")]
         if not undated:
@@ -266,17 +271,19 @@ def _block_pairs(key: str, block: list[Candidate]) -> list[tuple[Candidate, Cand
         ]
     else:
         pairs = [(a, b) for i, a in enumerate(block) for b in block[i + 1 :]]
-    return pairs if len(pairs) <= MAX_PAIRS else []
+    if len(pairs) > MAX_PAIRS:
+        return []
+    return [(a, b) for a, b in pairs if not (a.split or b.split)]
 
 
 def _fuzzy_edges(
-    ordered: list[Candidate], group_of: dict[int, Group]
+    ordered: list[Candidate], group_of: dict[int, Group], crowded: Collection[str]
 ) -> list[tuple[float, Candidate, Candidate]]:
     """(similarity, a, b) for every similar pair of a block in different clusters, best first."""
     blocks: dict[str, list[Candidate]] = {}
     for candidate in ordered:
-        if not candidate.split:
-            for key in candidate.block_keys:
+        for key in candidate.block_keys:
+            if key not in crowded:
                 blocks.setdefault(undated_block(key) or key, []).append(candidate)
     edges = []
     seen: set[tuple[int, int]] = set()
@@ -319,10 +326,10 @@ def _without_ambiguous(
     return [e for e in edges if id(group_of[e[1].id]) not in torn and id(group_of[e[2].id]) not in torn]
 
 
-def _fuzzy_merge(ordered: list[Candidate], groups: list[Group]) -> None:
+def _fuzzy_merge(ordered: list[Candidate], groups: list[Group], crowded: Collection[str]) -> None:
     """Join clusters of records alike by description (see the module docstring)."""
     group_of = {m.id: g for g in groups if g.merged_into is None for m in g.members}
-    edges = _without_ambiguous(_fuzzy_edges(ordered, group_of), group_of)
+    edges = _without_ambiguous(_fuzzy_edges(ordered, group_of, crowded), group_of)
     for score, a, b in edges:
         first, second = group_of[a.id].resolved(), group_of[b.id].resolved()
         if first is second or first.locked or not _fits(first, second):
@@ -337,9 +344,11 @@ def _fuzzy_merge(ordered: list[Candidate], groups: list[Group]) -> None:
         first.absorb(second, reason)
 
 
-def partition(candidates: list[Candidate]) -> list[list[tuple[Candidate, str]]]:
+def partition(
+    candidates: list[Candidate], crowded: Collection[str] = frozenset()
+) -> list[list[tuple[Candidate, str]]]:
     """Clusters as lists of (record, merge reason), each in canonical order, clusters ordered
-    by their first member."""
+    by their first member. ``crowded``: blocking keys whose blocks are not compared."""
     ordered = sorted(candidates, key=lambda c: c.order)
     ambiguous = ambiguous_title_keys(ordered)
     index: dict[str, list[Group]] = {}
@@ -351,7 +360,7 @@ def partition(candidates: list[Candidate]) -> list[list[tuple[Candidate, str]]]:
             groups.append(alone)
         else:
             _place(candidate, index, groups, ambiguous)
-    _fuzzy_merge(ordered, groups)
+    _fuzzy_merge(ordered, groups, crowded)
     _apply_merges(ordered, groups)
     result = []
     for group in groups:

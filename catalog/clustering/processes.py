@@ -74,7 +74,8 @@ def components(units: list[Unit], clusters: dict[int, int]) -> list[Unit]:
     prefixes = {prefix for _block, prefix in links_of.values() if prefix}
     joined = Joined()
     for record_id, record_keys in keys.items():
-        links: list[object] = list(record_keys)
+        # A dated key of the undated block links its undated key's holders only.
+        links: list[object] = [key for key in record_keys if key not in links_of or not links_of[key][0]]
         if prefixes:
             links += [b for key in record_keys if key in links_of and (b := links_of[key][0]) in prefixes]
         cluster = clusters.get(record_id)

@@ -1,6 +1,7 @@
 """The undated block's key links records with and without a year, and only those: editions of
 one title by one author in different years are not one connected set (an incremental change of
-one of them would re-decide them all), unless a record without a year links them.
+one of them would re-decide them all), unless a record without a year links them. Editions of the
+same year are not linked by it either: that block compares them with undated records only.
 
 Every way a run follows keys is checked: the database look-up (PostgreSQL and SQLite), the
 holders a large run reads in one statement (PostgreSQL), and the processes' union of sets.
@@ -44,12 +45,12 @@ def test_editions_of_other_years_are_connected_only_through_a_record_without_a_y
     first, second = stored(book("1", year="2012"), book("2", year="2015"))
     assert {DATED, OTHER_YEAR} <= set(MatchKey.objects.values_list("key", flat=True))
     assert connected({first.pk}, set())[0] == {first.pk}
-    assert records_with_keys([DATED]) == {first.pk}
+    assert records_with_keys([DATED]) == set()  # not even its own holder: no undated record
 
     (undated,) = stored(book("3", year=NO_YEAR))
     assert connected({first.pk}, set())[0] == {first.pk, second.pk, undated.pk}
     assert connected({undated.pk}, set())[0] == {first.pk, second.pk, undated.pk}
-    assert records_with_keys([DATED]) == {first.pk, undated.pk}
+    assert records_with_keys([DATED]) == {undated.pk}
     assert records_with_keys([UNDATED]) == {first.pk, second.pk, undated.pk}
     # a key no record holds any more (one a changed record lost) links the same way
     MatchKey.objects.filter(record_id=undated.pk).delete()
@@ -73,7 +74,7 @@ def test_a_large_runs_holders_link_like_the_database_look_up() -> None:
     first, second, undated = stored(book("1", year="2012"), book("2", year="2015"), book("3", year=NO_YEAR))
     keys = {first.pk: list(match_keys(first.data))}
     holders = KeyHolders.of_run(keys, [first.pk])
-    assert holders.holders([DATED]) == {first.pk, undated.pk}
+    assert holders.holders([DATED]) == {undated.pk}
     assert connected({first.pk}, set(), keys, holders)[0] == {first.pk, second.pk, undated.pk}
     # the undated record in the run: the dated ones outside it are found by the key's prefix
     keys = {undated.pk: list(match_keys(undated.data)), first.pk: list(match_keys(first.data))}
@@ -83,7 +84,7 @@ def test_a_large_runs_holders_link_like_the_database_look_up() -> None:
     keys = {first.pk: list(match_keys(first.data)), second.pk: list(match_keys(second.data))}
     MatchKey.objects.filter(record_id=undated.pk).delete()
     holders = KeyHolders.of_run(keys, [first.pk, second.pk])
-    assert holders.holders([DATED]) == {first.pk}
+    assert holders.holders([DATED]) == set()
 
 
 def test_processes_join_dated_editions_only_where_a_record_without_a_year_is() -> None:
@@ -95,3 +96,6 @@ def test_processes_join_dated_editions_only_where_a_record_without_a_year_is() -
     assert sorted(sorted(m) for m, _ in components(units, {})) == [[1], [2]]
     units.append(({3}, {3: [UNDATED]}))
     assert sorted(sorted(m) for m, _ in components(units, {})) == [[1, 2, 3]]
+    # the same year's dated key links nothing by itself (their ordinary block key does)
+    same_year = [({4}, {4: [DATED]}), ({5}, {5: [DATED]})]
+    assert sorted(sorted(m) for m, _ in components(same_year, {})) == [[4], [5]]

@@ -2,6 +2,8 @@
 
 import random
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 from unittest import mock
 
@@ -158,45 +160,67 @@ def test_a_record_that_could_not_be_read_gets_no_cluster() -> None:
 # --- order independence ------------------------------------------------------------------
 
 ISBNS = [ISBN, "9789150222319", "9789100563226"]
-record_specs = st.lists(
-    st.fixed_dictionaries(
-        {
-            "source": st.integers(0, 2),
-            "local": st.integers(0, 5),
-            "title": st.sampled_from(
-                [
-                    "Trollvinter",
-                    "trollvinter!",
-                    "Trollvinter : roman",
-                    "Kometen kommer",
-                    "Kometen kömmer",
-                    "Kometn kommer",  # a typo in the first word: met in the last-word block
-                ]
-            ),
-            # what the fuzzy stage compares: subtitle, author forms, publisher, extent
-            "subtitle": st.sampled_from(["", "", "roman", "en berättelse"]),
-            "author": st.sampled_from(["Jansson, Tove", "Tove Jansson", "Jansson, T.", "Jansson, Lars"]),
-            "publisher": st.sampled_from(["Bonnier", "Bonniers förlag", "Norstedt", ""]),
-            "extent": st.sampled_from(["159 s.", "162 s.", "320 s.", ""]),
-            "year": st.sampled_from([1957, 1968, None]),  # none: met in the undated block
-            "format": st.sampled_from(["book", "book", "audiobook"]),
-            "isbns": st.lists(st.sampled_from(ISBNS), max_size=2, unique=True),
-            "libris_id": st.sampled_from([None, None, "1", "2"]),
-            "changed_from": st.none() | st.sampled_from(ISBNS),
-        }
-    ),
-    min_size=1,
-    max_size=10,
-    unique_by=lambda spec: (spec["source"], spec["local"]),
+
+
+def specs_of(**choices: Any) -> Any:
+    """Lists of record specs; ``choices``: other strategies for some of their fields."""
+    fields = {
+        "source": st.integers(0, 2),
+        "local": st.integers(0, 5),
+        "title": st.sampled_from(
+            [
+                "Trollvinter",
+                "trollvinter!",
+                "Trollvinter : roman",
+                "Kometen kommer",
+                "Kometen kömmer",
+                "Kometn kommer",  # a typo in the first word: met in the last-word block
+            ]
+        ),
+        # what the fuzzy stage compares: subtitle, author forms, publisher, extent
+        "subtitle": st.sampled_from(["", "", "roman", "en berättelse"]),
+        "author": st.sampled_from(["Jansson, Tove", "Tove Jansson", "Jansson, T.", "Jansson, Lars"]),
+        "publisher": st.sampled_from(["Bonnier", "Bonniers förlag", "Norstedt", ""]),
+        "extent": st.sampled_from(["159 s.", "162 s.", "320 s.", ""]),
+        "year": st.sampled_from([1957, 1968, None]),  # none: met in the undated block
+        "format": st.sampled_from(["book", "book", "audiobook"]),
+        "isbns": st.lists(st.sampled_from(ISBNS), max_size=2, unique=True),
+        "libris_id": st.sampled_from([None, None, "1", "2"]),
+        "changed_from": st.none() | st.sampled_from(ISBNS),
+        # stored first under another title (its blocking keys then lost, others gained)
+        "was_titled": st.none() | st.sampled_from(["Trollvinter", "Kometen kommer", "Pappan och havet"]),
+    }
+    fields.update(choices)
+    return st.lists(
+        st.fixed_dictionaries(fields),
+        min_size=1,
+        max_size=10,
+        unique_by=lambda spec: (spec["source"], spec["local"]),
+    )
+
+
+record_specs = specs_of()
+# Forms of one title that the fuzzy stage joins, in one block that a limit of two or three crowds.
+crowd_specs = specs_of(
+    title=st.sampled_from(["Trollvinter", "Trollvinter : roman", "Trollvinter : en berättelse"]),
+    author=st.just("Jansson, Tove"),
+    subtitle=st.just(""),
+    publisher=st.just("Bonnier"),
+    extent=st.sampled_from(["159 s.", ""]),
+    year=st.sampled_from([1957, 1957, None]),
+    format=st.just("book"),
+    isbns=st.lists(st.sampled_from(ISBNS), max_size=1),
+    libris_id=st.none(),
 )
 
 
-def spec_data(spec: dict[str, Any], isbns: list[str] | None = None) -> dict[str, Any]:
+def spec_data(spec: dict[str, Any], before: bool = False) -> dict[str, Any]:
+    """The record as the spec says, or (``before``) as it was stored first."""
     return record_data(
-        spec["title"],
+        (before and spec["was_titled"]) or spec["title"],
         year=spec["year"],
         formats=[spec["format"]],
-        isbns=spec["isbns"] if isbns is None else isbns,
+        isbns=[spec["changed_from"]] if before and spec["changed_from"] else spec["isbns"],
         libris_id=spec["libris_id"],
         subtitle=spec["subtitle"],
         authors=[{"name": spec["author"], "role": "aut"}],
@@ -216,9 +240,9 @@ def clustered(
     records = []
     pending: list[int] = []
     for spec in order:
-        first = [spec["changed_from"]] if rng and spec["changed_from"] else None
-        record = bib(sources[spec["source"]], str(spec["local"]), spec_data(spec, first))
-        records.append((record, spec, first is not None))
+        before = bool(rng and (spec["changed_from"] or spec["was_titled"]))
+        record = bib(sources[spec["source"]], str(spec["local"]), spec_data(spec, before))
+        records.append((record, spec, before))
         pending.append(record.pk)
         if not rng or rng.random() < 0.4:
             assign_clusters(pending)
@@ -368,3 +392,99 @@ def test_a_bulk_run_analyzes_before_looking_keys_up(monkeypatch: pytest.MonkeyPa
         # the holdings the harvest wrote too: the clusters' search documents read them next
         assert not analyze or "catalog_holding" in sql[analyze[0]]
     assert cluster_of(one) == cluster_of(two)
+
+
+# --- crowded blocking keys -----------------------------------------------------------------
+
+
+@contextmanager
+def block_limit(limit: int) -> Iterator[None]:
+    """Blocks crowded from ``limit`` + 1 records: small enough for a test's few records."""
+    from catalog.clustering import holders, partition
+
+    with (
+        mock.patch.object(partition, "BLOCK_LIMIT", limit),
+        mock.patch.object(partition, "MAX_PAIRS", limit * (limit - 1) // 2),
+        mock.patch.object(holders, "BLOCK_LIMIT", limit),
+    ):
+        yield
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(specs=crowd_specs, seed=st.integers(0, 2**16), limit=st.integers(2, 3))
+def test_a_crowded_blocking_key_links_no_records_and_the_clusters_stay_the_same(
+    specs: list[dict[str, Any]], seed: int, limit: int
+) -> None:
+    """Records arriving and changing one by one, where a crowded key links no records, get the
+    clusters one run gives them all, where every key links its holders; also in bulk runs."""
+    from catalog.clustering import assignment
+
+    with block_limit(limit):
+        with transaction.atomic():
+            expected = clustered(specs, None)
+            transaction.set_rollback(True)
+        with transaction.atomic():
+            assert clustered(specs, random.Random(seed)) == expected
+            transaction.set_rollback(True)
+        with transaction.atomic(), mock.patch.object(assignment, "BULK_RUN", 1):
+            assert clustered(specs, random.Random(seed)) == expected
+            transaction.set_rollback(True)
+
+
+def redecided(monkeypatch: pytest.MonkeyPatch) -> list[set[int]]:
+    """The records of each connected set the clustering runs from now on hand to be decided."""
+    from catalog.clustering import assignment
+
+    handed: list[set[int]] = []
+    in_processes = assignment.in_processes
+
+    def counting(units: list[Any], *args: Any) -> set[int]:
+        handed.extend(members for members, _ in units)
+        return in_processes(units, *args)
+
+    monkeypatch.setattr(assignment, "in_processes", counting)
+    return handed
+
+
+@pytest.mark.sqlite
+def test_a_change_near_a_crowded_key_re_decides_its_neighbours_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Five parts sharing blocking keys (first title words, author, year) but no other key: above
+    the limit of three holders besides the changed record, a change to one re-decides it alone."""
+    src = source("Sods")
+    isbns = [*ISBNS, "9789129688313", "9789129697636"]
+    kits = [
+        bib(src, str(n), record_data(f"Pappan och havet del {n}", isbns=[isbn], extent="159 s."))
+        for n, isbn in enumerate(isbns)
+    ]
+    with block_limit(3):
+        assign_clusters([kit.pk for kit in kits])
+        handed = redecided(monkeypatch)
+        kits[0].data = record_data("Pappan och havet del 0", isbns=[ISBN], extent="160 s.")
+        kits[0].save()
+        assign_clusters([kits[0].pk])
+    assert handed == [{kits[0].pk}]
+    assert len({cluster_of(kit).pk for kit in kits}) == 5
+
+
+@pytest.mark.sqlite
+def test_a_key_that_becomes_crowded_or_no_longer_so_re_decides_all_its_holders(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Two forms of one title merge in their block (no identifier or title key in common); a third
+    record joining the block crowds it (limit two), so the two fall apart although neither
+    changed; once it is gone they merge again."""
+    src = source("Sods")
+    one = bib(src, "1", record_data("Pappan och havet", extent="159 s."))
+    two = bib(src, "2", record_data("Pappan och havet : roman", authors=[{"name": "Tove Jansson"}]))
+    with block_limit(2):
+        assign_clusters([one.pk, two.pk])
+        assert cluster_of(one) == cluster_of(two)
+        handed = redecided(monkeypatch)
+        third = bib(src, "3", record_data("Pappan och havet : en berättelse", isbns=[ISBN], extent="320 s."))
+        assign_clusters([third.pk])
+        assert handed == [{one.pk, two.pk, third.pk}]
+        assert len({cluster_of(record).pk for record in (one, two, third)}) == 3
+        third.deleted = True
+        third.save()
+        assign_clusters([third.pk])
+        assert cluster_of(one) == cluster_of(two)
