@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 import orjson
 import psycopg
 from django.db import connection
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from catalog.bulk_work import copy_binary, jsonb
@@ -133,26 +133,25 @@ def _lookups(keys: list[str]) -> tuple[list[str], list[str]]:
     return exact, prefixes
 
 
+def holders_by_key(keys: list[str]) -> dict[str, set[int]]:
+    """The records these keys link (``keys.linked_keys``), by the key they hold: each key's
+    holders, a dated key's undated one's instead, and under an undated key also the holders of
+    every dated key it links."""
+    exact, prefixes = _lookups(keys)
+    rows = linked_by(prefixes)
+    if not postgres():
+        rows += MatchKey.objects.filter(key__in=exact).values_list("key", "record_id")
+    else:
+        rows += _fetch(f"SELECT key, record_id FROM {_KEYS} WHERE key = ANY(%b::text[])", [exact])  # noqa: S608
+    found: dict[str, set[int]] = {}
+    for key, record_id in rows:
+        found.setdefault(undated_block(key) or key, set()).add(record_id)
+    return found
+
+
 def records_with_keys(keys: list[str]) -> set[int]:
     """The records these keys link (``keys.linked_keys``)."""
-    exact, prefixes = _lookups(keys)
-    found = {record_id for _key, record_id in linked_by(prefixes)}
-    if not postgres():
-        return found | set(MatchKey.objects.filter(key__in=exact).values_list("record_id", flat=True))
-    sql = f"SELECT record_id FROM {_KEYS} WHERE key = ANY(%b::text[])"  # noqa: S608
-    return found | {r for (r,) in _fetch(sql, [exact])}
-
-
-def crowded_counts(keys: list[str], limit: int) -> dict[str, int]:
-    """{key: its holders} for those of these keys held by more than ``limit`` records."""
-    if not postgres():
-        held = MatchKey.objects.filter(key__in=keys).values("key").annotate(n=Count("id"))
-        return {row["key"]: row["n"] for row in held.filter(n__gt=limit)}
-    sql = (
-        f"SELECT key, count(*) FROM {_KEYS} WHERE key = ANY(%b::text[]) "  # noqa: S608
-        "GROUP BY key HAVING count(*) > %s"
-    )
-    return {key: n for key, n in _fetch(sql, [keys, limit])}
+    return set().union(*holders_by_key(keys).values())
 
 
 def linked_by(prefixes: list[str]) -> list[tuple[str, int]]:

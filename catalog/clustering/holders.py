@@ -12,11 +12,10 @@ from collections.abc import Iterable
 
 from catalog.clustering.bulk import (
     chunked,
-    crowded_counts,
+    holders_by_key,
     keys_of_records,
     other_holders,
     prefix_holders,
-    records_with_keys,
     undated_holders,
 )
 from catalog.clustering.keys import crowdable, linked_keys
@@ -115,38 +114,34 @@ class Crowding:
     records linked to each of them: the nightly 1 % of a county of five million re-decided 14 %."""
 
     def __init__(self, run_keys: dict[int, list[str]], holders: KeyHolders | None) -> None:
-        """``run_keys``: the keys the run's records hold now; ``holders``: who holds them, if known."""
-        self._holders = holders
+        """``run_keys``: the keys the run's records hold now; ``holders``: who holds them, if known
+        (then a key looked up in the database is none of the run's)."""
         self._mine = (
             Counter(key for keys in run_keys.values() for key in keys if crowdable(key))
             if holders is None
             else Counter[str]()
         )
         self.crowded: set[str] = set()  # held by more than BLOCK_LIMIT records: never compared
-        self._apart: set[str] = set()  # crowded before the run and after: link no records
-        self._asked: set[str] = set()
+        self.apart: set[str] = set()  # crowded before the run and after: link no records
 
-    def linking(self, keys: set[str]) -> set[str]:
-        """These keys less those that link no records."""
-        fresh = [key for key in keys if key not in self._asked and crowdable(key)]
-        self._asked.update(fresh)
-        counts: dict[str, tuple[int, int]] = {}  # key -> (run's holders, others)
-        unknown = []
-        for key in fresh:
-            held = self._holders.held(key) if self._holders is not None else None
-            if held is None:
-                unknown.append(key)
-            else:
-                counts[key] = held
-        for batch in chunked(unknown):
-            for key, total in crowded_counts(batch, BLOCK_LIMIT).items():
-                counts[key] = (self._mine[key], total - self._mine[key])
-        for key, (mine, others) in counts.items():
-            if mine + others > BLOCK_LIMIT:
-                self.crowded.add(key)
-                if others > BLOCK_LIMIT:
-                    self._apart.add(key)
-        return keys - self._apart
+    def _count(self, key: str, mine: int, total: int) -> None:
+        if total > BLOCK_LIMIT and crowdable(key):
+            self.crowded.add(key)
+            if total - mine > BLOCK_LIMIT:
+                self.apart.add(key)
+
+    def of_run(self, keys: list[str], holders: KeyHolders) -> list[str]:
+        """These keys of the run (whose holders ``holders`` knows) less those that link no records."""
+        for key in keys:
+            if (held := holders.held(key)) is not None:
+                self._count(key, held[0], held[0] + held[1])
+        return [key for key in keys if key not in self.apart]
+
+    def linking(self, held: dict[str, set[int]]) -> dict[str, set[int]]:
+        """The holders of looked-up keys less those of the keys that link no records."""
+        for key, ids in held.items():
+            self._count(key, self._mine[key], len(ids))
+        return {key: ids for key, ids in held.items() if key not in self.apart}
 
 
 def connected(
@@ -177,13 +172,18 @@ def connected(
         to_fetch = set()
         seen |= pending
         if crowding is not None:
-            pending = crowding.linking(pending)
+            pending -= crowding.apart  # found so in an earlier look-up
         if holders is not None:
             mine, others = holders.split(pending)
+            if crowding is not None:
+                mine = crowding.of_run(mine, holders)
             to_fetch |= holders.holders(mine) - records
             pending = set(others)
         for key_batch in chunked(sorted(pending)):
-            to_fetch |= records_with_keys(key_batch) - records
+            held = holders_by_key(key_batch)
+            if crowding is not None:
+                held = crowding.linking(held)
+            to_fetch |= set().union(*held.values()) - records
         pending = set()
         records |= to_fetch
     return records, keys
