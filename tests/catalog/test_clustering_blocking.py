@@ -136,6 +136,26 @@ def test_a_block_too_large_to_compare_is_left_as_the_exact_stage_left_it() -> No
     assert len(partition(large)) > 1
 
 
+def test_a_block_counts_split_records_and_a_crowded_key_is_not_compared() -> None:
+    """A block's size is its holders', split ones too (as a crowded key's count in the catalogue
+    is): at BLOCK_LIMIT records and one split, nothing is compared. A key the caller says is
+    crowded is not compared in a set that holds only two of its holders."""
+
+    def candidate(n: int, split: bool = False) -> Candidate:
+        title = "Dikter i urval" if n else "Diktr i urval"  # met in the last word's block only
+        data = {"title": title, "authors": [{"name": "Boye, Karin"}], "year": 1940}
+        data["formats"] = ["book"]
+        return Candidate(n, (1, f"{n:03}"), match_keys(data), split, data)
+
+    block = [candidate(n) for n in range(BLOCK_LIMIT)]
+    assert len(partition(block)) == 1  # "Diktr" (0) joins the others: compared
+    assert len(partition([*block, candidate(999, split=True)])) == 3  # not compared: it stays apart
+    pair = block[:2]
+    assert len(partition(pair)) == 1
+    crowded = {key for key in pair[0].keys if key.startswith("fuzzy:")}
+    assert len(partition(pair, crowded)) == 2
+
+
 def test_title_and_author_keys_fold_scripts_as_search_does() -> None:
     assert normalize("كِتَابُ الْمُوسِيقَى") == normalize("كتاب الموسيقي")
     assert normalize("کتاب") == normalize("كتاب")  # Persian keheh and yeh, Arabic kaf
