@@ -261,15 +261,21 @@ def clustered(
     return partition_of(stored), reasons
 
 
+def clustered_apart(
+    specs: list[dict[str, Any]], rng: random.Random | None
+) -> tuple[set[frozenset[str]], dict[str, str]]:
+    """``clustered`` in a transaction rolled back after it: every way starts from an empty catalogue."""
+    with transaction.atomic():
+        found = clustered(specs, rng)
+        transaction.set_rollback(True)
+    return found
+
+
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(specs=record_specs, seed=st.integers(0, 2**16))
 def test_clusters_do_not_depend_on_arrival_order(specs: list[dict[str, Any]], seed: int) -> None:
-    with transaction.atomic():
-        expected = clustered(specs, None)
-        transaction.set_rollback(True)
-    with transaction.atomic():
-        assert clustered(specs, random.Random(seed)) == expected
-        transaction.set_rollback(True)
+    expected = clustered_apart(specs, None)
+    assert clustered_apart(specs, random.Random(seed)) == expected
 
 
 @needs_postgres
@@ -284,19 +290,11 @@ def test_a_bulk_run_follows_its_keys_in_memory_to_the_same_clusters(
 
     from catalog.clustering import assignment
 
-    with transaction.atomic():
-        expected = clustered(specs, None)
-        transaction.set_rollback(True)
-    with transaction.atomic(), mock.patch.object(assignment, "BULK_RUN", 1):
-        assert clustered(specs, random.Random(seed)) == expected
-        transaction.set_rollback(True)
-    with (
-        transaction.atomic(),
-        mock.patch.object(assignment, "BULK_RUN", 1),
-        override_settings(CLUSTERING_RUN_RECORDS=3),
-    ):
-        assert clustered(specs, random.Random(seed)) == expected
-        transaction.set_rollback(True)
+    expected = clustered_apart(specs, None)
+    with mock.patch.object(assignment, "BULK_RUN", 1):
+        assert clustered_apart(specs, random.Random(seed)) == expected
+        with override_settings(CLUSTERING_RUN_RECORDS=3):
+            assert clustered_apart(specs, random.Random(seed)) == expected
 
 
 @needs_postgres
@@ -420,15 +418,10 @@ def test_a_crowded_blocking_key_links_no_records_and_the_clusters_stay_the_same(
     from catalog.clustering import assignment
 
     with block_limit(limit):
-        with transaction.atomic():
-            expected = clustered(specs, None)
-            transaction.set_rollback(True)
-        with transaction.atomic():
-            assert clustered(specs, random.Random(seed)) == expected
-            transaction.set_rollback(True)
-        with transaction.atomic(), mock.patch.object(assignment, "BULK_RUN", 1):
-            assert clustered(specs, random.Random(seed)) == expected
-            transaction.set_rollback(True)
+        expected = clustered_apart(specs, None)
+        assert clustered_apart(specs, random.Random(seed)) == expected
+        with mock.patch.object(assignment, "BULK_RUN", 1):
+            assert clustered_apart(specs, random.Random(seed)) == expected
 
 
 def redecided(monkeypatch: pytest.MonkeyPatch) -> list[set[int]]:
