@@ -67,8 +67,9 @@ class RecordWriter:
 
     # -- one page --------------------------------------------------------------------------
 
-    def write(self, items: list[HarvestedItem]) -> PageResult:
-        result = PageResult()
+    def write(self, items: list[HarvestedItem], unchanged: Sequence[int] = ()) -> PageResult:
+        """Store a page's items; ``unchanged``: stored records it delivered as they are (by id)."""
+        result = PageResult(unchanged=len(unchanged), kept_ids=list(unchanged))
         now = timezone.now()
         latest: dict[str, tuple[HarvestedItem, str]] = {}
         for item in items:

@@ -38,7 +38,7 @@ from catalog.models import SourceRecord
 from harvest.prefetch import read_ahead
 from harvest.prepare import checksum, describe
 from harvest.protocols import HarvestError, HarvestProtocol
-from harvest.protocols.base import Page
+from harvest.protocols.base import KnownRecords, Page
 from portal.forking import own_connections, portable, reap
 
 if TYPE_CHECKING:
@@ -132,6 +132,8 @@ def _read(
     gc.disable()
     sender = _Sender(pages)
     try:
+        if stored:
+            protocol.known = known_records(protocol.source.pk)
         for number, page in enumerate(protocol.pages(run)):
             if number % count == share:
                 sender.send(("page", prepare_page(page, protocol, stored)))
@@ -197,10 +199,27 @@ def prepare_page(page: Page, protocol: HarvestProtocol, stored: bool = True) -> 
     local_ids = [item.local_id for item in page.items if item.local_id]
     checksums = _stored_checksums(source.pk, local_ids) if stored else {}
     for item in page.items:
-        if not item.deleted and checksums.get(item.local_id) != item.checksum:
+        stored_checksum = checksums.get(item.local_id)
+        if stored_checksum and protocol.known and stored_checksum != item.checksum:
+            protocol.known.replaced(stored_checksum)
+        if not item.deleted and stored_checksum != item.checksum:
             item.description = describe(item.result(), item.parent_local_id, source.holdings_profile, library)
         item.parsed = item.parser = None
     return page
+
+
+def known_records(source_id: int) -> KnownRecords | None:
+    """The source's live bibliographic records by checksum; None if the database cannot say.
+    About 130 bytes a record in memory (a source of a million: 130 MB in its page reader)."""
+    try:
+        rows = SourceRecord.objects.filter(
+            source_id=source_id, deleted=False, kind=SourceRecord.Kind.BIB, checksum__regex="^[0-9a-f]{64}$"
+        )
+        checksums = rows.values_list("checksum", "id").iterator(chunk_size=20_000)
+        return KnownRecords({bytes.fromhex(digest): pk for digest, pk in checksums})
+    except DatabaseError as exc:
+        logger.debug("no stored checksums for source %s: %s", source_id, exc)
+        return None
 
 
 def _stored_checksums(source_id: int, local_ids: list[str]) -> dict[str, str]:

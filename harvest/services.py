@@ -229,7 +229,7 @@ class Harvester:
         run = self.run_row
         with transaction.atomic():
             _commit_without_waiting_for_disk()
-            result = self.writer.write(page.items)
+            result = self.writer.write(page.items, page.unchanged)
             staged_before = len(self.staged)
             if self.staged and result.kept_ids:  # deleted earlier in the run, delivered again since
                 self.staged.difference_update(result.kept_ids)

@@ -5,6 +5,7 @@ A driver resumes from the state saved on the run (``resumption_token`` / ``posit
 asking for the next, so a crash resumes exactly after the last stored page.
 """
 
+import hashlib
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -64,6 +65,33 @@ class Page:
     position: int = 0
     window_until: datetime | None = None
     notes: list[str] = field(default_factory=list)
+    # Stored records the page delivered again byte for byte, by id (``KnownRecords``): the run has
+    # seen them, and there is nothing to write.
+    unchanged: list[int] = field(default_factory=list)
+
+
+class KnownRecords:
+    """A source's live bibliographic records as stored when the run began, by the SHA-256 of their
+    raw bytes (``harvest.reader`` reads them). A driver whose records' ids follow from their bytes
+    alone (a MARC file: the 001) may hand such a record on as its id, in ``Page.unchanged``,
+    without reading it: the same bytes are the same record, already stored as they are. An OAI-PMH
+    record's id is in its header, outside the bytes, so that driver may not."""
+
+    def __init__(self, ids: dict[bytes, int]) -> None:
+        self._ids = ids
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def unchanged(self, raw: bytes) -> int | None:
+        """The id of the stored record with these bytes, if there is one."""
+        return self._ids.get(hashlib.sha256(raw).digest())  # harvest.prepare.checksum, as bytes
+
+    def replaced(self, checksum: str) -> None:
+        """A record stored with this (hex) checksum came with other bytes earlier in this run: its
+        old bytes, should they come again later in the run, are stored anew (the last delivery
+        wins)."""
+        self._ids.pop(bytes.fromhex(checksum), None)
 
 
 class HarvestProtocol(ABC):
@@ -86,6 +114,8 @@ class HarvestProtocol(ABC):
 
     def __init__(self, source: "Source") -> None:
         self.source = source
+        # Set by the page reader for a source with stored records (see ``KnownRecords``).
+        self.known: KnownRecords | None = None
 
     def lists_cheaply(self) -> bool:
         """True when listing the pages costs little beside preparing them (a local file), so that

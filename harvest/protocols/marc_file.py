@@ -5,8 +5,10 @@ Files are streamed: ISO 2709 is split at record terminators, MARCXML at ``</reco
 it, and its bytes are kept as received). ``position`` is the byte offset after the last stored
 record for ISO 2709 and MARCXML, the record number for JSON (JSON is read whole).
 
-Every run reads the whole file, and most of it is what the last run stored. So a bibliographic
-record is not parsed here: its 001 is read from its ISO 2709 directory, or found in its MARCXML
+Every run reads the whole file, and most of it is what the last run stored. A record whose bytes
+are those of a stored bibliographic record is handed on by that record's id alone, not even read
+(``KnownRecords``: its 001 is in those bytes). Any other bibliographic record is not parsed here:
+its 001 is read from its ISO 2709 directory, or found in its MARCXML
 as one plain ``<controlfield tag="001">``, and it is parsed only if its checksum differs from the
 stored one (``HarvestedItem.parser``). Holdings records, records whose directory pymarc would not
 read as it is, MARCXML whose 001 is not found so plainly, and MARC-in-JSON are parsed at once.
@@ -23,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.mapping.holdings import HOLDINGS_TYPES, is_holdings_record
 from harvest.locations import allowed_file, open_url
-from harvest.protocols.base import HarvestedItem, HarvestError, HarvestProtocol, Page
+from harvest.protocols.base import HarvestedItem, HarvestError, HarvestProtocol, KnownRecords, Page
 from harvest.records import (
     ParsedRecord,
     control_number,
@@ -169,16 +171,16 @@ class MarcFileProtocol(HarvestProtocol):
             return
         with closing(open_stream(self.source.url)) as stream:
             skip_to(stream, run.position)
-            chunks: Iterator[tuple[bytes, int, Read]]
+            read: Callable[[bytes], Read] = read_iso2709
             parse: Callable[[bytes], ParsedRecord] = parse_iso2709
+            records = iso2709_chunks(stream, run.position)
             if kind == "marcxml":
                 wrapper = xml_wrapper(head[: _first_record_start(head)])
+                read = partial(read_marcxml, wrapper=wrapper)
                 parse = partial(parse_marcxml, wrapper=wrapper)
                 records = xml_chunks(stream, run.position)
-                chunks = ((raw, end, read_marcxml(raw, wrapper)) for raw, end in records)
-            else:
-                chunks = ((raw, end, read_iso2709(raw)) for raw, end in iso2709_chunks(stream, run.position))
-            yield from _paged(chunks, kind, parse)
+            chunks = ((raw, end, _stored_or_read(raw, read, self.known)) for raw, end in records)
+            yield from _paged(chunks, kind, parse, read)
 
     def _json_pages(self, run: "HarvestRun") -> Iterator[Page]:
         with closing(open_stream(self.source.url)) as stream:
@@ -187,6 +189,12 @@ class MarcFileProtocol(HarvestProtocol):
         for raw, result in json_records(raw_file):
             parsed.append((raw, len(parsed) + 1, result))
         yield from _paged(iter(parsed[run.position :]), "marc-json")
+
+
+def _stored_or_read(raw: bytes, read: Callable[[bytes], Read], known: KnownRecords | None) -> Read | int:
+    """The id of the stored record with these bytes (``KnownRecords``), else the record read."""
+    stored = known.unchanged(raw) if known else None
+    return read(raw) if stored is None else stored
 
 
 def _first_record_start(head: bytes) -> int:
@@ -262,28 +270,42 @@ def _parse_later(
 
 
 def _paged(
-    chunks: Iterator[tuple[bytes, int, Read]],
+    chunks: Iterator[tuple[bytes, int, Read | int]],
     raw_format: str,
     parse: Callable[[bytes], ParsedRecord] | None = None,
+    read: Callable[[bytes], Read] | None = None,
 ) -> Iterator[Page]:
     """Pages of items; a holdings record without 004 belongs to the bib before it (LIBRIS export).
-    ``parse``: how a record left unparsed is parsed when it must be (None: all come parsed)."""
-    items: list[HarvestedItem] = []
+    A chunk read as an int is a record stored as it is (``KnownRecords``): the page's
+    ``unchanged``. ``parse``: how a record left unparsed is parsed when it must be (None: all come
+    parsed); ``read``: how such a stored bib's id is read, if a holdings record needs it."""
+    page = Page([])
+    last_bib: str | bytes = ""  # the bib's id, or the bytes of a stored one, read only when needed
     position = 0
-    last_bib = ""
-    for raw, position, read in chunks:
-        item, last_bib = _item(raw, raw_format, read, last_bib, parse)
-        items.append(item)
-        if len(items) >= PAGE_SIZE:
-            yield Page(items, position=position)
-            items = []
-    if items:
-        yield Page(items, position=position)
+    for raw, position, result in chunks:
+        if isinstance(result, int):
+            page.unchanged.append(result)
+            last_bib = raw
+        else:
+            item, last_bib = _item(raw, raw_format, result, last_bib, parse, read)
+            page.items.append(item)
+        if len(page.items) + len(page.unchanged) >= PAGE_SIZE:
+            page.position = position
+            yield page
+            page = Page([])
+    if page.items or page.unchanged:
+        page.position = position
+        yield page
 
 
 def _item(
-    raw: bytes, raw_format: str, read: Read, last_bib: str, parse: Callable[[bytes], ParsedRecord] | None
-) -> tuple[HarvestedItem, str]:
+    raw: bytes,
+    raw_format: str,
+    read: Read,
+    last_bib: str | bytes,
+    parse: Callable[[bytes], ParsedRecord] | None,
+    read_bytes: Callable[[bytes], Read] | None,
+) -> tuple[HarvestedItem, str | bytes]:
     """The item of one record, and the bib a next holdings record without 004 belongs to."""
     if isinstance(read, str):  # an unparsed bibliographic record
         assert parse is not None, "a record left unparsed needs its parser"
@@ -298,5 +320,14 @@ def _item(
     if not is_holdings_record(record):
         return item, local_id
     if last_bib and not record.get_fields("004"):
-        item.parent_local_id = last_bib
+        item.parent_local_id = last_bib if isinstance(last_bib, str) else _bib_id(last_bib, read_bytes)
     return item, last_bib
+
+
+def _bib_id(raw: bytes, read: Callable[[bytes], Read] | None) -> str:
+    """The id of a stored bib that was not read (its holdings record came without 004)."""
+    assert read is not None, "a stored record's id needs its reader"
+    result = read(raw)
+    if isinstance(result, str):
+        return result
+    return control_number(result.record) if result.record is not None else ""

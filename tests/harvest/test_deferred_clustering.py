@@ -79,11 +79,11 @@ def fail_at_page(monkeypatch: pytest.MonkeyPatch, page: int, error: BaseExceptio
     seen = [0]
     original = RecordWriter.write
 
-    def write(self: RecordWriter, items: list[Any]) -> Any:
+    def write(self: RecordWriter, items: list[Any], unchanged: Any = ()) -> Any:
         seen[0] += 1
         if seen[0] == page:
             raise error
-        return original(self, items)
+        return original(self, items, unchanged)
 
     monkeypatch.setattr(RecordWriter, "write", write)
 
@@ -172,9 +172,9 @@ def test_a_small_run_is_clustered_page_by_page(
     seen: list[tuple[int, bool]] = []
     original = RecordWriter.write
 
-    def write(self: RecordWriter, items: list[Any]) -> Any:
+    def write(self: RecordWriter, items: list[Any], unchanged: Any = ()) -> Any:
         seen.append((len(unclustered()), PendingRecord.objects.exists()))
-        return original(self, items)
+        return original(self, items, unchanged)
 
     monkeypatch.setattr(RecordWriter, "write", write)
     fill(oai_server, 7)

@@ -14,9 +14,10 @@ from django.core.management import call_command
 from django.db import connection
 from pymarc import Field, Indicators, Record, Subfield
 
-from catalog.models import Cluster, Library, SourceRecord
+from catalog.models import Cluster, Holding, Library, SourceRecord
 from catalog.search import get_backend
 from catalog.search.backends.tantivy import TantivyBackend
+from harvest.ingest import RecordWriter
 from harvest.models import SeenPage, Source
 from harvest.protocols import get_protocol, marc_file
 from harvest.services import Harvester, _resume_or_start, harvest_source
@@ -401,3 +402,99 @@ def test_marcxml_records_are_split_with_their_end_offsets_whatever_the_block(
     with path.open("rb") as stream:
         cut = list(marc_file.xml_chunks(stream, 0))
     assert cut[:4] == chunks[:4] and cut[4][0] == chunks[4][0][:-20] and cut[4][1] == chunks[4][1] - 20
+
+
+# -- a record stored as it is reaches the writer as its id alone ------------------------------
+
+
+@pytest.fixture
+def deliveries(monkeypatch: pytest.MonkeyPatch) -> list[tuple[list[str], int]]:
+    """What each page brought the writer: its items' local ids, and how many stored records came
+    as ids alone (``Page.unchanged``)."""
+    seen: list[tuple[list[str], int]] = []
+    original = RecordWriter.write
+
+    def write(self: RecordWriter, items: list[Any], unchanged: Any = ()) -> Any:
+        seen.append(([item.local_id for item in items], len(unchanged)))
+        return original(self, items, unchanged)
+
+    monkeypatch.setattr(RecordWriter, "write", write)
+    return seen
+
+
+@needs_postgres
+@pytest.mark.parametrize("suffix", [".mrc", ".xml"])
+def test_records_stored_as_they_are_reach_the_writer_as_ids_alone(
+    transactional_db: None,
+    tmp_path: Path,
+    small_pages: None,
+    deliveries: list[tuple[list[str], int]],
+    suffix: str,
+) -> None:
+    sods, _ = Library.objects.get_or_create(code="Sods", defaults={"name": "Söderhamns bibliotek"})
+    path = tmp_path / f"sods{suffix}"
+    write = write_file if suffix == ".mrc" else write_xml
+    write(path, list(range(1, 21)))
+    source = file_source(path, sods)
+    assert harvest_source(source.pk).added == 20
+    assert sum(unchanged for _, unchanged in deliveries) == 0
+    deliveries.clear()
+
+    write(path, [n for n in range(1, 22) if n != 9], {4: "Ny upplaga"})
+    run = harvest_source(source.pk)
+
+    assert (run.added, run.updated, run.deleted, run.unchanged) == (1, 1, 1, 18)
+    assert sorted(local_id for items, _ in deliveries for local_id in items) == ["rec21", "rec4"]
+    assert [len(items) + unchanged for items, unchanged in deliveries] == [5, 5, 5, 5]
+    assert live_ids(source) == {f"rec{n}" for n in range(1, 22)} - {"rec9"}
+    assert SourceRecord.objects.get(source=source, local_id="rec4").data["notes"] == ["Ny upplaga"]
+
+
+@needs_postgres
+@pytest.mark.parametrize("reader_process", [True, False])
+def test_a_record_delivered_twice_in_a_run_is_stored_as_its_last_delivery(
+    transactional_db: None, tmp_path: Path, small_pages: None, settings: Any, reader_process: bool
+) -> None:
+    """Its stored bytes after other bytes in the file: stored again, not taken as unchanged."""
+    settings.HARVEST_READER_PROCESS = reader_process
+    path, source = sods_file(tmp_path, list(range(1, 11)))
+    harvest_source(source.pk)
+    stored, new = bib(3).as_marc(), bib(3, "Ny upplaga").as_marc()
+    others = b"".join(bib(n).as_marc() for n in (1, 2, *range(4, 11)))
+
+    path.write_bytes(new + others + stored)  # pages 1 and 2
+    harvest_source(source.pk)
+    assert bytes(SourceRecord.objects.get(source=source, local_id="rec3").raw) == stored
+
+    path.write_bytes(stored + others + new)
+    harvest_source(source.pk)
+    assert bytes(SourceRecord.objects.get(source=source, local_id="rec3").raw) == new
+
+
+def holdings_record(number: int, shelf: str) -> Record:
+    """A holdings record without 004 (as in a LIBRIS export): it belongs to the bib before it."""
+    record = Record(force_utf8=True, leader="00000nx  a2200000 a 4500")
+    record.add_field(Field(tag="001", data=f"h{number}"))
+    fields = [Subfield("b", "Sods"), Subfield("h", shelf)]
+    record.add_field(Field(tag="852", indicators=Indicators(" ", " "), subfields=fields))
+    return record
+
+
+@needs_postgres
+def test_a_holdings_record_without_004_belongs_to_the_bib_before_it_stored_as_it_is_or_not(
+    transactional_db: None, tmp_path: Path, small_pages: None, deliveries: list[tuple[list[str], int]]
+) -> None:
+    path, source = sods_file(tmp_path, [])
+    path.write_bytes(bib(1).as_marc() + holdings_record(1, "Hc").as_marc() + bib(2).as_marc())
+    harvest_source(source.pk)
+    assert SourceRecord.objects.get(source=source, local_id="h1").parent_local_id == "rec1"
+    deliveries.clear()
+
+    path.write_bytes(bib(1).as_marc() + holdings_record(1, "Hcf").as_marc() + bib(2).as_marc())
+    run = harvest_source(source.pk)
+
+    assert (run.updated, run.unchanged) == (1, 2)
+    assert deliveries == [(["h1"], 2)]
+    assert SourceRecord.objects.get(source=source, local_id="h1").parent_local_id == "rec1"
+    shelves = Holding.objects.filter(record__local_id="rec1").values_list("call_number", flat=True)
+    assert sorted(shelves) == ["Hc", "Hcf"]  # its own 852, and the holdings record's

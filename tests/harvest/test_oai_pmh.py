@@ -2,6 +2,7 @@
 
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -98,11 +99,11 @@ def test_crash_while_storing_a_page_resumes_without_duplicates(
     original = RecordWriter.write
     calls = {"n": 0}
 
-    def crash_on_second_page(self: RecordWriter, items: list) -> object:
+    def crash_on_second_page(self: RecordWriter, items: list, unchanged: Any = ()) -> object:
         calls["n"] += 1
         if calls["n"] == 2:
             raise RuntimeError("worker killed")
-        return original(self, items)
+        return original(self, items, unchanged)
 
     monkeypatch.setattr(RecordWriter, "write", crash_on_second_page)
     crashed = harvest_source(oai_source.pk)

@@ -167,7 +167,7 @@ def test_a_run_that_fails_while_storing_leaves_no_reader_behind(
     from harvest.ingest import RecordWriter
 
     fill(oai_server, 30)  # ten pages: the reader is still busy when the writer fails
-    monkeypatch.setattr(RecordWriter, "write", lambda self, items: 1 / 0)
+    monkeypatch.setattr(RecordWriter, "write", lambda self, items, unchanged=(): 1 / 0)
     run = harvest_source(oai_source.pk)
     assert run.status == HarvestRun.Status.FAILED
     assert "ZeroDivisionError" in run.errors[-1]["message"]
@@ -186,11 +186,11 @@ def test_pages_commit_without_waiting_for_the_disk(
     seen: list[str] = []
     original = RecordWriter.write
 
-    def write(self: RecordWriter, items: list) -> Any:
+    def write(self: RecordWriter, items: list[Any], unchanged: Any = ()) -> Any:
         with connection.cursor() as cursor:
             cursor.execute("SHOW synchronous_commit")
             seen.append(cursor.fetchone()[0])
-        return original(self, items)
+        return original(self, items, unchanged)
 
     monkeypatch.setattr(RecordWriter, "write", write)
     fill(oai_server, 4)
@@ -268,7 +268,12 @@ def _slow_harvest(source_id: int) -> None:
     from harvest.ingest import RecordWriter
 
     original = RecordWriter.write
-    RecordWriter.write = lambda self, items: (time.sleep(0.5), original(self, items))[1]  # type: ignore[method-assign]
+
+    def slow_write(self: RecordWriter, items: list[Any], unchanged: Any = ()) -> Any:
+        time.sleep(0.5)
+        return original(self, items, unchanged)
+
+    RecordWriter.write = slow_write  # type: ignore[method-assign]
     harvest_source(source_id)
 
 

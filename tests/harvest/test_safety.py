@@ -2,6 +2,7 @@
 
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.db import connections
@@ -106,11 +107,11 @@ def test_file_run_resumes_from_its_saved_position(
     source = file_source(write_collection(tmp_path / "export.xml", list(range(1, 11))))
     original, calls = RecordWriter.write, {"n": 0}
 
-    def crash_on_third_page(self: RecordWriter, items: list) -> object:
+    def crash_on_third_page(self: RecordWriter, items: list, unchanged: Any = ()) -> object:
         calls["n"] += 1
         if calls["n"] == 3:
             raise RuntimeError("power cut")
-        return original(self, items)
+        return original(self, items, unchanged)
 
     monkeypatch.setattr(RecordWriter, "write", crash_on_third_page)
     crashed = harvest_source(source.pk)
