@@ -3,7 +3,8 @@
 Everything is done per page with a few set-based queries (one checksum lookup, one bulk insert,
 one bulk update, one holdings rebuild), so the database cost grows with pages, not records.
 A record whose checksum did not change costs nothing beyond that lookup: it is not written (a full
-run keeps the ids it saw apart, ``harvest.convergence``).
+run keeps the ids it saw apart, ``harvest.convergence``). One the page reader found stored as it
+is comes as its id alone (``Page.unchanged``), and costs not even the lookup.
 """
 
 import logging

@@ -30,7 +30,10 @@ of DATABASE_URL, created and dropped here) and a data folder under --dir:
    libraries): the bare engine and /api/v1/search through gunicorn, 1 client and 16 clients
    (bench_search's phases and request mix), and the peak RSS of each web worker after the
    16-client phase (VmHWM).
-7. Nightly: 1 % of the records changed (a 500 note), deleted or added (a third each) across all
+7. Settling: ``VACUUM (ANALYZE)`` of the tables a harvest writes, timed: what autovacuum does on
+   a production server in the hours after a load (this machine's server runs without it), and
+   what lets the nightly's page readers read a source's checksums from an index alone.
+8. Nightly: 1 % of the records changed (a 500 note), deleted or added (a third each) across all
    sources, the files replaced, then ``manage.py harvest --all`` (every source, complete files:
    each is read whole and converged); it re-indexes each run's changes in-process (one job a
    run) before it returns, so it is timed from its start until every change is searchable. A
@@ -577,6 +580,21 @@ def searchable(cluster_ids: set[int], index_dir: Path) -> list[int]:
     return wrong
 
 
+def settle(figures: Figures) -> None:
+    from django.db import connection
+
+    from catalog.models import Cluster, Holding, MatchKey, SourceRecord
+
+    phase("VACUUM (ANALYZE), autovacuum's work after a load")
+    tables = ", ".join(model._meta.db_table for model in (SourceRecord, Holding, MatchKey, Cluster))
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute(f"VACUUM (ANALYZE) {tables}")
+    seconds = time.perf_counter() - started
+    print(f"{tables}: {seconds:.1f} s")
+    figures["vacuum after the load (autovacuum's work)"] = Figure(seconds, "s", digits=1)
+
+
 def nightly(
     county: County, index_dir: Path, timer: StageTimer, counted: dict[str, Any], seed: int, figures: Figures
 ) -> None:
@@ -668,6 +686,7 @@ def run_size(size: int, args: argparse.Namespace, instruments: tuple[StageTimer,
         figures["records per title"] = Figure(records / titles, "", digits=2)
         disk_sizes(index_dir, records, titles, figures)
         search(index_dir, args.seconds, args.port, args.seed, figures)
+        settle(figures)
         nightly(county, index_dir, *instruments, args.seed, figures)
         figures["titles after the nightly"] = Figure(Cluster.objects.count(), "")
     finally:

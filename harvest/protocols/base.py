@@ -7,7 +7,7 @@ asking for the next, so a crash resumes exactly after the last stored page.
 
 import hashlib
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
@@ -75,10 +75,20 @@ class KnownRecords:
     raw bytes (``harvest.reader`` reads them). A driver whose records' ids follow from their bytes
     alone (a MARC file: the 001) may hand such a record on as its id, in ``Page.unchanged``,
     without reading it: the same bytes are the same record, already stored as they are. An OAI-PMH
-    record's id is in its header, outside the bytes, so that driver may not."""
+    record's id is in its header, outside the bytes, so that driver may not.
 
-    def __init__(self, ids: dict[bytes, int]) -> None:
-        self._ids = ids
+    The driver tells of every record it delivers read (``delivered``): if it came with other bytes
+    than those stored, its stored bytes, should they come later in the run, are stored again, as
+    the writer's own comparison has it (the last delivery wins)."""
+
+    def __init__(self, rows: Iterable[tuple[str, str, int]]) -> None:
+        """``rows``: local id, hex checksum and id of each record."""
+        self._ids: dict[bytes, int] = {}
+        self._digests: dict[str, bytes] = {}
+        for local_id, checksum, pk in rows:
+            digest = bytes.fromhex(checksum)
+            self._ids[digest] = pk
+            self._digests[local_id] = digest
 
     def __len__(self) -> int:
         return len(self._ids)
@@ -87,11 +97,12 @@ class KnownRecords:
         """The id of the stored record with these bytes, if there is one."""
         return self._ids.get(hashlib.sha256(raw).digest())  # harvest.prepare.checksum, as bytes
 
-    def replaced(self, checksum: str) -> None:
-        """A record stored with this (hex) checksum came with other bytes earlier in this run: its
-        old bytes, should they come again later in the run, are stored anew (the last delivery
-        wins)."""
-        self._ids.pop(bytes.fromhex(checksum), None)
+    def delivered(self, local_id: str) -> None:
+        """The record with this id was delivered read (its bytes are not those stored, or it was
+        delivered twice): from here on its stored bytes are no longer taken as unchanged."""
+        digest = self._digests.pop(local_id, None)
+        if digest is not None:
+            self._ids.pop(digest, None)
 
 
 class HarvestProtocol(ABC):

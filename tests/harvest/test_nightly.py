@@ -434,35 +434,38 @@ def test_records_stored_as_they_are_reach_the_writer_as_ids_alone(
     sods, _ = Library.objects.get_or_create(code="Sods", defaults={"name": "Söderhamns bibliotek"})
     path = tmp_path / f"sods{suffix}"
     write = write_file if suffix == ".mrc" else write_xml
-    write(path, list(range(1, 21)))
+    write(path, list(range(1, 131)))
     source = file_source(path, sods)
-    assert harvest_source(source.pk).added == 20
+    assert harvest_source(source.pk).added == 130
     assert sum(unchanged for _, unchanged in deliveries) == 0
+    assert len(deliveries) == 26  # pages of 5
     deliveries.clear()
 
-    write(path, [n for n in range(1, 22) if n != 9], {4: "Ny upplaga"})
+    write(path, [n for n in range(1, 132) if n != 9], {4: "Ny upplaga"})
     run = harvest_source(source.pk)
 
-    assert (run.added, run.updated, run.deleted, run.unchanged) == (1, 1, 1, 18)
-    assert sorted(local_id for items, _ in deliveries for local_id in items) == ["rec21", "rec4"]
-    assert [len(items) + unchanged for items, unchanged in deliveries] == [5, 5, 5, 5]
-    assert live_ids(source) == {f"rec{n}" for n in range(1, 22)} - {"rec9"}
+    assert (run.added, run.updated, run.deleted, run.unchanged) == (1, 1, 1, 128)
+    assert sorted(local_id for items, _ in deliveries for local_id in items) == ["rec131", "rec4"]
+    # An unchanged record weighs a twentieth of one to write: pages of 5 records or 100 ids.
+    assert [(len(items), unchanged) for items, unchanged in deliveries] == [(1, 80), (1, 48)]
+    assert live_ids(source) == {f"rec{n}" for n in range(1, 132)} - {"rec9"}
     assert SourceRecord.objects.get(source=source, local_id="rec4").data["notes"] == ["Ny upplaga"]
 
 
 @needs_postgres
 @pytest.mark.parametrize("reader_process", [True, False])
+@pytest.mark.parametrize("records", [10, 300], ids=["in-one-page", "pages-apart"])
 def test_a_record_delivered_twice_in_a_run_is_stored_as_its_last_delivery(
-    transactional_db: None, tmp_path: Path, small_pages: None, settings: Any, reader_process: bool
+    transactional_db: None, tmp_path: Path, small_pages: None, settings: Any, reader_process: bool, records: int
 ) -> None:
     """Its stored bytes after other bytes in the file: stored again, not taken as unchanged."""
     settings.HARVEST_READER_PROCESS = reader_process
-    path, source = sods_file(tmp_path, list(range(1, 11)))
+    path, source = sods_file(tmp_path, list(range(1, records + 1)))
     harvest_source(source.pk)
     stored, new = bib(3).as_marc(), bib(3, "Ny upplaga").as_marc()
-    others = b"".join(bib(n).as_marc() for n in (1, 2, *range(4, 11)))
+    others = b"".join(bib(n).as_marc() for n in (1, 2, *range(4, records + 1)))
 
-    path.write_bytes(new + others + stored)  # pages 1 and 2
+    path.write_bytes(new + others + stored)
     harvest_source(source.pk)
     assert bytes(SourceRecord.objects.get(source=source, local_id="rec3").raw) == stored
 
