@@ -183,15 +183,16 @@ class SourceRecord(models.Model):
             # "Are there holdings records at all?", asked by every clustering run (each harvest
             # page): without it a scan of a whole index, 0.27 s at a million records.
             models.Index(fields=["id"], condition=models.Q(kind="holdings"), name="record_holdings_idx"),
-            # The checksums of a source's live bibliographic records, which every run's page reader
-            # reads (harvest.reader.known_records), and their count at the run's end, read from the
-            # index alone once (auto)vacuum has been: at 200,000 records, 2.6 ms for a source of
-            # 15,700 against 57 ms from its rows (3 KB each, raw and description).
+            # A source's live records with what the nightly run reads of each: every page reader
+            # the checksums of the bibliographic ones (harvest.reader.known_records), the run's
+            # end their ids (what it did not see is deleted) and count. Read from the index alone
+            # once (auto)vacuum has been: at 200,000 records, 2.6 ms for a source's 15,700
+            # checksums against 57 ms from its rows (3 KB each, raw and description).
             models.Index(
                 fields=["source"],
-                include=["id", "checksum", "local_id"],
-                condition=models.Q(deleted=False, kind="bib"),
-                name="record_live_bib_idx",
+                include=["id", "kind", "checksum", "local_id"],
+                condition=models.Q(deleted=False),
+                name="record_live_idx",
             ),
         ]
 

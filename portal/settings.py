@@ -100,7 +100,7 @@ DATABASES = {
 # Each pytest process gets its own test database, so parallel runs never trip over each other.
 DATABASES["default"]["TEST"] = {"NAME": f"test_samsok_{os.getpid()}" if DATABASE_URL else None}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-# An index's INCLUDE columns (catalog's record_live_bib_idx) let PostgreSQL answer from the index
+# An index's INCLUDE columns (catalog's record_live_idx) let PostgreSQL answer from the index
 # alone; SQLite, which has none, builds it as a plain partial index, which is all it needs there.
 SILENCED_SYSTEM_CHECKS = ["models.W040"]
 

@@ -456,7 +456,12 @@ def test_records_stored_as_they_are_reach_the_writer_as_ids_alone(
 @pytest.mark.parametrize("reader_process", [True, False])
 @pytest.mark.parametrize("records", [10, 300], ids=["in-one-page", "pages-apart"])
 def test_a_record_delivered_twice_in_a_run_is_stored_as_its_last_delivery(
-    transactional_db: None, tmp_path: Path, small_pages: None, settings: Any, reader_process: bool, records: int
+    transactional_db: None,
+    tmp_path: Path,
+    small_pages: None,
+    settings: Any,
+    reader_process: bool,
+    records: int,
 ) -> None:
     """Its stored bytes after other bytes in the file: stored again, not taken as unchanged."""
     settings.HARVEST_READER_PROCESS = reader_process
@@ -501,3 +506,25 @@ def test_a_holdings_record_without_004_belongs_to_the_bib_before_it_stored_as_it
     assert SourceRecord.objects.get(source=source, local_id="h1").parent_local_id == "rec1"
     shelves = Holding.objects.filter(record__local_id="rec1").values_list("call_number", flat=True)
     assert sorted(shelves) == ["Hc", "Hcf"]  # its own 852, and the holdings record's
+
+
+@pytest.mark.sqlite
+def test_the_known_records_are_the_live_bibliographic_ones_as_stored(sods: Library, tmp_path: Path) -> None:
+    from harvest.prepare import checksum
+    from harvest.reader import known_records
+
+    path, source = sods_file(tmp_path, [1, 2, 3])
+    path.write_bytes(b"".join(bib(n).as_marc() for n in (1, 2, 3)) + holdings_record(1, "Hc").as_marc())
+    harvest_source(source.pk)
+    SourceRecord.objects.filter(source=source, local_id="rec2").update(deleted=True)
+    SourceRecord.objects.filter(source=source, local_id="rec3").update(checksum="not a checksum")
+
+    known = known_records(source.pk)
+
+    assert known is not None and len(known) == 1
+    rec1 = SourceRecord.objects.get(source=source, local_id="rec1")
+    assert known.unchanged(bib(1).as_marc()) == rec1.pk and rec1.checksum == checksum(bib(1).as_marc())
+    assert known.unchanged(bib(1, "Ny upplaga").as_marc()) is None
+    assert known.unchanged(holdings_record(1, "Hc").as_marc()) is None  # holdings are always read
+    known.delivered("rec1")
+    assert known.unchanged(bib(1).as_marc()) is None
