@@ -7,7 +7,7 @@ unchanged records unparsed, as the writer would. The writer still compares check
 parses whatever arrives without a description.
 
 A child of a source with stored records first reads the checksums of all its live bibliographic
-records (``known_records``, about a microsecond a record), so that a driver that can (a MARC
+records (``known_records``, about two microseconds a record), so that a driver that can (a MARC
 file) hands on each record stored as it is by its id alone, without reading it: in a nightly run
 that is nearly every record.
 

@@ -8,10 +8,10 @@ record for ISO 2709 and MARCXML, the record number for JSON (JSON is read whole)
 Every run reads the whole file, and most of it is what the last run stored. A record whose bytes
 are those of a stored bibliographic record is handed on by that record's id alone, not even read
 (``KnownRecords``: its 001 is in those bytes). Any other bibliographic record is not parsed here:
-its 001 is read from its ISO 2709 directory, or found in its MARCXML
-as one plain ``<controlfield tag="001">``, and it is parsed only if its checksum differs from the
-stored one (``HarvestedItem.parser``). Holdings records, records whose directory pymarc would not
-read as it is, MARCXML whose 001 is not found so plainly, and MARC-in-JSON are parsed at once.
+its 001 is read from its ISO 2709 directory, or found in its MARCXML as one plain
+``<controlfield tag="001">``, and it is parsed only if its checksum differs from the stored one
+(``HarvestedItem.parser``). Holdings records, records whose directory pymarc would not read as it
+is, MARCXML whose 001 is not found so plainly, and MARC-in-JSON are parsed at once.
 """
 
 import json
