@@ -12,6 +12,9 @@ import pymarc
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from hypothesis import given
+from hypothesis import settings as examples
+from hypothesis import strategies as st
 from pymarc import Field, Indicators, Record, Subfield
 
 from catalog.models import Cluster, Holding, Library, SourceRecord
@@ -379,6 +382,19 @@ def test_on_celery_the_run_sends_one_index_task_and_its_titles_are_then_searchab
     time.sleep(0.5)  # a second task, if one had been sent, would have come by now
     assert commits == [Cluster.objects.count()]
     assert get_backend().count() == Cluster.objects.count()
+
+
+_FRAGMENTS = ["</", "<", "record", "marc:", "x.y-z:", "rec", "ord", " ", "\t", ">", "recording", ":", "a"]
+_FRAGMENTS += ["</record>", "</marc:record >", "<record>", "</subfield>", "</recordx:record>"]
+
+
+@examples(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_FRAGMENTS), max_size=30), st.integers(min_value=0, max_value=200))
+def test_the_end_tag_is_the_one_the_pattern_finds_first(fragments: list[str], at: int) -> None:
+    buffer = "".join(fragments).encode()
+    expected = marc_file._XML_END.search(buffer, at)
+    found = marc_file._end_tag(buffer, at)
+    assert (found.span() if found else None) == (expected.span() if expected else None)
 
 
 @pytest.mark.sqlite
