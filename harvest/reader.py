@@ -137,7 +137,7 @@ def _read(
     gc.disable()
     sender = _Sender(pages)
     try:
-        if stored:
+        if stored and protocol.uses_known_records:
             protocol.known = known_records(protocol.source.pk)
         for number, page in enumerate(protocol.pages(run)):
             if number % count == share:

@@ -113,6 +113,9 @@ class HarvestProtocol(ABC):
     # True when every run delivers the source's whole current set (a file): the run then deletes
     # what it did not see, like ``--full`` does for OAI-PMH.
     delivers_complete_set: bool = False
+    # True when the driver hands on records stored as they are by id (``KnownRecords``): the page
+    # reader then reads the source's known records first, which no other driver would use.
+    uses_known_records: ClassVar[bool] = False
     # True when the feed carries many libraries by nature: its sources are always regional (a
     # title is held only by the libraries its holdings name; harvest.models.Source.regional).
     regional: ClassVar[bool] = False

@@ -174,6 +174,7 @@ class MarcFileProtocol(HarvestProtocol):
 
     label = _("MARC file or URL")
     delivers_complete_set = True
+    uses_known_records = True
 
     def lists_cheaply(self) -> bool:
         return not _URL.match(self.source.url)

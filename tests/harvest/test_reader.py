@@ -15,6 +15,7 @@ from django.db import connection
 from catalog.models import Holding, SourceRecord
 from harvest import reader, services
 from harvest.models import HarvestRun, Source
+from harvest.protocols import HarvestError
 from harvest.protocols.oai_pmh import OaiPmhProtocol
 from harvest.services import harvest_source
 from sample.local_oai import LocalOaiServer
@@ -76,6 +77,28 @@ def test_the_reader_process_describes_changed_records_and_the_writer_none(
         .data["title"]
         .endswith("ny upplaga")
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_only_a_driver_that_uses_them_has_the_known_records_read(
+    oai_server: LocalOaiServer, oai_source: Source, monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    """Reading them fails here, in the forked page reader: the run fails only if they are read."""
+    from tests.harvest.conftest import file_source
+
+    def unreadable(source_id: int) -> None:
+        raise HarvestError("the known records were read")
+
+    fill(oai_server, 3)
+    path = tmp_path / "sods.xml"
+    path.write_bytes(marcxml("1", "Titel 1"))
+    marc_source = file_source(path)
+    assert harvest_source(oai_source.pk).status == harvest_source(marc_source.pk).status == "complete"
+    monkeypatch.setattr(reader, "known_records", unreadable)
+
+    assert harvest_source(oai_source.pk, full=True).status == "complete"
+    failed = harvest_source(marc_source.pk)
+    assert (failed.status, failed.errors[-1]["message"]) == ("failed", "the known records were read")
 
 
 def test_in_process_reading_stores_the_same(
