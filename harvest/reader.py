@@ -15,8 +15,9 @@ Preparing costs more than storing, so in a source's first load, where listing th
 little (a local file: ``HarvestProtocol.lists_cheaply``), ``HARVEST_PAGE_READERS`` children
 (default two) each list every page and prepare every n-th, and the writer takes the pages from
 them in turn. Anything fetched over the network is read by one child: a second would fetch it all
-again. So is a source that has records already: most of them are unchanged, and one child lists
-them faster than the writer takes them.
+again. So is a source that has records already: most of them are unchanged, and a second child
+would list them all again to save little (an unchanged record costs 2.4 µs to list in ISO 2709,
+6.6 µs in MARCXML).
 
 Each child resumes from the run's saved state like the writer did, so all list the same pages;
 a page read ahead but not stored is read again by the next run. Without ``fork`` (or with the
