@@ -4,7 +4,6 @@ Pure work on the received bytes, without the database, so that it can run in the
 process (``harvest.reader``) while the writer stores the page before.
 """
 
-import hashlib
 import logging
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,7 +13,7 @@ from pymarc import Record
 from catalog import mapping
 from catalog.models import SourceRecord
 from harvest.encoding import storable
-from harvest.records import ParsedRecord, control_number
+from harvest.records import ParsedRecord, control_number, digest
 
 logger = logging.getLogger(__name__)
 logging.getLogger("pymarc").setLevel(logging.ERROR)  # it warns per odd indicator; we keep errors
@@ -37,7 +36,7 @@ class Description:
 
 
 def checksum(raw: bytes) -> str:
-    return hashlib.sha256(raw).hexdigest()
+    return digest(raw).hex()
 
 
 def describe(

@@ -5,6 +5,7 @@ Parsers never raise for bad input: they return a ``ParsedRecord`` whose ``error`
 parser objected to, so the caller can store the record with its raw bytes and count it.
 """
 
+import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -206,6 +207,12 @@ def decode_json_bytes(raw: bytes) -> tuple[str, bool]:
     if is_utf8(raw):
         return raw.decode("utf-8"), False
     return raw.decode("utf-8", "surrogateescape"), True
+
+
+def digest(raw: bytes) -> bytes:
+    """The SHA-256 of a record's raw bytes; its stored checksum is this in hex
+    (``harvest.prepare.checksum``)."""
+    return hashlib.sha256(raw).digest()
 
 
 def control_number(record: Record) -> str:

@@ -169,7 +169,7 @@ def linked_by(prefixes: list[str]) -> list[tuple[str, int]]:
 def other_holders(ids: list[int]) -> dict[str, list[int]]:
     """{key: records outside ``ids`` holding it} for every stored key of these records, in one
     statement that PostgreSQL plans as a whole (a hash join when ``ids`` are many). PostgreSQL only:
-    elsewhere keys are looked up batch by batch (``records_with_keys``)."""
+    elsewhere keys are looked up batch by batch (``holders_by_key``)."""
     rows = _fetch(
         f"SELECT o.key, o.record_id FROM {_KEYS} o WHERE o.record_id <> ALL(%b::bigint[]) "  # noqa: S608
         f"AND o.key IN (SELECT r.key FROM {_KEYS} r WHERE r.record_id = ANY(%b::bigint[]))",

@@ -5,7 +5,6 @@ A driver resumes from the state saved on the run (``resumption_token`` / ``posit
 asking for the next, so a crash resumes exactly after the last stored page.
 """
 
-import hashlib
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -14,7 +13,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from django.utils.functional import Promise
 
-from harvest.records import ParsedRecord, parse_by_format
+from harvest.records import ParsedRecord, digest, parse_by_format
 
 if TYPE_CHECKING:
     from harvest.models import HarvestRun, Source
@@ -95,7 +94,7 @@ class KnownRecords:
 
     def unchanged(self, raw: bytes) -> int | None:
         """The id of the stored record with these bytes, if there is one."""
-        return self._ids.get(hashlib.sha256(raw).digest())  # harvest.prepare.checksum, as bytes
+        return self._ids.get(digest(raw))
 
     def delivered(self, local_id: str) -> None:
         """The record with this id was delivered read (its bytes are not those stored, or it was
