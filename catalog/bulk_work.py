@@ -7,6 +7,7 @@ from typing import Any
 
 import orjson
 from django.db import connection
+from django.db.models import QuerySet, Sum
 
 from catalog.models import Holding, MatchKey, SourceRecord
 
@@ -63,6 +64,23 @@ def live_records() -> int:
         )
         row = cursor.fetchone()
     return int(row[0]) if row else 0
+
+
+def copies_held(records: QuerySet[SourceRecord]) -> int:
+    """How many copies the holdings of these records count. On PostgreSQL the holdings are read
+    through their record's index, for each id of ``records`` (``= ANY(ARRAY(…))``): as a join,
+    PostgreSQL hashes the ids and scans the whole county's holdings for them, 0.5 s a source at
+    a million records and growing with the county, where this grows with the source alone."""
+    if connection.vendor != "postgresql":
+        return Holding.objects.filter(record__in=records).aggregate(n=Sum("item_count"))["n"] or 0
+    ids, params = records.values("id").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT sum(item_count) FROM {Holding._meta.db_table} WHERE record_id = ANY(ARRAY({ids}))",  # noqa: S608 - the ORM's own SQL
+            params,
+        )
+        row = cursor.fetchone()
+    return int(row[0] or 0) if row else 0
 
 
 # PostgreSQL column type -> the type psycopg writes for it in binary COPY; jsonb values are

@@ -21,11 +21,10 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Sum
 from django.utils import timezone
 
 from catalog import datestamps
-from catalog.bulk_work import analyzed_records, live_records, no_cyclic_gc, refresh_statistics
+from catalog.bulk_work import analyzed_records, copies_held, live_records, no_cyclic_gc, refresh_statistics
 from catalog.clustering import LaterReindex, recluster, reindex_later
 from catalog.clustering.pending import cluster_pending, mark_pending
 from catalog.models import Holding, SourceRecord
@@ -343,9 +342,8 @@ class Harvester:
             run.save()
 
     def _counts(self) -> tuple[int, int]:
-        records = SourceRecord.objects.filter(source=self.source, deleted=False, kind=SourceRecord.Kind.BIB)
-        holdings = Holding.objects.filter(record__source=self.source).aggregate(n=Sum("item_count"))["n"]
-        return records.count(), int(holdings or 0)
+        live = SourceRecord.objects.filter(source=self.source, deleted=False)
+        return live.filter(kind=SourceRecord.Kind.BIB).count(), copies_held(live)
 
     def _complete(self) -> None:
         run, source = self.run_row, self.source

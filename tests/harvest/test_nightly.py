@@ -167,6 +167,31 @@ def test_the_guard_stops_a_full_run_and_the_confirmed_run_deletes_what_it_did_no
     assert live_ids(source) == {f"rec{n}" for n in range(1, 15)}
 
 
+@pytest.mark.sqlite
+def test_a_run_counts_the_source_s_live_records_and_the_copies_their_holdings_hold(
+    sods: Library, tmp_path: Path, small_pages: None, settings: Any
+) -> None:
+    settings.HARVEST_READER_PROCESS = False  # the test's transaction holds what the reader would read
+    elsewhere = Library.objects.create(code="Ha", name="Hallsbergs bibliotek")
+    write_file(tmp_path / "ha.mrc", [101, 102, 103])
+    harvest_source(file_source(tmp_path / "ha.mrc", elsewhere).pk)
+    path, source = sods_file(tmp_path, list(range(1, 31)))
+    first = harvest_source(source.pk)
+    assert (first.record_count, first.holding_count) == (30, 30)
+
+    records = [bib(n) for n in range(1, 32) if n not in (7, 8)]
+    second_copy = [Subfield("b", "Sods"), Subfield("h", "Hc")]
+    records[2].add_field(Field(tag="852", indicators=Indicators(" ", " "), subfields=second_copy))
+    path.write_bytes(b"".join(record.as_marc() for record in records))
+    run = harvest_source(source.pk)
+
+    assert (run.deleted, run.added, run.updated) == (2, 1, 1)
+    assert (run.record_count, run.holding_count) == (29, 30)
+    stored = Holding.objects.filter(record__source=source).values_list("record__local_id", "item_count")
+    assert sum(count for local_id, count in stored if local_id == "rec3") == 2
+    assert sum(count for _, count in stored) == 30
+
+
 # -- an unchanged ISO 2709 record is not parsed ----------------------------------------------
 
 
