@@ -15,6 +15,7 @@ import pytest
 from django.core.management import call_command
 
 import catalog.clustering
+from catalog.clustering.pending import mark_pending, pending_records
 from catalog.models import Cluster, PendingRecord, SourceRecord
 from harvest import services
 from harvest.ingest import RecordWriter
@@ -86,6 +87,25 @@ def fail_at_page(monkeypatch: pytest.MonkeyPatch, page: int, error: BaseExceptio
         return original(self, items, unchanged)
 
     monkeypatch.setattr(RecordWriter, "write", write)
+
+
+@pytest.mark.sqlite
+def test_the_pending_records_of_sources_are_theirs_alone_deleted_ones_included() -> None:
+    ours, other, third = (Source.objects.create(protocol="marc-file", url=f"{n}.mrc") for n in "abc")
+    rows = {
+        (source.pk, number): SourceRecord.objects.create(
+            source=source, local_id=f"r{number}", deleted=number == 3
+        ).pk
+        for source in (ours, other, third)
+        for number in (1, 2, 3)
+    }
+    mark_pending([rows[ours.pk, 1], rows[ours.pk, 3], rows[other.pk, 2], rows[third.pk, 1]])
+
+    assert pending_records([ours.pk]) == [rows[ours.pk, 1], rows[ours.pk, 3]]
+    assert pending_records([ours.pk, third.pk]) == sorted(
+        [rows[ours.pk, 1], rows[ours.pk, 3], rows[third.pk, 1]]
+    )
+    assert pending_records([]) == []
 
 
 def test_harvest_all_clusters_each_record_once_and_as_page_by_page_does(
