@@ -68,9 +68,10 @@ def live_records() -> int:
 
 def copies_held(records: QuerySet[SourceRecord]) -> int:
     """How many copies the holdings of these records count. On PostgreSQL the holdings are read
-    through their record's index, for each id of ``records`` (``= ANY(ARRAY(…))``): as a join,
-    PostgreSQL hashes the ids and scans the whole county's holdings for them, 0.5 s a source at
-    a million records and growing with the county, where this grows with the source alone."""
+    through their record's index, for each id of ``records`` (``= ANY(ARRAY(…))``). As a join,
+    PostgreSQL hashes the ids and scans the whole county's holdings for them: that cost grows
+    with the county, this one with the source alone. At five million records, for 26 sources:
+    31 to 36 s as a join, 5.5 to 5.9 s this way."""
     if connection.vendor != "postgresql":
         return Holding.objects.filter(record__in=records).aggregate(n=Sum("item_count"))["n"] or 0
     ids, params = records.values("id").query.sql_with_params()
