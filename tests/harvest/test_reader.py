@@ -19,7 +19,7 @@ from harvest.protocols import HarvestError
 from harvest.protocols.oai_pmh import OaiPmhProtocol
 from harvest.services import harvest_source
 from sample.local_oai import LocalOaiServer
-from tests.harvest.conftest import fill, marcxml
+from tests.harvest.conftest import file_source, fill, marcxml
 from tests.processes import children_of
 
 pytestmark = pytest.mark.django_db
@@ -84,7 +84,6 @@ def test_only_a_driver_that_uses_them_has_the_known_records_read(
     oai_server: LocalOaiServer, oai_source: Source, monkeypatch: pytest.MonkeyPatch, tmp_path: Any
 ) -> None:
     """Reading them fails here, in the forked page reader: the run fails only if they are read."""
-    from tests.harvest.conftest import file_source
 
     def unreadable(source_id: int) -> None:
         raise HarvestError("the known records were read")
