@@ -115,9 +115,18 @@ def secret_key(data_dir: Path, debug: bool) -> str:
 
     key_file = data_dir / "secret_key"
     if not key_file.exists():
+        # Written whole under another name, then linked into place: of several processes
+        # starting at once on a new data dir, one key wins and none reads a half-written file.
         data_dir.mkdir(parents=True, exist_ok=True)
-        key_file.write_text(get_random_secret_key())
-        key_file.chmod(0o600)
+        draft = data_dir / f".secret_key.{os.getpid()}"
+        draft.write_text(get_random_secret_key())
+        draft.chmod(0o600)
+        try:
+            os.link(draft, key_file)
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
     return key_file.read_text().strip()
 
 

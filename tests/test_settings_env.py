@@ -62,6 +62,39 @@ def test_secret_key_required_without_debug(monkeypatch: pytest.MonkeyPatch, tmp_
     assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
 
 
+# Each child generates the key of 30 new data dirs, released together with the others.
+GENERATE_KEYS = """
+import os, sys, time
+from pathlib import Path
+from portal.env import secret_key
+while not os.path.exists(sys.argv[1]):
+    time.sleep(0.001)
+print(" ".join(secret_key(Path(sys.argv[2]) / str(n), debug=True) for n in range(30)))
+"""
+
+
+def test_processes_starting_together_on_a_new_data_dir_share_one_whole_key(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    start = tmp_path / "go"
+    children = [
+        subprocess.Popen(
+            [sys.executable, "-c", GENERATE_KEYS, str(start), str(tmp_path / "data")],
+            cwd=Path(__file__).resolve().parent.parent,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(6)
+    ]
+    start.touch()
+    keys = [child.communicate(timeout=60)[0].split(" ") for child in children]
+    assert all(len(each) == 30 for each in keys)  # an empty key would shorten the line
+    assert all(each == keys[0] for each in keys)
+    assert all(len(key.strip()) >= 50 for key in keys[0])
+    assert sorted(path.name for path in (tmp_path / "data" / "0").iterdir()) == ["secret_key"]
+
+
 def settings_in_subprocess(
     tmp_path: Path, names: list[str], **environment: str
 ) -> subprocess.CompletedProcess:
