@@ -6,6 +6,8 @@ theirs; only that connected set is re-decided. Deterministic: the decision for a
 set depends on its records alone (see ``partition``), never on arrival order.
 """
 
+from array import array
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -66,6 +68,8 @@ _ROW_FIELDS = (
     "merge_reason",
     "parent_local_id",
 )
+# The row version a record was read at (PostgreSQL's xmin: a write makes a new one).
+_VERSION = "xmin::text::bigint"
 
 
 @dataclass
@@ -79,6 +83,7 @@ class Row:
     cluster_id: int | None
     merge_reason: str
     parent_local_id: str
+    version: int = 0  # 0: not known (SQLite)
 
     @property
     def clusterable(self) -> bool:
@@ -103,8 +108,9 @@ def load_rows(
     rows: dict[int, Row] = {rid: earlier.pop(rid) for rid in wanted if rid in earlier}
     wanted = [rid for rid in wanted if rid not in rows]
     rows.update((row.id, row) for row in _light_rows([rid for rid in wanted if rid in known], known))
+    fields = (*_ROW_FIELDS, _VERSION) if postgres() else _ROW_FIELDS
     for batch in chunked([rid for rid in wanted if rid not in known]):
-        for values in record_rows(batch, _ROW_FIELDS):
+        for values in record_rows(batch, fields):
             row = Row(*values)
             if isinstance(row.data, str):  # raw PostgreSQL rows carry jsonb as text
                 row.data = orjson.loads(row.data)
@@ -152,9 +158,16 @@ def _overrides_for(rows: list[Row], action: str) -> list[tuple[int, Row]]:
     return found
 
 
-def keys_of(rows: list[Row], with_overrides: bool) -> dict[int, list[str]]:
-    """Current match keys (incl. librarians' merge keys) of each record; none for deleted ones."""
-    keys = {r.id: (match_keys(r.data) if r.clusterable and r.data else []) for r in rows}
+def keys_of(
+    rows: list[Row], with_overrides: bool, stored: dict[int, list[str]] | None = None
+) -> dict[int, list[str]]:
+    """Current match keys (incl. librarians' merge keys) of each record; none for deleted ones.
+    ``stored``: the match keys of records unchanged since they were stored, taken as they are."""
+    known = stored or {}
+    keys = {
+        r.id: known[r.id] if r.id in known else match_keys(r.data) if r.clusterable and r.data else []
+        for r in rows
+    }
     if with_overrides:
         for override_id, row in _overrides_for(
             [r for r in rows if r.clusterable], MergeOverride.Action.MERGE
@@ -164,16 +177,24 @@ def keys_of(rows: list[Row], with_overrides: bool) -> dict[int, list[str]]:
 
 
 def refresh_keys(
-    rows: list[Row], with_overrides: bool, current: dict[int, list[str]] | None = None
+    rows: list[Row],
+    with_overrides: bool,
+    current: dict[int, list[str]] | None = None,
+    unchanged: Collection[int] = (),
 ) -> tuple[dict[int, set[str]], int]:
     """Store the records' current keys (also into ``current``); returns the keys each record no
-    longer has, and how many records' keys were written."""
-    new = keys_of(rows, with_overrides)
+    longer has, and how many records' keys were written. ``unchanged``: records whose stored
+    match keys are known to be their current ones (only their merge keys are looked up again)."""
+    old: dict[int, set[str]] = {r.id: set() for r in rows}
+    for record_id, key in keys_of_records(list(old)):
+        old[record_id].add(key)
+    stored = {
+        rid: sorted((key for key in old[rid] if not key.startswith("merge:")), key=_key_rank)
+        for rid in unchanged
+    }
+    new = keys_of(rows, with_overrides, stored)
     if current is not None:
         current.update(new)
-    old: dict[int, set[str]] = {r.id: set() for r in rows}
-    for record_id, key in keys_of_records(list(new)):
-        old[record_id].add(key)
     changed = [rid for rid in new if set(new[rid]) != old[rid]]
     if changed:
         replace_keys({rid: list(dict.fromkeys(new[rid])) for rid in changed}, [r for r in changed if old[r]])
@@ -366,6 +387,7 @@ class _Keyed:
     old_clusters: dict[int, int] = field(default_factory=dict)
     stored: int = 0  # how many keys the records hold now (a record's keys are stored once each)
     rewritten: int = 0  # how many records' keys were written
+    versions: dict[int, int] = field(default_factory=dict)  # the row versions keys were stored of
 
     def update(self, other: "_Keyed") -> None:
         self.keys.update(other.keys)
@@ -373,6 +395,7 @@ class _Keyed:
         self.old_clusters.update(other.old_clusters)
         self.stored += other.stored
         self.rewritten += other.rewritten
+        self.versions.update(other.versions)
 
 
 @dataclass
@@ -390,6 +413,8 @@ class _Run:
     keep_data: bool = True  # keep what the first pass decoded for the second
     # Blocking keys too crowded to compare that its connected sets may hold only some holders of.
     crowded: set[str] = field(default_factory=set)
+    # The row version of each record whose keys ``_runs`` stored: a record still at it has them.
+    stored_at: dict[int, int] = field(default_factory=dict)
 
     @classmethod
     def of(cls, ids: list[int], given_data: dict[int, dict[str, Any]], keep_data: bool = True) -> "_Run":
@@ -421,7 +446,10 @@ class _Run:
                     self.known_data.update({r.id: r.data for r in rows})
                     self.unread.update({r.id: r for r in rows if r.kind == BIB})
                 current: dict[int, list[str]] = {}
-                removed, rewritten = refresh_keys(rows, self.with_overrides, current)
+                unchanged = [r.id for r in rows if r.version and self.stored_at.get(r.id) == r.version]
+                removed, rewritten = refresh_keys(rows, self.with_overrides, current, unchanged)
+                if not self.keep_data:  # ``_runs``' pass: the second finds what has not changed
+                    keyed.versions.update((r.id, r.version) for r in rows if r.version)
                 keyed.removed.update(removed)
                 keyed.rewritten += rewritten
                 keyed.keys.update(current)
@@ -521,15 +549,16 @@ def assign(record_ids: Iterable[int], known_data: dict[int, dict[str, Any]] | No
             return _assign(ids, given)
         affected: set[int] = set()
         with clustering_lock():
-            runs, lost, alone = _runs(ids, given)
+            runs, lost, alone, versions = _runs(ids, given)
             for part in runs:
-                affected |= _assign(part, given, lost, alone)
+                stored_at = {rid: version for rid in part if (version := versions[bisect_left(ids, rid)])}
+                affected |= _assign(part, given, lost, alone, stored_at)
         return affected
 
 
 def _runs(
     ids: list[int], given_data: dict[int, dict[str, Any]]
-) -> tuple[list[list[int]], dict[int, set[str]], bool]:
+) -> tuple[list[list[int]], dict[int, set[str]], bool, "array[int]"]:
     """More records than a run holds: every record's keys are stored first, a run's worth at a
     time, and the records are then cut into runs of whole connected sets (a dated key taken as
     linked to its undated block whether or not a record holds that), so that no run reaches into
@@ -537,15 +566,20 @@ def _runs(
     be decided again in each run (a county of five million: 2.6 times a record).
 
     Returns (the runs, the keys each record lost, alone: the key table holds these records' keys
-    only and none was in a cluster, so each run's sets are its own keys' components)."""
+    only and none was in a cluster, so each run's sets are its own keys' components, and the row
+    version each record's keys were stored of, in the order of ``ids``: 0 if not known). A record
+    still at that version when its run comes is not decoded for its keys again: they are stored.
+    Derived twice, the keys were a quarter of a five-million-record first load's clustering."""
     joined = Joined()
     lost: dict[int, set[str]] = {}
+    versions = array("q")
     stored, clustered = 0, False
     for part in chunked(ids, settings.CLUSTERING_RUN_RECORDS):
         keyed = _Run.of(part, given_data, keep_data=False).store_all(part)
         lost.update(keyed.removed)
         stored += keyed.stored
         clustered = clustered or bool(keyed.old_clusters)
+        versions.extend(keyed.versions.get(record_id, 0) for record_id in part)
         for record_id in part:
             keys = keyed.keys.get(record_id, [])
             links: list[object] = [hash(key) for key in keys]
@@ -567,7 +601,7 @@ def _runs(
         runs[-1] += members
     refresh_statistics()
     alone = not (lost or clustered) and only_keys_stored(stored)
-    return [sorted(run) for run in runs], lost, alone
+    return [sorted(run) for run in runs], lost, alone, versions
 
 
 def _assign(
@@ -575,12 +609,14 @@ def _assign(
     given_data: dict[int, dict[str, Any]],
     lost: dict[int, set[str]] | None = None,
     alone: bool = False,
+    stored_at: dict[int, int] | None = None,
 ) -> set[int]:
     """One run. ``lost``: keys records lost when their keys were stored before the run
     (``_runs``); ``alone``: the key table holds only the keys of the runs' records, and none
-    reaches into another run."""
+    reaches into another run; ``stored_at``: the row versions ``_runs`` stored the keys of."""
     affected: set[int] = set()
     run = _Run.of(ids, given_data)
+    run.stored_at = stored_at or {}
     with clustering_lock():
         keyed = run.store_all(ids)
         if lost:

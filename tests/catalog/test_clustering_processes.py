@@ -205,3 +205,49 @@ def test_a_run_too_big_for_memory_is_clustered_in_runs_of_whole_connected_sets(
     sets = processes.components([(set(ids), stored)], {})
     reached: set[int] = set().union(*(members for members, _keys in sets if members & first))
     assert len(reached - first) > 50
+
+
+@pytest.mark.skipif(not POSTGRES, reason="a record's row version (xmin) is PostgreSQL's")
+@pytest.mark.django_db(transaction=True)
+def test_the_runs_derive_a_record_s_keys_once_unless_a_harvest_wrote_it_in_between(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``_runs`` stores every record's keys; a run takes them back as stored, and derives them
+    from the record's data again only if it was written since (here a harvest, between the key
+    pass and the runs, gives a record of the last run another library's title of the first)."""
+    ids = stored_county(tmp_path, 600, seed=11)
+    derived: list[int] = []
+    real_match_keys, real_runs = assignment.match_keys, assignment._runs
+
+    def match_keys(data: dict[str, Any]) -> list[str]:
+        derived.append(1)
+        return real_match_keys(data)
+
+    moved: list[int] = []
+
+    def runs_then_a_harvest(*args: Any) -> Any:
+        found = real_runs(*args)
+        runs = found[0]
+        first, last = runs[0][0], runs[-1][-1]
+        moved.append(last)
+        SourceRecord.objects.filter(pk=last).update(data=SourceRecord.objects.get(pk=first).data)
+        return found
+
+    monkeypatch.setattr(assignment, "match_keys", match_keys)
+    monkeypatch.setattr(assignment, "_runs", runs_then_a_harvest)
+    with override_settings(CLUSTERING_RUN_RECORDS=250):
+        assign_clusters(ids)
+    sliced = _snapshot()
+    clusterable = SourceRecord.objects.filter(kind="bib", deleted=False).exclude(data={}).count()
+    assert len(derived) == clusterable + 1  # each once in the key pass, the moved one again
+
+    for record in SourceRecord.objects.filter(pk__in=ids):  # as stored, as the data has them
+        stored = set(MatchKey.objects.filter(record=record).values_list("key", flat=True))
+        assert stored == set(real_match_keys(record.data) if record.data else [])
+    unclustered()
+    monkeypatch.setattr(assignment, "_runs", real_runs)
+    assign_clusters(ids)
+    assert _snapshot() == sliced
+    (record,) = SourceRecord.objects.filter(pk=moved[0])
+    assert record.cluster_id is not None
+    assert cluster_of(record).members.count() > 1
