@@ -583,10 +583,12 @@ def searchable(cluster_ids: set[int], index_dir: Path) -> list[int]:
 def settle(figures: Figures) -> None:
     from django.db import connection
 
-    from catalog.models import Cluster, Holding, MatchKey, SourceRecord
+    from catalog.models import Cluster, Holding, MatchKey, PendingRecord, SourceRecord
 
     phase("VACUUM (ANALYZE), autovacuum's work after a load")
-    tables = ", ".join(model._meta.db_table for model in (SourceRecord, Holding, MatchKey, Cluster))
+    # The pending marks too: the first load wrote and cleared one for every record.
+    models = (SourceRecord, Holding, MatchKey, Cluster, PendingRecord)
+    tables = ", ".join(model._meta.db_table for model in models)
     started = time.perf_counter()
     with connection.cursor() as cursor:
         cursor.execute(f"VACUUM (ANALYZE) {tables}")
