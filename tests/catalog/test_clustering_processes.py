@@ -251,3 +251,26 @@ def test_the_runs_derive_a_record_s_keys_once_unless_a_harvest_wrote_it_in_betwe
     (record,) = SourceRecord.objects.filter(pk=moved[0])
     assert record.cluster_id is not None
     assert cluster_of(record).members.count() > 1
+
+
+@pytest.mark.skipif(not POSTGRES, reason="an index-only scan and VACUUM are PostgreSQL's")
+@pytest.mark.django_db(transaction=True)
+def test_a_run_reads_the_members_of_the_clusters_it_touches_from_their_index_alone(tmp_path: Path) -> None:
+    """``_connected_sets`` asks for the bibliographic records of the clusters its records were in;
+    once vacuumed, ``record_cluster_idx`` answers without a visit to the records' rows (at five
+    million records nearly every one a read from disk)."""
+    from django.db import connection, transaction
+
+    ids = stored_county(tmp_path, 300, seed=3)
+    assign_clusters(ids)
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM (ANALYZE) catalog_sourcerecord")
+    clusters = set(SourceRecord.objects.filter(pk__in=ids[:100]).values_list("cluster_id", flat=True))
+    members = SourceRecord.objects.filter(cluster_id__in=clusters, kind=assignment.BIB).values_list("id")
+    with transaction.atomic(), connection.cursor() as cursor:
+        # a few hundred records: a scan of them all would be cheaper
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        plan = members.explain(analyze=True)
+    assert "Index Only Scan using record_cluster_idx" in plan and "Heap Fetches: 0" in plan
+    assert len(members) >= 100
