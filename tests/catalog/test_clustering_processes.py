@@ -214,7 +214,7 @@ def test_the_runs_derive_a_record_s_keys_once_unless_a_harvest_wrote_it_in_betwe
 ) -> None:
     """``_runs`` stores every record's keys; a run takes them back as stored, and derives them
     from the record's data again only if it was written since (here a harvest, between the key
-    pass and the runs, gives a record of the last run another library's title of the first)."""
+    pass and the runs, gives a record of the last run the data of the first run's first record)."""
     ids = stored_county(tmp_path, 600, seed=11)
     derived: list[int] = []
     real_match_keys, real_runs = assignment.match_keys, assignment._runs
