@@ -178,6 +178,9 @@ class SourceRecord(models.Model):
         db_index=False,  # record_cluster_idx
     )
     merge_reason = models.CharField(max_length=300, blank=True)
+    # What its cluster was decided from (``partition.signature``: its match keys and the fields
+    # the comparison reads), when it was decided last with this description; null: not known.
+    clustered_as = models.BigIntegerField(null=True, blank=True)
     harvested_at = models.DateTimeField(auto_now=True)
 
     class Meta:

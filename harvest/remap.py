@@ -45,7 +45,7 @@ def remap(sources: Sequence[Source] | None = None, batch: int = BATCH) -> Remapp
             known = {row.pk: row.data for row in changed}
             stale = stale_keys({row.pk: row.data for row in rows if row.pk not in known})
             done.rekeyed += len(stale)
-            done.clusters += len(recluster([*known, *stale], known))
+            done.clusters += len(recluster([*known, *stale], known, descriptions_only=True))
     return done
 
 

@@ -294,7 +294,7 @@ class Harvester:
         if self.defer_clustering or self.written > PAGE_CLUSTERING_UP_TO:
             mark_pending(record_ids)
         else:
-            recluster(record_ids, known_data)
+            recluster(record_ids, known_data, descriptions_only=True)
 
     def _cluster_stored(self, quietly: bool = False) -> None:
         """Cluster the source's pending records (this run's, and any an earlier run left) in one

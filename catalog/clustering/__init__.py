@@ -38,19 +38,27 @@ from portal.jobs import enqueue
 
 
 def assign_clusters(
-    record_ids: Iterable[int], known_data: dict[int, dict[str, Any]] | None = None
+    record_ids: Iterable[int],
+    known_data: dict[int, dict[str, Any]] | None = None,
+    descriptions_only: bool = False,
 ) -> set[int]:
     """(Re)assign these records to clusters; returns every affected cluster id (incl. deleted).
-    ``known_data``: the stored ``data`` of some of them, at hand already (not read back)."""
-    return assign(record_ids, known_data)
+    ``known_data``: the stored ``data`` of some of them, at hand already (not read back);
+    ``descriptions_only``: nothing but their descriptions changed (see ``assignment.assign``)."""
+    return assign(record_ids, known_data, descriptions_only)
 
 
-def recluster(record_ids: Iterable[int], known_data: dict[int, dict[str, Any]] | None = None) -> set[int]:
+def recluster(
+    record_ids: Iterable[int],
+    known_data: dict[int, dict[str, Any]] | None = None,
+    descriptions_only: bool = False,
+) -> set[int]:
     """The one way changed records reach search: re-cluster them and queue the re-indexing of every
-    affected cluster after commit. Used by harvests and by librarians' corrections."""
+    affected cluster after commit. Used by harvests (``descriptions_only``) and by librarians'
+    corrections."""
     record_ids = list(record_ids)
     started = timezone.now()
-    cluster_ids = assign(record_ids, known_data) if record_ids else set()
+    cluster_ids = assign(record_ids, known_data, descriptions_only) if record_ids else set()
     if cluster_ids:
         assign_works(cluster_ids)  # a cluster's work id is in its search document
         datestamps.touch(cluster_ids, started)

@@ -37,7 +37,7 @@ from catalog.clustering.bulk import (
 from catalog.clustering.display import choose_display, cluster_data
 from catalog.clustering.holders import Crowding, KeyHolders, connected
 from catalog.clustering.keys import KINDS, UNDATED_MARK, linked_keys, match_keys
-from catalog.clustering.partition import Candidate, partition
+from catalog.clustering.partition import Candidate, partition, signature
 from catalog.clustering.processes import Joined, Unit, components, in_processes, in_shares, regroup
 from catalog.clustering.works import work_key
 from catalog.holdings_links import KEYS_PER_QUERY, link_keys, parent_query
@@ -54,6 +54,7 @@ _LIGHT_FIELDS = (
     "cluster_id",
     "merge_reason",
     "parent_local_id",
+    "clustered_as",
 )
 # Decoded data of this many records is kept between the two passes of one run (memory bound).
 _DATA_CACHE_LIMIT = 2_000_000
@@ -67,6 +68,7 @@ _ROW_FIELDS = (
     "cluster_id",
     "merge_reason",
     "parent_local_id",
+    "clustered_as",
 )
 # The row version a record was read at (PostgreSQL's xmin: a write makes a new one).
 _VERSION = "xmin::text::bigint"
@@ -83,6 +85,7 @@ class Row:
     cluster_id: int | None
     merge_reason: str
     parent_local_id: str
+    clustered_as: int | None  # the signature it was last decided with (``partition.signature``)
     version: int = 0  # 0: not known (SQLite)
 
     @property
@@ -121,10 +124,11 @@ def load_rows(
 def _light_rows(ids: list[int], known: dict[int, dict[str, Any]]) -> Iterator[Row]:
     """Rows of these records read without their data: ``known``'s, or none."""
     for batch in chunked(ids):
-        for rid, source_id, local_id, kind, deleted, cluster_id, reason, parent in record_rows(
+        for rid, source_id, local_id, kind, deleted, cluster_id, reason, parent, signed in record_rows(
             batch, _LIGHT_FIELDS
         ):
-            yield Row(rid, source_id, local_id, kind, deleted, known.get(rid, {}), cluster_id, reason, parent)
+            data = known.get(rid, {})
+            yield Row(rid, source_id, local_id, kind, deleted, data, cluster_id, reason, parent, signed)
 
 
 def holdings_rows(ids: Iterable[int]) -> list[Row]:
@@ -205,7 +209,7 @@ def refresh_keys(
 class Plan:
     """What one connected set of records becomes: memberships and cluster contents."""
 
-    memberships: list[tuple[int, int | None, str]]
+    memberships: list[tuple[int, int | None, str, int | None]]  # (record, cluster, reason, signature)
     new_clusters: list[tuple[list[int], dict[str, Any], int, str]]
     cluster_updates: list[tuple[int, dict[str, Any], int | None, str]]
     old_cluster_ids: set[int]
@@ -255,6 +259,13 @@ def _ids_back(groups: list[list[Row]], with_redirects: bool) -> list[int | None]
     return back
 
 
+def _contents(members: list[Row]) -> tuple[dict[str, Any], int, str]:
+    """A cluster's data, display record and work key, made from its members (in canonical order)."""
+    display = choose_display([(r.id, r.order, r.data) for r in members])
+    data = next(r.data for r in members if r.id == display)
+    return cluster_data(data, [r.data for r in members if r.id != display]), display, work_key(data)
+
+
 def plan_clusters(
     rows: dict[int, Row],
     keys: dict[int, list[str]],
@@ -282,10 +293,15 @@ def plan_clusters(
     for group, id_back in zip(groups, ids_back, strict=True):
         members = [rows[c.id] for c, _ in group]
         cluster_id = id_back if id_back is not None else _pick_cluster(members, taken)
+        signed = [
+            row.clustered_as if changed is not None and row.id not in changed else signature(c.keys, row.data)
+            for (c, _reason), row in zip(group, members, strict=True)
+        ]
         moved = [
-            (row.id, cluster_id, reason)
-            for (_candidate, reason), row in zip(group, members, strict=True)
-            if cluster_id is None or (row.cluster_id, row.merge_reason) != (cluster_id, reason)
+            (row.id, cluster_id, reason, sign)
+            for (_candidate, reason), row, sign in zip(group, members, signed, strict=True)
+            if cluster_id is None
+            or (row.cluster_id, row.merge_reason, row.clustered_as) != (cluster_id, reason, sign)
         ]
         plan.memberships += moved
         if cluster_id is not None:
@@ -295,16 +311,18 @@ def plan_clusters(
             ):
                 plan.unchanged.add(cluster_id)
                 continue
-        display = choose_display([(r.id, r.order, r.data) for r in members])
-        others = [r.data for r in members if r.id != display]
-        data, wkey = cluster_data(rows[display].data, others), work_key(rows[display].data)
+        data, display, wkey = _contents(members)
         if id_back is not None:
             plan.revived.add(id_back)
         if cluster_id is None:
             plan.new_clusters.append(([r.id for r in members], data, display, wkey))
         else:
             plan.cluster_updates.append((cluster_id, data, display, wkey))
-    plan.memberships += [(r.id, None, "") for r in rows.values() if not r.clusterable and r.cluster_id]
+    plan.memberships += [
+        (r.id, None, "", None)
+        for r in rows.values()
+        if not r.clusterable and (r.cluster_id or r.clustered_as is not None)
+    ]
     kept = plan.unchanged | {cid for cid, *_rest in plan.cluster_updates}
     plan.anchors = _anchors(bibs, plan.old_cluster_ids - kept)
     return plan
@@ -322,7 +340,8 @@ def apply_plan(plan: Plan, made_this_run: set[int] | None = None) -> set[int]:
     for cluster_id, (member_ids, *_rest) in zip(created, plan.new_clusters, strict=True):
         new_ids.update({rid: cluster_id for rid in member_ids})
     memberships = [
-        (rid, cid if cid is not None else new_ids.get(rid), reason) for rid, cid, reason in plan.memberships
+        (rid, cid if cid is not None else new_ids.get(rid), reason, signed)
+        for rid, cid, reason, signed in plan.memberships
     ]
     update_memberships(memberships)
     update_clusters(plan.cluster_updates)
@@ -360,10 +379,10 @@ def follow_parents(rows: list[Row]) -> set[int]:
         cluster_id = None if child.deleted else parents.get((child.source_id, child.parent_local_id))
         if cluster_id != child.cluster_id:
             updates.append(
-                (child.id, cluster_id, f"holdings of {child.parent_local_id}" if cluster_id else "")
+                (child.id, cluster_id, f"holdings of {child.parent_local_id}" if cluster_id else "", None)
             )
     update_memberships(updates)
-    return {cid for _, cid, _ in updates if cid} | {r.cluster_id for r in children if r.cluster_id}
+    return {cid for _, cid, _, _ in updates if cid} | {r.cluster_id for r in children if r.cluster_id}
 
 
 def children_of(bib_rows: list[Row]) -> list[int]:
@@ -388,6 +407,8 @@ class _Keyed:
     stored: int = 0  # how many keys the records hold now (a record's keys are stored once each)
     rewritten: int = 0  # how many records' keys were written
     versions: dict[int, int] = field(default_factory=dict)  # the row versions keys were stored of
+    # Changed records whose signature is the one they were decided with: their clusters stay.
+    restyled: set[int] = field(default_factory=set)
 
     def update(self, other: "_Keyed") -> None:
         self.keys.update(other.keys)
@@ -396,6 +417,7 @@ class _Keyed:
         self.stored += other.stored
         self.rewritten += other.rewritten
         self.versions.update(other.versions)
+        self.restyled |= other.restyled
 
 
 @dataclass
@@ -415,9 +437,18 @@ class _Run:
     crowded: set[str] = field(default_factory=set)
     # The row version of each record whose keys ``_runs`` stored: a record still at it has them.
     stored_at: dict[int, int] = field(default_factory=dict)
+    # Only the records' descriptions changed (see ``assign``): a record whose signature did not
+    # change keeps its cluster, whose contents are made again (``restyle``).
+    descriptions_only: bool = False
 
     @classmethod
-    def of(cls, ids: list[int], given_data: dict[int, dict[str, Any]], keep_data: bool = True) -> "_Run":
+    def of(
+        cls,
+        ids: list[int],
+        given_data: dict[int, dict[str, Any]],
+        keep_data: bool = True,
+        descriptions_only: bool = False,
+    ) -> "_Run":
         return cls(
             dict(given_data),
             {},
@@ -426,6 +457,7 @@ class _Run:
             ClusterRedirect.objects.exists(),
             SourceRecord.objects.filter(kind=HOLDINGS).exists(),
             keep_data and len(ids) <= _DATA_CACHE_LIMIT,
+            descriptions_only=descriptions_only,
         )
 
     def store_all(self, ids: list[int]) -> _Keyed:
@@ -448,6 +480,15 @@ class _Run:
                 current: dict[int, list[str]] = {}
                 unchanged = [r.id for r in rows if r.version and self.stored_at.get(r.id) == r.version]
                 removed, rewritten = refresh_keys(rows, self.with_overrides, current, unchanged)
+                if self.descriptions_only:
+                    keyed.restyled |= {
+                        r.id
+                        for r in rows
+                        if r.cluster_id
+                        and r.clustered_as is not None
+                        and r.clusterable
+                        and r.clustered_as == signature(current[r.id], r.data)
+                    }
                 if not self.keep_data:  # ``_runs``' pass: the second finds what has not changed
                     keyed.versions.update((r.id, r.version) for r in rows if r.version)
                 keyed.removed.update(removed)
@@ -474,6 +515,20 @@ class _Run:
                     bibs = [r for r in component.values() if r.kind == BIB]
                     affected |= follow_parents(holdings_rows(children_of(bibs)))
         return affected
+
+    def restyle(self, cluster_ids: set[int]) -> set[int]:
+        """Make these clusters' contents (data, display record, work key) again from their members
+        as they are now. Their members stay: none changed in anything the partition reads."""
+        for batch in chunked(sorted(cluster_ids)):
+            with transaction.atomic():
+                found = SourceRecord.objects.filter(cluster_id__in=batch, kind=BIB, deleted=False)
+                rows = load_rows(found.values_list("id", flat=True), self.known_data, self.unread)
+                members: dict[int, list[Row]] = {}
+                for row in sorted(rows.values(), key=lambda r: r.order):
+                    if row.clusterable and row.cluster_id is not None:
+                        members.setdefault(row.cluster_id, []).append(row)
+                update_clusters([(cid, *_contents(held)) for cid, held in members.items()])
+        return cluster_ids
 
 
 def _clusters_before(units: list[Unit], run_ids: set[int], known: dict[int, int]) -> dict[int, int]:
@@ -538,21 +593,29 @@ def _by_first_batch(sets: list[Unit], ids: list[int]) -> list[Unit]:
     return [units[n] for n in sorted(units)]
 
 
-def assign(record_ids: Iterable[int], known_data: dict[int, dict[str, Any]] | None = None) -> set[int]:
+def assign(
+    record_ids: Iterable[int],
+    known_data: dict[int, dict[str, Any]] | None = None,
+    descriptions_only: bool = False,
+) -> set[int]:
     """See ``catalog.clustering.assign_clusters``. A run holds about 5 KB a record (keys, their
     holders, connected sets), so more than ``CLUSTERING_RUN_RECORDS`` records are clustered in
-    runs of about that many (``_runs``)."""
+    runs of about that many (``_runs``). ``descriptions_only``: nothing but the records'
+    descriptions changed since they were clustered (a harvest, a re-mapping; not a librarian's
+    correction), so one whose signature (``partition.signature``) is the one it was decided with
+    keeps its cluster, and only that cluster's contents are made again: its connected set, all
+    that share a key with it, is not decided again."""
     ids = sorted({int(i) for i in record_ids})
     given = known_data or {}
     with no_cyclic_gc():
         if len(ids) <= settings.CLUSTERING_RUN_RECORDS:
-            return _assign(ids, given)
+            return _assign(ids, given, descriptions_only=descriptions_only)
         affected: set[int] = set()
         with clustering_lock():
             runs, lost, alone, versions = _runs(ids, given)
             for part in runs:
                 stored_at = {rid: version for rid in part if (version := versions[bisect_left(ids, rid)])}
-                affected |= _assign(part, given, lost, alone, stored_at)
+                affected |= _assign(part, given, lost, alone, stored_at, descriptions_only)
         return affected
 
 
@@ -611,12 +674,13 @@ def _assign(
     lost: dict[int, set[str]] | None = None,
     alone: bool = False,
     stored_at: dict[int, int] | None = None,
+    descriptions_only: bool = False,
 ) -> set[int]:
     """One run. ``lost``: keys records lost when their keys were stored before the run
     (``_runs``); ``alone``: the key table holds only the keys of the runs' records, and none
     reaches into another run; ``stored_at``: the row versions ``_runs`` stored the keys of."""
     affected: set[int] = set()
-    run = _Run.of(ids, given_data)
+    run = _Run.of(ids, given_data, descriptions_only=descriptions_only)
     run.stored_at = stored_at or {}
     with clustering_lock():
         keyed = run.store_all(ids)
@@ -627,10 +691,15 @@ def _assign(
         if len(ids) >= BULK_RUN:
             refresh_statistics()
         # A record changed since ``_runs`` stored its keys may now share one with another run.
-        units, run.crowded = _connected_sets(ids, keyed, alone and not keyed.rewritten)
+        seeds = [rid for rid in ids if rid not in keyed.restyled] if keyed.restyled else ids
+        units, run.crowded = _connected_sets(seeds, keyed, alone and not keyed.rewritten)
         affected |= in_processes(
             units, run.decide, lambda: _clusters_before(units, run.changed, keyed.old_clusters)
         )
+        if keyed.restyled:  # those another record's connected set did not take in
+            decided = {rid for members, _keys in units for rid in members}
+            kept = {keyed.old_clusters[rid] for rid in keyed.restyled if rid not in decided}
+            affected |= run.restyle(kept)
         if run.has_children:
             with transaction.atomic():
                 affected |= follow_parents(holdings_rows(ids))

@@ -12,7 +12,7 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import reduce
-from operator import or_
+from operator import itemgetter, or_
 from typing import Any, TypeVar
 
 import orjson
@@ -253,20 +253,25 @@ def create_clusters(rows: Sequence[tuple[dict[str, Any], int | None, str]]) -> l
     return ids
 
 
-def update_memberships(rows: Sequence[tuple[int, int | None, str]]) -> None:
-    """Set (cluster_id, merge_reason) of many records: [(record id, cluster id, reason)]."""
+def update_memberships(rows: Sequence[tuple[int, int | None, str, int | None]]) -> None:
+    """Set (cluster_id, merge_reason, clustered_as) of many records:
+    [(record id, cluster id, reason, signature)]."""
     if not rows:
         return
     if not postgres():
-        objects = [SourceRecord(id=rid, cluster_id=cid, merge_reason=reason) for rid, cid, reason in rows]
-        SourceRecord.objects.bulk_update(objects, ["cluster", "merge_reason"], batch_size=500)
+        objects = [
+            SourceRecord(id=rid, cluster_id=cid, merge_reason=reason, clustered_as=signed)
+            for rid, cid, reason, signed in rows
+        ]
+        SourceRecord.objects.bulk_update(objects, ["cluster", "merge_reason", "clustered_as"], batch_size=500)
         return
     # In id order: the rows are visited in table order, not all over it.
-    for batch in chunked(sorted(rows), 20000):
+    for batch in chunked(sorted(rows, key=itemgetter(0)), 20000):
         _execute(
-            f"UPDATE {_RECORDS} AS t SET cluster_id = v.cid, merge_reason = v.reason "  # noqa: S608
-            "FROM unnest(%b::bigint[], %b::bigint[], %b::text[]) AS v(id, cid, reason) WHERE t.id = v.id",
-            [[r[0] for r in batch], [r[1] for r in batch], [r[2] for r in batch]],
+            f"UPDATE {_RECORDS} AS t SET cluster_id = v.cid, merge_reason = v.reason, "  # noqa: S608
+            "clustered_as = v.signed FROM unnest(%b::bigint[], %b::bigint[], %b::text[], %b::bigint[]) "
+            "AS v(id, cid, reason, signed) WHERE t.id = v.id",
+            [[r[0] for r in batch], [r[1] for r in batch], [r[2] for r in batch], [r[3] for r in batch]],
         )
 
 

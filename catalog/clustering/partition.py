@@ -27,10 +27,20 @@ Librarians' overrides come last: split records stay alone, merged pairs are join
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from functools import cached_property
+from hashlib import blake2b
 from typing import Any
 
+import orjson
+
 from catalog.clustering.keys import split_key, undated_block
-from catalog.clustering.similarity import Profile, carriers_differ, fuzzy_reason, similar, veto
+from catalog.clustering.similarity import (
+    COMPARED_FIELDS,
+    Profile,
+    carriers_differ,
+    fuzzy_reason,
+    similar,
+    veto,
+)
 
 REASONS = {
     "libris": "same LIBRIS id {value}",
@@ -44,6 +54,17 @@ MAX_PAIRS = BLOCK_LIMIT * (BLOCK_LIMIT - 1) // 2
 _STRONG = ("libris", "isbn", "ean")
 SPLIT_REASON = "split out by a librarian"
 MERGE_REASON = "merged by a librarian"
+
+
+def signature(keys: list[str], data: dict[str, Any]) -> int:
+    """What the partition reads of one record's own, as a number: its match keys and the compared
+    fields of its description. A connected set none of whose records' signatures changed is
+    decided as it was: a record changed in nothing else (a note added) need not be decided again.
+    Librarians' merge keys are left out: a correction has its records decided again anyway."""
+    keys = sorted({key for key in keys if not key.startswith("merge:")})
+    compared = [data.get(name) for name in COMPARED_FIELDS]
+    digest = blake2b(orjson.dumps([keys, compared], option=orjson.OPT_SORT_KEYS), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
 
 
 @dataclass

@@ -44,7 +44,7 @@ def cluster_pending(source_ids: Iterable[int]) -> set[int]:
     record_ids = pending_records(source_ids)
     if not record_ids:
         return set()
-    cluster_ids = recluster(record_ids)
+    cluster_ids = recluster(record_ids, descriptions_only=True)
     for batch in chunked(record_ids):
         PendingRecord.objects.filter(record_id__any=batch).delete()
     return cluster_ids

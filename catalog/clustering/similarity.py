@@ -65,6 +65,24 @@ _PUBLISHER_NOISE = frozenset(
     {"förlag", "förlaget", "bokförlag", "bokförlaget", "ab", "publishing", "publishers", "verlag", "och"}
 )
 _DIGITS = re.compile(r"\d+")
+# Every field of a record's description the partition reads (``Profile``, ``partition``): a
+# change of any other field (a note, a subject, holdings) cannot change what it decides.
+COMPARED_FIELDS = (
+    "accessibility",
+    "authors",
+    "carrier",
+    "edition",
+    "extent",
+    "host",
+    "languages",
+    "parts",
+    "publisher",
+    "series_numbers",
+    "subtitle",
+    "title",
+    "title_proper",
+    "year",
+)
 
 
 def _title_text(text: str) -> str:

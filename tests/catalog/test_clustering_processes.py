@@ -173,9 +173,9 @@ def test_a_run_too_big_for_memory_is_clustered_in_runs_of_whole_connected_sets(
     decided: list[int] = []
     real_assign, real_in_processes = assignment._assign, assignment.in_processes
 
-    def one_run(part: list[int], *rest: Any) -> set[int]:
+    def one_run(part: list[int], *rest: Any, **named: Any) -> set[int]:
         runs.append(part)
-        return real_assign(part, *rest)
+        return real_assign(part, *rest, **named)
 
     def in_processes(units: list[processes.Unit], *rest: Any) -> set[int]:
         decided.extend(record_id for members, _keys in units for record_id in members)

@@ -67,9 +67,9 @@ def clustered_ids(monkeypatch: pytest.MonkeyPatch) -> list[list[int]]:
     runs: list[list[int]] = []
     original = catalog.clustering.assign
 
-    def assign(record_ids: Any, known_data: Any = None) -> set[int]:
+    def assign(record_ids: Any, *rest: Any) -> set[int]:
         runs.append(sorted(record_ids))
-        return original(record_ids, known_data)
+        return original(record_ids, *rest)
 
     monkeypatch.setattr(catalog.clustering, "assign", assign)
     return runs
