@@ -3,6 +3,7 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \\
         .venv/bin/python scripts/bench_scale.py --sizes 100000,1000000,5000000 [--seconds 20]
         [--dir /tmp/samsok-bench-scale] [--rebuild-memory-mb MB] [--workers 2] [--keep]
+    ... --sizes 5000000 --again 2    # two more nightlies on what --keep kept (see the end)
 
 For each size (source records), in a database of its own (``samsok_bench_scale`` on the server
 of DATABASE_URL, created and dropped here) and a data folder under --dir:
@@ -38,6 +39,11 @@ of DATABASE_URL, created and dropped here) and a data folder under --dir:
    each is read whole and converged); it re-indexes each run's changes in-process (one job a
    run) before it returns, so it is timed from its start until every change is searchable. A
    sample of the touched titles is then compared with what a fresh reader of the index finds.
+
+``--again N`` (one size, after a run with ``--keep``): only step 8, N times on the kept database
+and files, each time with a new delta of the files as they are (``scale_county.next_nightly``:
+1 % deleted, changed or added as a copy under a new 001), settled (7) first. Two versions of the
+code are compared by running it from each in turn, in the same hour.
 
 Prints each phase as it goes, a table per size, and at the end how each per-record cost grows
 from size to size (flagged when more than 20 % higher), with the load average throughout.
@@ -269,8 +275,8 @@ def instrument() -> tuple[StageTimer, dict[str, Any]]:
     timer.wrap(catalog.clustering, "assign_works", "clustering: works")
     timer.wrap(TantivyBackend, "apply", "index: apply (one commit each)")
     counted = {"applies": 0, "documents": 0, "queue_reindex": catalog.clustering.queue_reindex}
-    counted.update(sets=0, set_records=0, largest_set=0)
-    apply, in_processes = TantivyBackend.apply, assignment.in_processes
+    counted.update(sets=0, set_records=0, largest_set=0, restyled=0)
+    apply, in_processes, restyle = TantivyBackend.apply, assignment.in_processes, assignment._Run.restyle
 
     def deciding(units: Any, *args: Any, **kwargs: Any) -> Any:
         """How many records the clustering decisions re-read and re-decide: each batch's connected
@@ -282,6 +288,13 @@ def instrument() -> tuple[StageTimer, dict[str, Any]]:
         return in_processes(units, *args, **kwargs)
 
     assignment.in_processes = deciding  # type: ignore[assignment]
+
+    def restyling(self: Any, cluster_ids: set[int]) -> set[int]:
+        """Titles made again without a decision: their changed records changed in nothing compared."""
+        counted["restyled"] += len(cluster_ids)
+        return restyle(self, cluster_ids)
+
+    assignment._Run.restyle = restyling  # type: ignore[method-assign]
 
     def counting(self: Any, documents: Any, delete_ids: Any) -> int:
         written = apply(self, documents, delete_ids)
@@ -612,7 +625,7 @@ def nightly(
         os.replace(path, county.first / path.name)
     phase(f"nightly: manage.py harvest --all ({delta.total:,} changes in {county.records:,} records)")
     timer.totals.clear()
-    counted.update(applies=0, documents=0, sets=0, set_records=0, largest_set=0)
+    counted.update(applies=0, documents=0, sets=0, set_records=0, largest_set=0, restyled=0)
     last_run = HarvestRun.objects.order_by("-id").values_list("id", flat=True).first() or 0
     cpu_before, wal_before, rows_before = cpu_now(), wal_position(), rows_written()
     started = time.perf_counter()
@@ -638,7 +651,8 @@ def nightly(
     print(
         f"    CPU: writer {cpu[0]:.0f} s, page readers {cpu[1]:.0f} s; WAL (the whole server's) "
         f"{wal / 1e6:,.0f} MB = {wal / county.records:,.0f} bytes per county record; "
-        f"clustering re-decided {counted['set_records']:,} records in {counted['sets']:,} batches"
+        f"clustering re-decided {counted['set_records']:,} records in {counted['sets']:,} batches and "
+        f"remade {counted['restyled']:,} titles without a decision"
     )
     print(
         f"    rows written in the database: {rows[0]:,} ({rows[0] / county.records:.2f} per county record); "
@@ -659,10 +673,43 @@ def nightly(
     figures["nightly records re-decided per change"] = Figure(
         counted["set_records"] / max(changes, 1), "", cost=True, digits=1
     )
+    figures["nightly titles remade without a decision"] = Figure(counted["restyled"], "")
     figures["nightly titles not searchable as stored"] = Figure(len(wrong), "")
 
 
 # --- a size, and the summary --------------------------------------------------------------------
+def nightly_again(
+    size: int, args: argparse.Namespace, instruments: tuple[StageTimer, dict[str, Any]]
+) -> None:
+    """Another nightly run on the database and files ``--keep`` left (``--again``): a new delta
+    (``scale_county.next_nightly``) of the files as they are, settled first as the first was."""
+    from scale_county import next_nightly
+
+    from harvest.models import HarvestRun
+
+    files = Path(os.environ["SAMSOK_DATA_DIR"]) / "files"
+    index_dir = Path(os.environ["SEARCH_INDEX_DIR"])
+    first, later = files / "county", files / "nightly"
+    if not (first / "libraries.json").exists() or not index_dir.exists():
+        sys.exit(f"--again: no county kept in {files} (run once with --keep first)")
+    print(f"\n=== another nightly of the kept {size:,}-record county ({load()}) ===", flush=True)
+    figures: Figures = {"load average at start": Figure(os.getloadavg()[0], "", digits=2)}
+    rng = Random(f"{args.seed}:again:{HarvestRun.objects.count()}")  # new records each time
+    phase("the next nightly's files")
+    started = time.perf_counter()
+    delta, records = next_nightly(first, later, CHANGE_SHARE, rng)
+    print(
+        f"{len(delta.added):,} added, {len(delta.deleted):,} deleted, {len(delta.changed):,} changed "
+        f"of {records:,} records ({time.perf_counter() - started:.0f} s)",
+        flush=True,
+    )
+    county = County(first, later, records, {}, delta, 0.0, 0.0)
+    settle(figures)
+    nightly(county, index_dir, *instruments, args.seed, figures)
+    figures["load average at end"] = Figure(os.getloadavg()[0], "", digits=2)
+    print_table(f"another nightly of {size:,} source records", figures)
+
+
 def run_size(size: int, args: argparse.Namespace, instruments: tuple[StageTimer, dict[str, Any]]) -> Figures:
     from django.core.management import call_command
     from django.db import connections
@@ -760,6 +807,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--port", type=int, default=8766)
     parser.add_argument("--keep", action="store_true", help="keep the last size's database and files")
+    parser.add_argument(
+        "--again", type=int, default=0, help="only N more nightly runs on what --keep kept (one size)"
+    )
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",")]
     setup_environment(args.dir / "data", args.rebuild_memory_mb)
@@ -768,6 +818,12 @@ def main() -> None:
     print(f"bench_scale: sizes {sizes}, database {BENCH_DB}, data in {args.dir} ({load()})", flush=True)
     django.setup()
     instruments = instrument()
+    if args.again:
+        if len(sizes) != 1:
+            sys.exit("--again: give the one size that was kept (--sizes)")
+        for _ in range(args.again):
+            nightly_again(sizes[0], args, instruments)
+        return
     results = {size: run_size(size, args, instruments) for size in sizes}
     if len(results) > 1:
         print_growth(results)

@@ -129,6 +129,34 @@ def split_files(
     return delta, counts
 
 
+def next_nightly(first: Path, nightly: Path, share: float, rng: Random) -> tuple[Delta, int]:
+    """Another nightly run's files, made from the county's files as they are now (``first``): of
+    each library's records ``share`` / 3 deleted, ``share`` / 3 changed (a note added) and for
+    ``share`` / 3 a copy added under a new 001 (a new acquisition of a title the library holds).
+    Returns the delta and how many records the files hold before it."""
+    delta, records = Delta(), 0
+    mark = f"n{rng.randrange(16**6):06x}"
+    for path in sorted(first.glob("*.mrc")) + sorted(first.glob("*.xml")):
+        code, xml = path.stem, path.suffix == ".xml"
+        with (nightly / path.name).open("wb") as later:
+            head, tail = _frame(path)
+            later.write(head)
+            for raw, local_id in _records(path):
+                records += 1
+                draw = rng.random() * 3
+                if draw < share:
+                    delta.deleted.append((code, local_id))
+                    continue
+                later.write(with_note(raw, xml) if draw < 2 * share else raw)
+                if share <= draw < 2 * share:
+                    delta.changed.append((code, local_id))
+                elif 2 * share <= draw < 3 * share:
+                    delta.added.append((code, f"{local_id}-{mark}"))
+                    later.write(with_control_number(raw, f"{local_id}-{mark}", xml))
+            later.write(tail)
+    return delta, records
+
+
 def _frame(path: Path) -> tuple[bytes, bytes]:
     """What an XML file has before its first record and after its last (``</collection>``)."""
     if path.suffix != ".xml":
@@ -165,6 +193,40 @@ def iso2709_control_number(raw: bytes) -> str:
 def xml_control_number(raw: bytes) -> str:
     found = _XML_001.search(raw)
     return found.group(1).decode("utf-8").strip() if found else ""
+
+
+def with_control_number(raw: bytes, local_id: str, xml: bool) -> bytes:
+    """The record under another 001 (its other fields as they were)."""
+    if xml:
+        found = _XML_001.search(raw)
+        assert found is not None, "a record of the county without a 001"
+        return raw[: found.start(1)] + local_id.encode() + raw[found.end(1) :]
+    base = int(raw[12:17])
+    fields = []
+    for entry in range(24, base - 1, 12):
+        length, start = int(raw[entry + 3 : entry + 7]), int(raw[entry + 7 : entry + 12])
+        value = raw[base + start : base + start + length]
+        fields.append(
+            (
+                raw[entry : entry + 3],
+                local_id.encode() + b"\x1e" if raw[entry : entry + 3] == b"001" else value,
+            )
+        )
+    directory, data = b"", b""
+    for tag, value in fields:
+        directory += b"%s%04d%05d" % (tag, len(value), len(data))
+        data += value
+    new_base = 24 + len(directory) + 1
+    return (
+        b"%05d" % (new_base + len(data) + 1)
+        + raw[5:12]
+        + b"%05d" % new_base
+        + raw[17:24]
+        + directory
+        + b"\x1e"
+        + data
+        + b"\x1d"
+    )
 
 
 def with_note(raw: bytes, xml: bool) -> bytes:
