@@ -2,8 +2,10 @@
 
 Incremental: a record's match keys live in ``MatchKey`` (indexed), so a changed record only
 pulls in the records that share a key with it (now or before the change) and, transitively,
-theirs; only that connected set is re-decided. Deterministic: the decision for a connected
-set depends on its records alone (see ``partition``), never on arrival order.
+theirs; only that connected set is re-decided. A harvested record changed in nothing the
+decision reads (its ``partition.signature`` is the one it was decided with) pulls in nothing:
+only its cluster's contents are made again (``_Run.restyle``). Deterministic: the decision for
+a connected set depends on its records alone (see ``partition``), never on arrival order.
 """
 
 from array import array
