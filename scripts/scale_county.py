@@ -202,31 +202,17 @@ def with_control_number(raw: bytes, local_id: str, xml: bool) -> bytes:
         assert found is not None, "a record of the county without a 001"
         return raw[: found.start(1)] + local_id.encode() + raw[found.end(1) :]
     base = int(raw[12:17])
-    fields = []
-    for entry in range(24, base - 1, 12):
-        length, start = int(raw[entry + 3 : entry + 7]), int(raw[entry + 7 : entry + 12])
-        value = raw[base + start : base + start + length]
-        fields.append(
-            (
-                raw[entry : entry + 3],
-                local_id.encode() + b"\x1e" if raw[entry : entry + 3] == b"001" else value,
-            )
-        )
     directory, data = b"", b""
-    for tag, value in fields:
+    for entry in range(24, base - 1, 12):
+        tag, length, start = (
+            raw[entry : entry + 3],
+            int(raw[entry + 3 : entry + 7]),
+            int(raw[entry + 7 : entry + 12]),
+        )
+        value = local_id.encode() + b"\x1e" if tag == b"001" else raw[base + start : base + start + length]
         directory += b"%s%04d%05d" % (tag, len(value), len(data))
         data += value
-    new_base = 24 + len(directory) + 1
-    return (
-        b"%05d" % (new_base + len(data) + 1)
-        + raw[5:12]
-        + b"%05d" % new_base
-        + raw[17:24]
-        + directory
-        + b"\x1e"
-        + data
-        + b"\x1d"
-    )
+    return _iso2709(raw, directory, data)
 
 
 def with_note(raw: bytes, xml: bool) -> bytes:
@@ -240,9 +226,20 @@ def with_note(raw: bytes, xml: bool) -> bytes:
     directory, data = raw[24 : base - 1], raw[base:-1]  # without the field and record terminators
     added = b"  \x1fa" + NOTE.encode() + b"\x1e"
     directory += b"500%04d%05d" % (len(added), len(data))
-    data += added
-    new_base = 24 + len(directory) + 1
-    length = new_base + len(data) + 1
+    return _iso2709(raw, directory, data + added)
+
+
+def _iso2709(raw: bytes, directory: bytes, data: bytes) -> bytes:
+    """An ISO 2709 record of this directory and these fields (each with its terminator), under
+    ``raw``'s leader with the record length and base address made anew."""
+    base = 24 + len(directory) + 1
     return (
-        b"%05d" % length + raw[5:12] + b"%05d" % new_base + raw[17:24] + directory + b"\x1e" + data + b"\x1d"
+        b"%05d" % (base + len(data) + 1)
+        + raw[5:12]
+        + b"%05d" % base
+        + raw[17:24]
+        + directory
+        + b"\x1e"
+        + data
+        + b"\x1d"
     )
