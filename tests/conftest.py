@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
+from django.core.signals import setting_changed
 from django.db import connections
 
 SHARED_TESTDATA = Path(__file__).resolve().parent.parent.parent / "shared" / "testdata"
@@ -23,15 +24,19 @@ needs_redis = pytest.mark.skipif(not settings.REDIS_URL, reason="needs Redis (RE
 def _compiled_messages() -> None:
     """The .mo files are generated (not committed): compile them when a .po is newer, so every
     suite (and `pytest -m sqlite` on a fresh checkout) sees the translations."""
+    compiled = False
     for po in Path(settings.BASE_DIR, "locale").glob("*/LC_MESSAGES/django.po"):
         mo = po.with_suffix(".mo")
         if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            compiled = True
             try:
                 call_command("compilemessages", locale=[po.parent.parent.name], verbosity=0)
             except CommandError:
                 # Another test process may be compiling the same catalogue at this moment.
                 if not mo.exists():
                     raise
+    if compiled:  # a catalogue loaded while the tests were collected was loaded without them
+        setting_changed.send(sender=None, setting="LOCALE_PATHS", value=settings.LOCALE_PATHS, enter=False)
 
 
 @pytest.fixture(scope="session")
