@@ -2,7 +2,7 @@
 
 from pymarc import Field, Record
 
-from catalog.mapping.marc import fields, subfields, tidy
+from catalog.mapping.marc import fields, per_record, subfields, tidy
 
 # Relator terms (Swedish and English) as cataloguers write them in $e, to MARC relator codes.
 RELATOR_TERMS = {
@@ -108,16 +108,28 @@ def _added_author(agent: dict[str, str], has_main_entry: bool) -> bool:
     return has_main_entry and agent["kind"] == "person"
 
 
+@per_record  # authors and contributors both read them: shared, so never changed (copied)
+def _main_entries(record: Record) -> list[dict[str, str]]:
+    return _agents(record, "100", "110", "111")
+
+
+@per_record
+def _added_entries(record: Record) -> list[dict[str, str]]:
+    return _agents(record, "700", "710", "711")
+
+
 def authors(record: Record) -> list[dict[str, str]]:
     """Main entry (1XX) first, then added entries (7XX) that name authors (see _added_author)."""
-    main = _agents(record, "100", "110", "111")
-    added = [a for a in _agents(record, "700", "710", "711") if _added_author(a, bool(main))]
-    for agent in main + added:
-        agent["role"] = agent["role"] or "aut"
-    return main + [a for a in added if a["name"] not in {m["name"] for m in main}]
+    main = _main_entries(record)
+    added = [a for a in _added_entries(record) if _added_author(a, bool(main))]
+    names = {m["name"] for m in main}
+    return [
+        {**agent, "role": agent["role"] or "aut"}
+        for agent in main + [a for a in added if a["name"] not in names]
+    ]
 
 
 def contributors(record: Record) -> list[dict[str, str]]:
     """Added entries (7XX) that are not authors: illustrators, translators, narrators, bodies …"""
-    has_main_entry = any(a["name"] for a in _agents(record, "100", "110", "111"))
-    return [a for a in _agents(record, "700", "710", "711") if not _added_author(a, has_main_entry)]
+    has_main_entry = any(a["name"] for a in _main_entries(record))
+    return [dict(a) for a in _added_entries(record) if not _added_author(a, has_main_entry)]

@@ -12,6 +12,7 @@ anything else → other. Braille, easy-to-read and sign language are no formats
 """
 
 import re
+from collections.abc import Iterable
 
 from pymarc import Record
 
@@ -51,6 +52,11 @@ def _text_of(record: Record, *tags: str) -> str:
     return " ".join(" ".join(sf.value or "" for sf in f.subfields) for f in fields(record, *tags)).lower()
 
 
+def _mentions(text: str, hints: Iterable[str]) -> bool:
+    """Whether the text holds one of these words (the text is made once, not once a hint)."""
+    return any(hint in text for hint in hints)
+
+
 def _categories_007(record: Record) -> list[str]:
     return [(f.data or "")[:2].lower() for f in fields(record, "007")]
 
@@ -79,7 +85,7 @@ def is_large_print(record: Record) -> bool:
     return (
         position(control(record, "008"), 23) == "d"
         or "tb" in _categories_007(record)
-        or any(hint in _text_of(record, "250", "300", "340", "500", "655") for hint in _LARGE_PRINT_HINTS)
+        or _mentions(_text_of(record, "250", "300", "340", "500", "655"), _LARGE_PRINT_HINTS)
         or bool(_item_types(record) & set(LARGE_PRINT_ITEM_TYPES))
     )
 
@@ -87,7 +93,7 @@ def is_large_print(record: Record) -> bool:
 def is_talking_book(record: Record) -> bool:
     text = _text_of(record, "245", "300", "347", "500", "538", "655")
     return (
-        any(hint in text for hint in _TALKING_BOOK_HINTS)
+        _mentions(text, _TALKING_BOOK_HINTS)
         or any(_TALKING_BOOK_PUBLISHER.match(name) for name in _publishers(record))
         or "legimus.se" in _text_of(record, "856")
         or bool(_item_types(record) & set(TALKING_BOOK_ITEM_TYPES))
@@ -101,7 +107,7 @@ def _text_format(record: Record) -> str:
 
 
 def _computer_file_format(record: Record) -> str:
-    if position(control(record, "008"), 26) == "g" or any(h in _text_of(record, "655") for h in _GAME_HINTS):
+    if position(control(record, "008"), 26) == "g" or _mentions(_text_of(record, "655"), _GAME_HINTS):
         return "game"
     if "txt" in _rda_codes(record, "336") and is_electronic(record):
         return "ebook"
@@ -109,9 +115,7 @@ def _computer_file_format(record: Record) -> str:
 
 
 def _object_format(record: Record) -> str:
-    is_game = position(control(record, "008"), 33) == "g" or any(
-        h in _text_of(record, "655") for h in _GAME_HINTS
-    )
+    is_game = position(control(record, "008"), 33) == "g" or _mentions(_text_of(record, "655"), _GAME_HINTS)
     return "game" if is_game else "other"
 
 

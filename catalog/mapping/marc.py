@@ -4,7 +4,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from functools import lru_cache, wraps
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from pymarc import Field, Record
 
@@ -34,15 +34,15 @@ def per_record(question: Callable[[Record], Answer]) -> Callable[[Record], Answe
     tag, the primary format, large print, qualified ISBNs) several times per record. Holding the
     record itself (not its id) makes a stale hit impossible, and a field added is seen. Every
     caller gets the same answer: callers must not change it."""
-    last: list[tuple[Record, int, Answer]] = []
+    last: list[tuple[Record | None, int, Any]] = [(None, -1, None)]
 
     @wraps(question)
     def answer(record: Record) -> Answer:
-        entry = last[0] if last else None  # one read: another thread may replace it meanwhile
-        if entry is not None and entry[0] is record and entry[1] == len(record.fields):
-            return entry[2]
+        entry = last[0]  # one read: another thread may replace it meanwhile
+        if entry[0] is record and entry[1] == len(record.fields):
+            return entry[2]  # type: ignore[no-any-return]
         found = question(record)
-        last[:] = [(record, len(record.fields), found)]
+        last[0] = (record, len(record.fields), found)
         return found
 
     return answer
@@ -70,13 +70,18 @@ def fields(record: Record, *tags: str) -> list[Field]:
 
 def subfields(field: Field, *codes: str) -> list[str]:
     """Values of the given subfield codes in field order, tidied, empty ones dropped."""
-    values = (tidy(sf.value or "") for sf in getattr(field, "subfields", []) if sf.code in codes)
-    return [value for value in values if value]
+    found = []
+    for code, value in getattr(field, "subfields", ()):  # mapping asks ~50 times a record: one loop
+        if code in codes and value and (text := tidy(value)):
+            found.append(text)
+    return found
 
 
 def first_subfield(field: Field, code: str) -> str:
-    values = subfields(field, code)
-    return values[0] if values else ""
+    for found, value in getattr(field, "subfields", ()):
+        if found == code and value and (text := tidy(value)):
+            return text
+    return ""
 
 
 def joined(field: Field, codes: str, separator: str = " ") -> str:
