@@ -1,7 +1,9 @@
 """Re-mapping what is stored after the mapping learned something (accessible media, 880 forms,
 a fixed rule): every bibliographic record is read again from its stored raw bytes, exactly as a
 harvest reads it, and the records whose description changed are re-clustered and re-indexed, as
-are those whose stored match keys are not today's (an upgrade that keys differently).
+are those whose stored match keys are not today's (an upgrade that keys differently). Records
+clustered before migration 0018 are given their signature (``rekey.sign``), so that the next
+harvest's notes and subjects do not decide their neighbours again.
 
 A harvest alone cannot do it: it skips records whose bytes did not change. Batches are committed
 one by one, so an interrupted run keeps what it did and a second run finishes it; a run over
@@ -14,7 +16,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from catalog.clustering import recluster
-from catalog.clustering.rekey import stale_keys
+from catalog.clustering.rekey import sign, stale_keys
 from catalog.models import SourceRecord
 from harvest.models import Source
 from harvest.prepare import BIB, describe
@@ -30,6 +32,7 @@ class Remapped:
     seen: int = 0
     changed: int = 0
     rekeyed: int = 0  # described as before, but keyed differently today
+    signed: int = 0  # described and keyed as before, clustered before signatures were kept
     failing: int = 0
     clusters: int = 0
 
@@ -43,8 +46,9 @@ def remap(sources: Sequence[Source] | None = None, batch: int = BATCH) -> Remapp
             SourceRecord.objects.bulk_update(changed, ["data", "error"])
             done.changed += len(changed)
             known = {row.pk: row.data for row in changed}
-            stale = stale_keys({row.pk: row.data for row in rows if row.pk not in known})
+            stale = set(stale_keys({row.pk: row.data for row in rows if row.pk not in known}))
             done.rekeyed += len(stale)
+            done.signed += sign([row for row in rows if row.pk not in known and row.pk not in stale])
             done.clusters += len(recluster([*known, *stale], known, descriptions_only=True))
     return done
 

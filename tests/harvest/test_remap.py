@@ -7,9 +7,10 @@ import pytest
 from django.core.management import call_command
 from pymarc import Record
 
-from catalog.clustering import keys, recluster
+from catalog.clustering import assignment, keys, recluster
 from catalog.mapping import map_record
-from catalog.models import SourceRecord
+from catalog.models import PendingRecord, SourceRecord
+from harvest.prepare import checksum
 from harvest.remap import remap
 from tests.catalog import accessible_records, script_records
 from tests.catalog.records import cluster_of, source
@@ -119,3 +120,47 @@ def test_records_keyed_by_an_earlier_version_are_keyed_anew_and_meet(monkeypatch
     assert (done.changed, done.rekeyed) == (0, 1)
     assert cluster_of(rows[0]) == cluster_of(rows[1])
     assert remap().rekeyed == 0
+
+
+@pytest.mark.sqlite
+def test_records_clustered_before_signatures_were_kept_are_signed_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """After the upgrade to migration 0018 (signatures): the records clustered earlier get the
+    signature they were decided with, so that a note added to one no longer decides the records
+    that share a key with it. One still waiting for its clustering run is left to that run."""
+    records = [book("1"), book("2"), book("3", year="2013"), book("4", author="Lindgren, Barbro")]
+    rows = [
+        SourceRecord.objects.create(
+            source=source(f"lib{n}"),
+            local_id=str(n),
+            raw=record.as_marc(),
+            raw_format="iso2709",
+            checksum=checksum(record.as_marc()),
+            data=map_record(record),
+        )
+        for n, record in enumerate(records)
+    ]
+    recluster([row.pk for row in rows])
+    as_clustered = dict(SourceRecord.objects.values_list("pk", "clustered_as"))
+    assert None not in as_clustered.values()
+    SourceRecord.objects.update(clustered_as=None)  # as an earlier version left them
+    PendingRecord.objects.create(record=rows[3])  # changed, its clustering to come
+
+    done = remap()
+
+    assert (done.seen, done.changed, done.rekeyed, done.signed, done.clusters) == (4, 0, 0, 3, 0)
+    signed = dict(SourceRecord.objects.values_list("pk", "clustered_as"))
+    assert signed == {**as_clustered, rows[3].pk: None}
+    assert remap().signed == 0
+
+    decided: list[int] = []
+    real = assignment.partition
+    monkeypatch.setattr(
+        assignment, "partition", lambda found, *rest: decided.extend(found) or real(found, *rest)
+    )
+    noted = dict(rows[1].data, notes=["Med illustrationer"])
+    SourceRecord.objects.filter(pk=rows[1].pk).update(data=noted)
+    assert recluster([rows[1].pk], descriptions_only=True) == {cluster_of(rows[1]).pk}
+    assert decided == []  # its title remade, the copy beside it and the other editions not decided
+    assert cluster_of(rows[1]) == cluster_of(rows[0]) != cluster_of(rows[2])

@@ -33,6 +33,7 @@ class Command(EnglishCommand):
         self.stdout.write(
             f"remap_records: {total.seen} records in {seconds:.1f} s, {total.changed} described anew, "
             f"{total.rekeyed} keyed anew, "
+            f"{total.signed} signed (clustered before signatures were kept), "
             f"{total.failing} failing the mapping now (kept as they were), "
             f"{total.clusters} titles queued for re-indexing"
         )
