@@ -42,8 +42,9 @@ of DATABASE_URL, created and dropped here) and a data folder under --dir:
 
 ``--again N`` (one size, after a run with ``--keep``): only step 8, N times on the kept database
 and files, each time with a new delta of the files as they are (``scale_county.next_nightly``:
-1 % deleted, changed or added as a copy under a new 001), settled (7) first. Two versions of the
-code are compared by running it from each in turn, in the same hour.
+1 % deleted, changed or added as a copy under a new 001, a third each unless ``--mix`` says other
+shares), settled (7) first. Two versions of the code are compared by running it from each in
+turn, in the same hour.
 
 Prints each phase as it goes, a table per size, and at the end how each per-record cost grows
 from size to size (flagged when more than 20 % higher), with the load average throughout.
@@ -697,7 +698,10 @@ def nightly_again(
     rng = Random(f"{args.seed}:again:{HarvestRun.objects.count()}")  # new records each time
     phase("the next nightly's files")
     started = time.perf_counter()
-    delta, records = next_nightly(first, later, CHANGE_SHARE, rng)
+    parts = [float(part) for part in args.mix.split(":")]
+    if len(parts) != 3 or min(parts) < 0 or not sum(parts):
+        sys.exit("--mix: three shares, deleted:changed:added, e.g. 1:1:1")
+    delta, records = next_nightly(first, later, CHANGE_SHARE, rng, (parts[0], parts[1], parts[2]))
     print(
         f"{len(delta.added):,} added, {len(delta.deleted):,} deleted, {len(delta.changed):,} changed "
         f"of {records:,} records ({time.perf_counter() - started:.0f} s)",
@@ -809,6 +813,11 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the last size's database and files")
     parser.add_argument(
         "--again", type=int, default=0, help="only N more nightly runs on what --keep kept (one size)"
+    )
+    parser.add_argument(
+        "--mix",
+        default="1:1:1",
+        help="--again's changes, deleted:changed:added (8:90:2 for a night of mostly new notes)",
     )
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",")]

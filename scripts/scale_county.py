@@ -129,13 +129,16 @@ def split_files(
     return delta, counts
 
 
-def next_nightly(first: Path, nightly: Path, share: float, rng: Random) -> tuple[Delta, int]:
+def next_nightly(
+    first: Path, nightly: Path, share: float, rng: Random, mix: tuple[float, float, float] = (1, 1, 1)
+) -> tuple[Delta, int]:
     """Another nightly run's files, made from the county's files as they are now (``first``): of
-    each library's records ``share`` / 3 deleted, ``share`` / 3 changed (a note added) and for
-    ``share`` / 3 a copy added under a new 001 (a new acquisition of a title the library holds).
-    Returns the delta and how many records the files hold before it."""
+    each library's records ``share`` changed, in the proportions ``mix`` (deleted, changed: a note
+    added, added: a copy under a new 001, a new acquisition of a title the library holds; a third
+    each by default). Returns the delta and how many records the files hold before it."""
     delta, records = Delta(), 0
     mark = f"n{rng.randrange(16**6):06x}"
+    deleted, changed, _added = (share * part / sum(mix) for part in mix)
     for path in sorted(first.glob("*.mrc")) + sorted(first.glob("*.xml")):
         code, xml = path.stem, path.suffix == ".xml"
         with (nightly / path.name).open("wb") as later:
@@ -143,14 +146,14 @@ def next_nightly(first: Path, nightly: Path, share: float, rng: Random) -> tuple
             later.write(head)
             for raw, local_id in _records(path):
                 records += 1
-                draw = rng.random() * 3
-                if draw < share:
+                draw = rng.random()
+                if draw < deleted:
                     delta.deleted.append((code, local_id))
                     continue
-                later.write(with_note(raw, xml) if draw < 2 * share else raw)
-                if share <= draw < 2 * share:
+                later.write(with_note(raw, xml) if draw < deleted + changed else raw)
+                if draw < deleted + changed:
                     delta.changed.append((code, local_id))
-                elif 2 * share <= draw < 3 * share:
+                elif draw < share:
                     delta.added.append((code, f"{local_id}-{mark}"))
                     later.write(with_control_number(raw, f"{local_id}-{mark}", xml))
             later.write(tail)
