@@ -46,6 +46,9 @@ and files, each time with a new delta of the files as they are (``scale_county.n
 shares), settled (7) first. Two versions of the code are compared by running it from each in
 turn, in the same hour.
 
+``BENCH_PROFILE=FILE`` profiles the nightly's writer (``cProfile``, into FILE; its times are
+then slower than unprofiled ones).
+
 Prints each phase as it goes, a table per size, and at the end how each per-record cost grows
 from size to size (flagged when more than 20 % higher), with the load average throughout.
 The WAL figures are the whole server's (other databases' work included).
@@ -53,6 +56,7 @@ The WAL figures are the whole server's (other databases' work included).
 
 import argparse
 import contextlib
+import cProfile
 import io
 import itertools
 import json
@@ -631,11 +635,16 @@ def nightly(
     cpu_before, wal_before, rows_before = cpu_now(), wal_position(), rows_written()
     started = time.perf_counter()
     output = io.StringIO()
+    profile = cProfile.Profile() if os.environ.get("BENCH_PROFILE") else None
     try:
-        call_command("harvest", "--all", stdout=output, stderr=output)
+        with profile or contextlib.nullcontext():
+            call_command("harvest", "--all", stdout=output, stderr=output)
     except CommandError as error:  # some source did not complete: said, and measured all the same
         output.write(f"NOT COMPLETE: {error}\n")
     elapsed = time.perf_counter() - started
+    if profile is not None:
+        profile.dump_stats(os.environ["BENCH_PROFILE"])
+        print(f"    the writer's profile (slowed by profiling) is in {os.environ['BENCH_PROFILE']}")
     cpu = [after - before for after, before in zip(cpu_now(), cpu_before, strict=True)]
     wal = wal_since(wal_before)
     time.sleep(1)  # the page readers' statistics reach the server as they end
