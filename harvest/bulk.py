@@ -1,8 +1,10 @@
-"""Fast bulk inserts: PostgreSQL COPY (no per-value SQL building), ``bulk_create`` elsewhere."""
+"""Fast bulk writes: inserts by PostgreSQL COPY (no per-value SQL building), updates by one
+``UPDATE … FROM unnest`` a batch; ``bulk_create`` and ``bulk_update`` elsewhere."""
 
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
+import orjson
 from django.db import connection, models
 
 from catalog.bulk_work import BINARY_COPY_TYPES, copy_binary, jsonb
@@ -59,3 +61,38 @@ def _copy(
             yield values
 
     copy_binary(connection.ops.quote_name(model._meta.db_table), columns, types, encoded())
+
+
+def update(model: type[models.Model], instances: Sequence[models.Model], names: Sequence[str]) -> None:
+    """Write these fields of existing rows. On PostgreSQL one statement a batch, each column's
+    values an array: Django's ``bulk_update`` spells out a CASE of every row for every column,
+    about 1.5 ms a harvested record (11 columns) against 0.1 ms this way."""
+    if not instances:
+        return
+    if connection.vendor != "postgresql":
+        model._default_manager.bulk_update(instances, names, batch_size=500)
+        return
+    fields = [model._meta.get_field(name) for name in names]
+    quote = connection.ops.quote_name
+    assignments = ", ".join(
+        f"{quote(f.column)} = v.c{n}" + ("::jsonb" if isinstance(f, models.JSONField) else "")
+        for n, f in enumerate(fields)
+    )
+    arrays = ", ".join(
+        f"%b::{'text' if isinstance(f, models.JSONField) else f.db_type(connection)}[]" for f in fields
+    )
+    names_of_columns = ", ".join(f"c{n}" for n in range(len(fields)))
+    sql = (
+        f"UPDATE {quote(model._meta.db_table)} AS t SET {assignments} "  # noqa: S608
+        f"FROM unnest(%b::bigint[], {arrays}) AS v(id, {names_of_columns}) WHERE t.id = v.id"
+    )
+    for start in range(0, len(instances), 2000):
+        batch = sorted(instances[start : start + 2000], key=lambda instance: instance.pk)  # table order
+        columns: list[list[Any]] = [[instance.pk for instance in batch]]
+        for f in fields:
+            values = [getattr(instance, f.attname) for instance in batch]
+            if isinstance(f, models.JSONField):
+                values = [None if value is None else orjson.dumps(value).decode() for value in values]
+            columns.append(values)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, columns)

@@ -194,14 +194,14 @@ class RecordWriter:
         if good_updates:
             _in_batch_or_each(
                 good_updates,
-                lambda rows: SourceRecord.objects.bulk_update(rows, RECORD_FIELDS, batch_size=500),
+                lambda rows: bulk.update(SourceRecord, rows, RECORD_FIELDS),
                 lambda row: row.save(update_fields=RECORD_FIELDS),
                 lambda row, exc: self._refuse(row, exc, result),
             )
             failed_updates += [row for row in good_updates if row.error]  # refused: stored below
             good_updates = [row for row in good_updates if not row.error]
         if failed_updates:
-            SourceRecord.objects.bulk_update(failed_updates, fields, batch_size=500)
+            bulk.update(SourceRecord, failed_updates, fields)
         result.updated += len(updates)
         written = {row.pk: row.data for row in creates + good_updates if row.kind == BIB and not row.error}
         result.changed_ids.update(written)

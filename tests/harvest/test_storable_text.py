@@ -2,6 +2,7 @@
 still refuses is stored record by record: one record keeps its error, the rest of the page goes in."""
 
 import json
+import logging
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,7 @@ from catalog.models import Holding, Library, SourceRecord
 from harvest.encoding import NUL_REMOVED, storable
 from harvest.ingest import RecordWriter
 from harvest.models import HarvestRun, Source
-from harvest.prepare import Description
+from harvest.prepare import Description, checksum
 from harvest.protocols.base import HarvestedItem
 from harvest.services import harvest_source
 from tests.catalog.marc_builders import book_008, datafield, marc
@@ -121,6 +122,43 @@ def test_a_page_the_database_refuses_is_stored_record_by_record(libraries: dict[
     held = sorted(Holding.objects.filter(record__source=source).values_list("record__local_id", flat=True))
     assert held == ["1", "4"]
     assert [failure["local_id"] for failure in result.failures] == ["2", "3"]
+
+
+@needs_postgres  # SQLite stores a NUL
+def test_changed_records_are_written_whole_and_a_refused_one_keeps_its_last_description(
+    libraries: dict[str, Library], caplog: pytest.LogCaptureFixture
+) -> None:
+    """A page of changed records is written in one statement (``bulk.update``), every column as
+    given: bytes, non-ASCII text and JSON as they are. One the database refuses (a NUL in its
+    description, from the reader process) keeps its description of the run before, with the error
+    and its new bytes; the rest of its page is written."""
+    source = Source.objects.create(protocol="marc-file", url="unused", library=libraries["Sods"])
+
+    def item(local_id: str, title: str, repairs: list[str] | None = None) -> HarvestedItem:
+        description = Description(data={"title": title, "authors": [{"name": "Åsa Öberg"}]})
+        description.repairs = repairs or []
+        raw = f"{local_id}:{title}".encode()
+        return HarvestedItem(local_id=local_id, raw=raw, raw_format="iso2709", description=description)
+
+    writer = RecordWriter(source)
+    writer.write([item("1", "Ett"), item("2", "Två"), item("3", "Tre")])
+    before = _harvested(source)
+    with caplog.at_level(logging.WARNING, logger="harvest.ingest"):
+        result = writer.write([item("1", "Ettan", [NUL_REMOVED]), item("3", "Trean الثالثة")])
+    assert (result.updated, result.failed, caplog.records) == (2, 0, [])  # one batch, not row by row
+    after = _harvested(source)
+    assert after["1"].data == {"title": "Ettan", "authors": [{"name": "Åsa Öberg"}]}
+    assert (bytes(after["1"].raw), after["1"].repairs, after["1"].error) == (b"1:Ettan", [NUL_REMOVED], "")
+    assert after["1"].checksum != before["1"].checksum and after["1"].checksum == checksum(b"1:Ettan")
+    assert after["3"].data["title"] == "Trean الثالثة" and bytes(after["3"].raw) == "3:Trean الثالثة".encode()
+
+    result = writer.write([item("1", "Ettan igen"), item("2", "Tvåan\x00")])
+    after = _harvested(source)
+    assert (result.updated, result.failed) == (2, 1)
+    assert after["1"].data["title"] == "Ettan igen"
+    assert after["2"].data == before["2"].data and after["2"].error.startswith("not stored")
+    assert bytes(after["2"].raw) == "2:Tvåan\x00".encode()
+    assert [failure["local_id"] for failure in result.failures] == ["2"]
 
 
 @pytest.mark.sqlite
