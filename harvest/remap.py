@@ -18,6 +18,7 @@ from django.db import transaction
 from catalog.clustering import recluster
 from catalog.clustering.rekey import sign, stale_keys
 from catalog.models import SourceRecord
+from harvest import bulk
 from harvest.models import Source
 from harvest.prepare import BIB, describe
 from harvest.records import parse_by_format
@@ -43,7 +44,7 @@ def remap(sources: Sequence[Source] | None = None, batch: int = BATCH) -> Remapp
     for rows in _batches(sources, batch):
         with transaction.atomic():
             changed = [row for row in rows if _redescribe(row, done)]
-            SourceRecord.objects.bulk_update(changed, ["data", "error"])
+            bulk.update(SourceRecord, changed, ["data", "error"])
             done.changed += len(changed)
             known = {row.pk: row.data for row in changed}
             stale = set(stale_keys({row.pk: row.data for row in rows if row.pk not in known}))
