@@ -66,16 +66,19 @@ def _copy(
 def update(model: type[models.Model], instances: Sequence[models.Model], names: Sequence[str]) -> None:
     """Write these fields of existing rows. On PostgreSQL one statement a batch, each column's
     values an array: Django's ``bulk_update`` spells out a CASE of every row for every column,
-    about 1.5 ms a harvested record (11 columns) against 0.1 ms this way."""
+    1.5 ms a harvested record (11 columns) against 0.3 ms this way (batches of 300, a county of
+    a million records)."""
     if not instances:
         return
     if connection.vendor != "postgresql":
         model._default_manager.bulk_update(instances, names, batch_size=500)
         return
-    fields = [model._meta.get_field(name) for name in names]
+    fields = [f for f in model._meta.concrete_fields if f.name in names or f.attname in names]
+    if len(fields) != len(set(names)):
+        raise ValueError(f"not all of {list(names)} are columns of {model.__name__}")
     quote = connection.ops.quote_name
     assignments = ", ".join(
-        f"{quote(f.column)} = v.c{n}" + ("::jsonb" if isinstance(f, models.JSONField) else "")
+        f"{quote(str(f.column))} = v.c{n}" + ("::jsonb" if isinstance(f, models.JSONField) else "")
         for n, f in enumerate(fields)
     )
     arrays = ", ".join(
