@@ -2,12 +2,14 @@
 something (here: accessible media and 880 forms), re-clustered, and a second run writes nothing."""
 
 import io
+from typing import Any
 
 import pytest
 from django.core.management import call_command
 from pymarc import Record
 
 from catalog.clustering import assignment, keys, recluster
+from catalog.clustering.partition import Candidate
 from catalog.mapping import map_record
 from catalog.models import PendingRecord, SourceRecord
 from harvest.prepare import checksum
@@ -154,11 +156,14 @@ def test_records_clustered_before_signatures_were_kept_are_signed_once(
     assert signed == {**as_clustered, rows[3].pk: None}
     assert remap().signed == 0
 
-    decided: list[int] = []
+    decided: list[Candidate] = []
     real = assignment.partition
-    monkeypatch.setattr(
-        assignment, "partition", lambda found, *rest: decided.extend(found) or real(found, *rest)
-    )
+
+    def partition(candidates: list[Candidate], *rest: Any) -> Any:
+        decided.extend(candidates)
+        return real(candidates, *rest)
+
+    monkeypatch.setattr(assignment, "partition", partition)
     noted = dict(rows[1].data, notes=["Med illustrationer"])
     SourceRecord.objects.filter(pk=rows[1].pk).update(data=noted)
     assert recluster([rows[1].pk], descriptions_only=True) == {cluster_of(rows[1]).pk}
