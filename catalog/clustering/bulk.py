@@ -275,6 +275,29 @@ def update_memberships(rows: Sequence[tuple[int, int | None, str, int | None]]) 
         )
 
 
+def write_signatures(rows: Sequence[tuple[int, str, int]]) -> int:
+    """Set the signature of records that have none and still hold the bytes they were read with:
+    [(record id, checksum, signature)]. Returns how many were written."""
+    if not postgres():  # the embedded default: one small statement a record
+        return sum(
+            SourceRecord.objects.filter(pk=rid, checksum=checksum, clustered_as__isnull=True).update(
+                clustered_as=signed
+            )
+            for rid, checksum, signed in rows
+        )
+    written = 0
+    with connection.cursor() as cursor:
+        for batch in chunked(sorted(rows), 20000):
+            cursor.execute(
+                f"UPDATE {_RECORDS} AS t SET clustered_as = v.signed "  # noqa: S608
+                "FROM unnest(%b::bigint[], %b::text[], %b::bigint[]) AS v(id, checksum, signed) "
+                "WHERE t.id = v.id AND t.checksum = v.checksum AND t.clustered_as IS NULL",
+                [[r[0] for r in batch], [r[1] for r in batch], [r[2] for r in batch]],
+            )
+            written += cursor.rowcount
+    return written
+
+
 def update_clusters(rows: Sequence[tuple[int, dict[str, Any], int | None, str]]) -> None:
     """Set (data, display record, work key) of many clusters: [(id, data, display id, work key)]."""
     if not rows:

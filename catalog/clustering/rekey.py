@@ -9,9 +9,7 @@ signs the others that have no signature yet (``sign``).
 
 from typing import Any
 
-from django.db.models import BigIntegerField, Case, F, Value, When
-
-from catalog.clustering.bulk import chunked, keys_of_records
+from catalog.clustering.bulk import keys_of_records, write_signatures
 from catalog.clustering.keys import match_keys
 from catalog.clustering.partition import signature
 from catalog.models import PendingRecord, SourceRecord
@@ -41,18 +39,6 @@ def sign(records: list[SourceRecord]) -> int:
     waiting = PendingRecord.objects.filter(record_id__in=list(unsigned)).values_list("pk", flat=True)
     for record_id in waiting:
         del unsigned[record_id]
-    written = 0
-    for batch in chunked(unsigned.values(), 1000):  # five parameters a record
-        signatures = [
-            When(
-                pk=r.pk,
-                checksum=r.checksum,
-                then=Value(signature(match_keys(r.data), r.data), BigIntegerField()),
-            )
-            for r in batch
-        ]
-        still_unsigned = SourceRecord.objects.filter(
-            pk__in=[r.pk for r in batch], clustered_as__isnull=True, checksum__in={r.checksum for r in batch}
-        )
-        written += still_unsigned.update(clustered_as=Case(*signatures, default=F("clustered_as")))
-    return written
+    return write_signatures(
+        [(r.pk, r.checksum, signature(match_keys(r.data), r.data)) for r in unsigned.values()]
+    )
