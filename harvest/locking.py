@@ -37,10 +37,12 @@ def source_lock_held(source_id: int) -> bool:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             # Read pg_locks rather than try the lock: taking it, even briefly, could turn a
-            # starting run away. A two-key advisory lock has objsubid 2.
+            # starting run away. A two-key advisory lock has objsubid 2; its keys are the
+            # database's own (another database on the server may lock the same numbers).
             cursor.execute(
                 "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted"
-                " AND classid = %s AND objid = %s AND objsubid = 2)",
+                " AND classid = %s AND objid = %s AND objsubid = 2"
+                " AND database = (SELECT oid FROM pg_database WHERE datname = current_database()))",
                 [LOCK_NAMESPACE, source_id],
             )
             (held,) = cursor.fetchone()

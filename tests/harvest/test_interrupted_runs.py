@@ -109,3 +109,23 @@ def test_each_resumption_of_a_failed_run_counts_an_attempt() -> None:
     runs = [harvest_source(source.pk) for _ in range(3)]
     assert {run.pk for run in runs} == {runs[0].pk}
     assert HarvestRun.objects.get(pk=runs[0].pk).attempts == 3
+
+
+@needs_postgres
+def test_a_lock_on_the_same_source_number_in_another_database_is_not_this_ones(db: None) -> None:
+    """Advisory locks are per database: another Samsök on the server (staging beside production,
+    a benchmark) harvesting its source 7 does not make this one's source 7 look running."""
+    import psycopg
+
+    from harvest.locking import LOCK_NAMESPACE, source_lock
+
+    settings = connections["default"].settings_dict
+    other = psycopg.connect(
+        host=settings["HOST"], port=settings["PORT"] or 5432, user=settings["USER"], dbname="postgres"
+    )
+    with other:
+        other.execute("SELECT pg_advisory_lock(%s, 7)", [LOCK_NAMESPACE])
+        assert not source_lock_held(7)
+        with source_lock(7):
+            assert source_lock_held(7)
+    assert not source_lock_held(7)
