@@ -19,6 +19,11 @@ again. So is a source that has records already: most of them are unchanged, and 
 would list them all again to save little (an unchanged record costs 2.4 µs to list in ISO 2709,
 6.6 µs in MARCXML).
 
+A child may prepare up to ``READ_AHEAD_BYTES`` of pages ahead of the writer, and a run's readers
+may start before its turn (``start_readers``): ``harvest --all`` reads the next source's pages
+while the writer stores this one's, so that in a nightly, where one core lists and the writer
+mostly waits for it, two sources are listed at once.
+
 Each child resumes from the run's saved state like the writer did, so all list the same pages;
 a page read ahead but not stored is read again by the next run. Without ``fork`` (or with the
 setting ``HARVEST_READER_PROCESS`` off) pages are read one ahead in a thread and prepared by the
@@ -30,11 +35,12 @@ import gc
 import itertools
 import logging
 import os
-import queue
 import signal
 import threading
-from collections.abc import Generator
+from collections import deque
+from collections.abc import Generator, Iterator
 from multiprocessing.connection import Connection
+from multiprocessing.reduction import ForkingPickler
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -52,20 +58,54 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 _DONE = "done"
+# Pages a reader may have prepared and not yet handed over (pickled): a source's listing runs
+# ahead of the writer's, and the next source's ahead of its turn (``start_readers``).
+READ_AHEAD_BYTES = 64 * 1024 * 1024
+_READ_ENDS: set[Connection] = set()  # this process's ends of its readers' pipes
 
 
-def prepared_pages(protocol: HarvestProtocol, run: "HarvestRun") -> Generator[Page, None, None]:
-    """The run's pages, in order, each item with its checksum (and description, if it changed)."""
-    if not settings.HARVEST_READER_PROCESS or not hasattr(os, "fork"):
-        yield from read_ahead(protocol.pages(run))
-        return
-    stored = SourceRecord.objects.filter(source=protocol.source, deleted=False).exists()
-    # A source with records already is mostly unchanged: listing is then most of the work.
-    count = settings.HARVEST_PAGE_READERS if protocol.lists_cheaply() and not stored else 1
-    readers: list[tuple[int, Connection]] = []
+def prepared_pages(
+    protocol: HarvestProtocol, run: "HarvestRun", readers: "PageReaders | None" = None
+) -> Generator[Page, None, None]:
+    """The run's pages, in order, each item with its checksum (and description, if it changed).
+    ``readers``: the run's readers, started ahead (``start_readers``); else they start now."""
+    if readers is None:
+        if not settings.HARVEST_READER_PROCESS or not hasattr(os, "fork"):
+            yield from read_ahead(protocol.pages(run))
+            return
+        readers = PageReaders(protocol, run)
     try:
-        for share in range(count):
-            readers.append(_start_reader(protocol, run, stored, share, count, readers))
+        yield from readers.pages()
+    finally:
+        readers.close()
+
+
+def start_readers(protocol: HarvestProtocol, run: "HarvestRun") -> "PageReaders | None":
+    """The run's readers, started now, ahead of its turn; None where pages are read in process."""
+    if not settings.HARVEST_READER_PROCESS or not hasattr(os, "fork"):
+        return None
+    return PageReaders(protocol, run)
+
+
+class PageReaders:
+    """A run's forked page readers, reading from the moment they are made; the writer takes their
+    pages in turn (``pages``). Each may read ``READ_AHEAD_BYTES`` of pages ahead of the writer."""
+
+    def __init__(self, protocol: HarvestProtocol, run: "HarvestRun") -> None:
+        self.source_id = protocol.source.pk
+        stored = SourceRecord.objects.filter(source=protocol.source, deleted=False).exists()
+        # A source with records already is mostly unchanged: listing is then most of the work.
+        self.count = settings.HARVEST_PAGE_READERS if protocol.lists_cheaply() and not stored else 1
+        self.readers: list[tuple[int, Connection]] = []
+        try:
+            for share in range(self.count):
+                self.readers.append(_start_reader(protocol, run, stored, share, self.count))
+        except BaseException:
+            self.close()
+            raise
+
+    def pages(self) -> Iterator[Page]:
+        readers, count = self.readers, self.count
         for turn in itertools.count():
             child, pages = readers[turn % count]
             try:
@@ -79,25 +119,23 @@ def prepared_pages(protocol: HarvestProtocol, run: "HarvestRun") -> Generator[Pa
             if kind == "error":
                 raise payload
             yield payload
-    finally:
-        for child, pages in readers:
-            pages.close()  # a reader still sending gets a broken pipe
+
+    def close(self) -> None:
+        """End and reap the readers (a reader still sending gets a broken pipe)."""
+        for child, pages in self.readers:
+            pages.close()
+            _READ_ENDS.discard(pages)
             if child:  # not reaped yet, so the pid is still its own
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(child, signal.SIGTERM)
                 reap(child)
+        self.readers = []
 
 
 def _start_reader(
-    protocol: HarvestProtocol,
-    run: "HarvestRun",
-    stored: bool,
-    share: int,
-    count: int,
-    started: list[tuple[int, Connection]],
+    protocol: HarvestProtocol, run: "HarvestRun", stored: bool, share: int, count: int
 ) -> tuple[int, Connection]:
-    """Fork a reader of pages ``share``, ``share + count`` …; its pid and the end we read from.
-    ``started``: the readers before it, whose pipes it must not hold open."""
+    """Fork a reader of pages ``share``, ``share + count`` …; its pid and the end we read from."""
     # A bare fork and a pipe, not multiprocessing: Celery's prefork pool runs tasks in daemonic
     # processes, which multiprocessing will not let have children, and a multiprocessing child
     # ends by cleaning up after processes of its parent's that it inherited.
@@ -105,7 +143,7 @@ def _start_reader(
     child = os.fork()
     if child == 0:
         os.close(read_end)
-        for _pid, other in started:
+        for other in _READ_ENDS:  # other readers' pipes, this run's or another's, are not ours
             other.close()
         code = 1
         try:
@@ -114,7 +152,9 @@ def _start_reader(
         finally:
             os._exit(code)  # no exit handlers: they are the parent's
     os.close(write_end)
-    return child, Connection(read_end, writable=False)
+    pages = Connection(read_end, writable=False)
+    _READ_ENDS.add(pages)
+    return child, pages
 
 
 def _read(
@@ -159,39 +199,58 @@ def _read(
 
 
 class _Sender:
-    """Sends the child's messages from a thread, so that the next page is prepared while the
-    writer is still busy with the one before (one page may wait here, one in the pipe)."""
+    """Sends the child's messages from a thread, so that it prepares its next pages while the
+    writer is busy: up to ``READ_AHEAD_BYTES`` of them wait here (and always one, however big)."""
 
     def __init__(self, pages: Connection) -> None:
         self.pages = pages
-        self.outbox: queue.Queue[tuple[str, Any] | None] = queue.Queue(maxsize=1)
-        self.broken = threading.Event()
+        self.outbox: deque[bytes | None] = deque()
+        self.held = 0  # bytes in the outbox
+        self.moved = threading.Condition()
+        self.broken = False
         self.thread = threading.Thread(target=self._run, name="harvest-reader-send", daemon=True)
         self.thread.start()
 
-    def send(self, message: tuple[str, Any] | None) -> None:
+    def send(self, message: tuple[str, Any]) -> None:
         """Queue a message; BrokenPipeError once the writer is gone."""
-        while not self.broken.is_set():
-            try:
-                self.outbox.put(message, timeout=0.5)
-                return
-            except queue.Full:
-                continue
-        raise BrokenPipeError("the writer stopped reading")
+        self._queue(bytes(ForkingPickler.dumps(message)))
 
     def close(self) -> None:
         """Wait until all that was queued is sent, or the writer is gone."""
         with contextlib.suppress(BrokenPipeError):
-            self.send(None)
+            self._queue(None)
         self.thread.join()
 
+    def _queue(self, data: bytes | None) -> None:
+        size = len(data or b"")
+        with self.moved:
+            while self.outbox and self.held + size > READ_AHEAD_BYTES and not self.broken:
+                self.moved.wait()
+            if self.broken:
+                raise BrokenPipeError("the writer stopped reading")
+            self.outbox.append(data)
+            self.held += size
+            self.moved.notify_all()
+
     def _run(self) -> None:
-        while (message := self.outbox.get()) is not None:
-            try:
-                self.pages.send(message)
-            except OSError:  # a broken pipe: the writer is gone
-                self.broken.set()
+        while True:
+            with self.moved:
+                while not self.outbox:
+                    self.moved.wait()
+                data = self.outbox[0]
+            if data is None:
                 return
+            try:
+                self.pages.send_bytes(data)
+            except OSError:  # a broken pipe: the writer is gone
+                with self.moved:
+                    self.broken = True
+                    self.moved.notify_all()
+                return
+            with self.moved:
+                self.outbox.popleft()
+                self.held -= len(data)
+                self.moved.notify_all()
 
 
 def prepare_page(page: Page, protocol: HarvestProtocol, stored: bool = True) -> Page:

@@ -17,6 +17,7 @@ import logging
 import math
 from collections.abc import Iterable
 from contextlib import ExitStack, closing
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -34,7 +35,7 @@ from harvest.ingest import PageResult, RecordWriter
 from harvest.locking import SourceBusy, source_lock
 from harvest.models import HarvestRun, Source
 from harvest.protocols import HarvestError, HarvestProtocol, get_protocol
-from harvest.reader import prepared_pages
+from harvest.reader import PageReaders, prepared_pages, start_readers
 from harvest.reasons import mass_deletion
 
 logger = logging.getLogger(__name__)
@@ -69,36 +70,99 @@ def harvest_source(source_id: int, full: bool = False, defer_clustering: bool = 
     (``harvest_sources``); otherwise the run has clustered all it wrote when it returns.
     """
     source = Source.objects.select_related("library").get(pk=source_id)
-    # The run's changes reach the index as one job when it ends (one commit of the index instead of
-    # one a page), or every HARVEST_INDEX_SECONDS of a long run: catalog.clustering.reindex_later.
-    with source_lock(source.pk), reindex_later(settings.HARVEST_INDEX_SECONDS) as later:
+    with source_lock(source.pk):
         protocol = get_protocol(source)
         run = _resume_or_start(source, full or protocol.delivers_complete_set)
+        return _harvest(source, protocol, run, defer_clustering)
+
+
+def _harvest(
+    source: Source,
+    protocol: HarvestProtocol,
+    run: HarvestRun,
+    defer_clustering: bool,
+    readers: PageReaders | None = None,
+) -> HarvestRun:
+    """Run the source's run, its lock held (``readers``: its pages' readers, started ahead)."""
+    # The run's changes reach the index as one job when it ends (one commit of the index instead of
+    # one a page), or every HARVEST_INDEX_SECONDS of a long run: catalog.clustering.reindex_later.
+    with reindex_later(settings.HARVEST_INDEX_SECONDS) as later:
         if run.attempts > 1:  # what earlier attempts stored: their index job may be lost with them
             later.cluster_ids.update(datestamps.changed_since(run.started_at))
-        return Harvester(source, run, protocol, defer_clustering, later=later).run()
+        return Harvester(source, run, protocol, defer_clustering, later=later, readers=readers).run()
 
 
 def harvest_sources(source_ids: Iterable[int], full: bool = False) -> dict[int, HarvestRun | Exception]:
     """Harvest these sources one after the other, then cluster what all of them wrote in one
     run (also when one of them raised, or when this is interrupted: what was stored must not
     stay invisible). Returns each source's run, or what it raised instead (``SourceBusy`` …;
-    logged here). Sources busy with another run when the clustering starts are left to it."""
+    logged here). Sources busy with another run when the clustering starts are left to it.
+
+    While a source is stored, the next one's pages are read already where that costs only a
+    core (``_start_ahead``): in a nightly, where listing a source is most of its run, the two
+    readers then use both cores."""
     outcomes: dict[int, HarvestRun | Exception] = {}
     started: list[int] = []
+    ids = list(dict.fromkeys(source_ids))  # once each: a source's lock is its run's alone
+    ahead: _Ahead | None = None
     try:
-        for source_id in source_ids:
+        for index, source_id in enumerate(ids):
             started.append(source_id)
+            current, ahead = ahead, None
             try:
-                outcomes[source_id] = harvest_source(source_id, full, defer_clustering=True)
+                if index + 1 < len(ids):
+                    ahead = _start_ahead(ids[index + 1], full)
+                if current is None:
+                    outcomes[source_id] = harvest_source(source_id, full, defer_clustering=True)
+                else:
+                    with current.held:
+                        outcomes[source_id] = _harvest(
+                            *current.run_parts, defer_clustering=True, readers=current.readers
+                        )
             except SourceBusy as exc:
                 outcomes[source_id] = exc
             except Exception as exc:
                 logger.exception("harvest of source %s failed", source_id)
                 outcomes[source_id] = exc
     finally:
+        if ahead is not None:
+            ahead.held.close()
         cluster_stored(started)
     return outcomes
+
+
+@dataclass
+class _Ahead:
+    """A source whose run started ahead of its turn: its lock held and its pages being read."""
+
+    run_parts: tuple[Source, HarvestProtocol, HarvestRun]
+    readers: PageReaders
+    held: ExitStack  # the lock and the readers, released in reverse
+
+
+def _start_ahead(source_id: int, full: bool) -> _Ahead | None:
+    """Start the source's run and its one page reader now, if its pages are a local file and it
+    has records already (a nightly: listing, one core's work). None otherwise, and if it cannot
+    start (busy, or anything else): its turn then starts it as usual, and records what fails.
+    A feed over the network is not read ahead (its resumption tokens could expire while the
+    reader waits), nor a first load (it has two readers, which use both cores already)."""
+    with ExitStack() as held:
+        try:
+            source = Source.objects.select_related("library").get(pk=source_id)
+            held.enter_context(source_lock(source.pk))
+            protocol = get_protocol(source)
+            stored = SourceRecord.objects.filter(source=source, deleted=False).exists()
+            if not (protocol.lists_cheaply() and stored):
+                return None
+            run = _resume_or_start(source, full or protocol.delivers_complete_set)
+            readers = start_readers(protocol, run) if run.phase == HarvestRun.Phase.LISTING else None
+            if readers is None:
+                return None
+            held.callback(readers.close)
+        except Exception as exc:  # its turn tries again, and records what fails
+            logger.debug("source %s not started ahead: %s", source_id, exc)
+            return None
+        return _Ahead((source, protocol, run), readers, held.pop_all())
 
 
 def cluster_stored(source_ids: list[int]) -> set[int]:
@@ -175,8 +239,10 @@ class Harvester:
         defer_clustering: bool = False,
         *,
         later: LaterReindex | None = None,
+        readers: PageReaders | None = None,
     ) -> None:
         self.source = source
+        self.readers = readers
         self.later = later
         self.run_row = run
         self.protocol = protocol
@@ -193,7 +259,7 @@ class Harvester:
         try:
             if run.phase == HarvestRun.Phase.LISTING:
                 # closing(): the reader process is stopped and reaped however the loop ends.
-                with no_cyclic_gc(), closing(prepared_pages(self.protocol, run)) as pages:
+                with no_cyclic_gc(), closing(prepared_pages(self.protocol, run, self.readers)) as pages:
                     for number, page in enumerate(pages, start=1):
                         self._store_page(page)
                         self._keep_statistics_fresh()

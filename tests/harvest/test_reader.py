@@ -2,7 +2,6 @@
 
 import multiprocessing
 import os
-import pickle
 import signal
 import struct
 import time
@@ -166,18 +165,17 @@ def test_a_reader_that_dies_in_the_middle_of_a_page_fails_the_run(
     from multiprocessing.connection import Connection
 
     fill(oai_server, 8)
-    original = Connection.send
+    original = Connection.send_bytes
     sent = {"n": 0}
 
-    def half_a_page_then_die(self: Connection, message: object) -> None:
+    def half_a_page_then_die(self: Connection, data: bytes) -> None:
         sent["n"] += 1  # only the reader sends
         if sent["n"] == 2:
-            data = pickle.dumps(message)
             self._send(struct.pack("!i", len(data)) + data[: len(data) // 2])  # type: ignore[attr-defined]
             os._exit(5)
-        original(self, message)
+        original(self, data)
 
-    monkeypatch.setattr(Connection, "send", half_a_page_then_die)
+    monkeypatch.setattr(Connection, "send_bytes", half_a_page_then_die)
     run = harvest_source(oai_source.pk)
     assert (run.status, run.added) == (HarvestRun.Status.FAILED, 3)
     assert "page reader ended unexpectedly (exit code 5)" in run.errors[-1]["message"]

@@ -141,7 +141,7 @@ def test_a_record_deleted_and_delivered_again_in_one_run_stays(
     gone = HarvestedItem(local_id="oai:test:7", raw=b"", raw_format="marcxml", deleted=True)
     back = HarvestedItem(local_id="oai:test:7", raw=marcxml("7", "Titel 7, igen"), raw_format="marcxml")
 
-    def two_pages(protocol: object, run: HarvestRun) -> Iterator[Page]:
+    def two_pages(protocol: object, run: HarvestRun, readers: object) -> Iterator[Page]:
         yield Page(items=[gone], resumption_token="page-2")
         yield Page(items=[back])
 
