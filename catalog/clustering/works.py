@@ -21,7 +21,7 @@ calls it for every cluster a re-clustering touched.
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import connection
@@ -177,27 +177,32 @@ def _created(keys: set[str]) -> dict[str, int]:
 
 
 def _set_works(changes: list[tuple[int, int | None]]) -> None:
+    _set_column("work_id", "bigint", changes)
+
+
+def _set_column(column: str, sql_type: str, changes: Sequence[tuple[int, Any]]) -> None:
+    """Set one column of many clusters: [(cluster id, value)]. Not Django's bulk_update: it
+    builds an expression per row, and its CASE makes the server compare each row with every WHEN
+    (a first grouping of 8,000 clusters: 16 s against 0.2 s)."""
     if not changes:
         return
     table = Cluster._meta.db_table
-    if connection.vendor != "postgresql":
-        # One CASE per batch, written out: Django's bulk_update builds an expression per row,
-        # which took most of the time of a first grouping (8,000 clusters: 16 s against 0.2 s).
+    if connection.vendor != "postgresql":  # one CASE per batch, written out
         with connection.cursor() as cursor:
             for batch in chunked(sorted(changes), chunk_size() // 3):
                 cases = " ".join("WHEN %s THEN %s" for _ in batch)
                 marks = ", ".join("%s" for _ in batch)
                 cursor.execute(
-                    f"UPDATE {table} SET work_id = CASE id {cases} END WHERE id IN ({marks})",  # noqa: S608
+                    f"UPDATE {table} SET {column} = CASE id {cases} END WHERE id IN ({marks})",  # noqa: S608
                     [value for pair in batch for value in pair] + [pk for pk, _ in batch],
                 )
         return
     with connection.cursor() as cursor:
         for batch in chunked(sorted(changes), 20000):
             cursor.execute(
-                f"UPDATE {table} AS t SET work_id = v.work FROM unnest(%s::bigint[], %s::bigint[])"  # noqa: S608
-                " AS v(id, work) WHERE t.id = v.id",
-                [[pk for pk, _ in batch], [work for _, work in batch]],
+                f"UPDATE {table} AS t SET {column} = v.value "  # noqa: S608
+                f"FROM unnest(%s::bigint[], %s::{sql_type}[]) AS v(id, value) WHERE t.id = v.id",
+                [[pk for pk, _ in batch], [value for _, value in batch]],
             )
 
 
@@ -211,8 +216,7 @@ def rekey_all(chunk: int = 5000) -> tuple[int, set[int]]:
     batch = list(clusters[:chunk])
     while batch:
         fresh = [(pk, work_key(data or {}), old) for pk, data, old in batch]
-        stale = [Cluster(pk=pk, work_key=key) for pk, key, old in fresh if key != old]
-        Cluster.objects.bulk_update(stale, ["work_key"], batch_size=1000)
+        _set_column("work_key", "text", [(pk, key) for pk, key, old in fresh if key != old])
         ids += [pk for pk, _key, _old in fresh]
         batch = list(clusters.filter(pk__gt=ids[-1])[:chunk])
     return len(ids), assign_works(ids)
