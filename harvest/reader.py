@@ -92,7 +92,6 @@ class PageReaders:
     pages in turn (``pages``). Each may read ``READ_AHEAD_BYTES`` of pages ahead of the writer."""
 
     def __init__(self, protocol: HarvestProtocol, run: "HarvestRun") -> None:
-        self.source_id = protocol.source.pk
         stored = SourceRecord.objects.filter(source=protocol.source, deleted=False).exists()
         # A source with records already is mostly unchanged: listing is then most of the work.
         self.count = settings.HARVEST_PAGE_READERS if protocol.lists_cheaply() and not stored else 1
