@@ -335,3 +335,44 @@ def test_the_records_are_counted_from_the_servers_statistics(
     while live_records() != 7 and time.monotonic() < deadline:
         time.sleep(0.1)
     assert live_records() == SourceRecord.objects.count() == 7
+
+
+def test_a_reader_sends_in_order_and_holds_up_to_its_budget_of_pages_ahead(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The reader's sender keeps up to READ_AHEAD_BYTES of pickled pages the writer has not taken
+    (always one, however big); it then waits, and says so once the writer is gone."""
+    import threading
+    from multiprocessing import Pipe
+
+    monkeypatch.setattr(reader, "READ_AHEAD_BYTES", 550_000)
+    writer_end, child_end = Pipe(duplex=False)
+    sender = reader._Sender(child_end)
+    queued: list[int] = []
+
+    def prepare() -> None:
+        for number in range(8):
+            sender.send(("page", bytes([number]) * 100_000))  # more than the pipe holds
+            queued.append(number)
+
+    preparing = threading.Thread(target=prepare)
+    preparing.start()
+    time.sleep(0.5)
+    assert queued == [0, 1, 2, 3, 4]  # five of 100 KB held, a sixth would pass the budget
+    received = [writer_end.recv() for _ in range(8)]
+    preparing.join(5)
+    assert [payload[:1] for _kind, payload in received] == [bytes([n]) for n in range(8)]
+    assert queued == list(range(8))
+    monkeypatch.setattr(reader, "READ_AHEAD_BYTES", 10)
+    sender.send(("page", b"y" * 100_000))  # nothing waits: one page goes, however big
+    assert writer_end.recv() == ("page", b"y" * 100_000)
+    sender.close()
+
+    writer_end, child_end = Pipe(duplex=False)
+    sender = reader._Sender(child_end)
+    writer_end.close()  # the writer is gone
+    sender.send(("page", b"x"))  # the sending thread finds the pipe broken
+    sender.thread.join(5)
+    with pytest.raises(BrokenPipeError):
+        sender.send(("page", b"x"))
+    sender.close()
