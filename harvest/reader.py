@@ -20,7 +20,7 @@ would list them all again to save little (an unchanged record costs 2.4 µs to l
 6.6 µs in MARCXML).
 
 A child may prepare up to ``READ_AHEAD_BYTES`` of pages ahead of the writer, and a run's readers
-may start before its turn (``start_readers``): ``harvest --all`` reads the next source's pages
+may start before its turn (``PageReaders``): ``harvest --all`` reads the next source's pages
 while the writer stores this one's, so that in a nightly, where one core lists and the writer
 mostly waits for it, two sources are listed at once.
 
@@ -59,7 +59,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 _DONE = "done"
 # Pages a reader may have prepared and not yet handed over (pickled): a source's listing runs
-# ahead of the writer's, and the next source's ahead of its turn (``start_readers``).
+# ahead of the writer's, and the next source's ahead of its turn (``PageReaders``).
 READ_AHEAD_BYTES = 64 * 1024 * 1024
 _READ_ENDS: set[Connection] = set()  # this process's ends of its readers' pipes
 
@@ -68,9 +68,9 @@ def prepared_pages(
     protocol: HarvestProtocol, run: "HarvestRun", readers: "PageReaders | None" = None
 ) -> Generator[Page, None, None]:
     """The run's pages, in order, each item with its checksum (and description, if it changed).
-    ``readers``: the run's readers, started ahead (``start_readers``); else they start now."""
+    ``readers``: the run's readers, started ahead (``PageReaders``); else they start now."""
     if readers is None:
-        if not settings.HARVEST_READER_PROCESS or not hasattr(os, "fork"):
+        if not reads_in_processes():
             yield from read_ahead(protocol.pages(run))
             return
         readers = PageReaders(protocol, run)
@@ -80,11 +80,9 @@ def prepared_pages(
         readers.close()
 
 
-def start_readers(protocol: HarvestProtocol, run: "HarvestRun") -> "PageReaders | None":
-    """The run's readers, started now, ahead of its turn; None where pages are read in process."""
-    if not settings.HARVEST_READER_PROCESS or not hasattr(os, "fork"):
-        return None
-    return PageReaders(protocol, run)
+def reads_in_processes() -> bool:
+    """Whether pages are read in forked processes (else one ahead in a thread, by the writer)."""
+    return bool(settings.HARVEST_READER_PROCESS) and hasattr(os, "fork")
 
 
 class PageReaders:

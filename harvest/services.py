@@ -35,7 +35,7 @@ from harvest.ingest import PageResult, RecordWriter
 from harvest.locking import SourceBusy, source_lock
 from harvest.models import HarvestRun, Source
 from harvest.protocols import HarvestError, HarvestProtocol, get_protocol
-from harvest.reader import PageReaders, prepared_pages, start_readers
+from harvest.reader import PageReaders, prepared_pages, reads_in_processes
 from harvest.reasons import mass_deletion
 
 logger = logging.getLogger(__name__)
@@ -136,7 +136,7 @@ class _Ahead:
     """A source whose run started ahead of its turn: its lock held and its pages being read."""
 
     run_parts: tuple[Source, HarvestProtocol, HarvestRun]
-    readers: PageReaders
+    readers: PageReaders | None  # None: its reader could not start; its turn starts one
     held: ExitStack  # the lock and the readers, released in reverse
 
 
@@ -152,16 +152,19 @@ def _start_ahead(source_id: int, full: bool) -> _Ahead | None:
             held.enter_context(source_lock(source.pk))
             protocol = get_protocol(source)
             stored = SourceRecord.objects.filter(source=source, deleted=False).exists()
-            if not (protocol.lists_cheaply() and stored):
+            if not (reads_in_processes() and protocol.lists_cheaply() and stored):
                 return None
             run = _resume_or_start(source, full or protocol.delivers_complete_set)
-            readers = start_readers(protocol, run) if run.phase == HarvestRun.Phase.LISTING else None
-            if readers is None:
-                return None
-            held.callback(readers.close)
         except Exception as exc:  # its turn tries again, and records what fails
             logger.debug("source %s not started ahead: %s", source_id, exc)
             return None
+        readers = None
+        if run.phase == HarvestRun.Phase.LISTING:
+            try:
+                readers = PageReaders(protocol, run)
+                held.callback(readers.close)
+            except Exception as exc:  # the run is started: its turn reads it, or fails it
+                logger.debug("source %s: no reader started ahead: %s", source_id, exc)
         return _Ahead((source, protocol, run), readers, held.pop_all())
 
 

@@ -136,3 +136,13 @@ def test_an_interrupted_nightly_ends_the_reader_started_ahead_and_its_run_resume
     run = outcomes[bolt.pk]
     assert isinstance(run, HarvestRun) and (run.status, run.attempts, run.updated) == ("complete", 2, 1)
     assert "Ny anmärkning" in str(SourceRecord.objects.get(source=bolt, local_id="rec5").data)
+
+
+def test_without_reader_processes_no_run_starts_ahead(county: list[Source], settings: Any) -> None:
+    """Pages read by the writer itself (``HARVEST_READER_PROCESS`` off): nothing to start ahead,
+    and no run is started twice."""
+    settings.HARVEST_READER_PROCESS = False
+    outcomes = harvest_sources([source.pk for source in county])
+    runs = [outcomes[source.pk] for source in county]
+    assert [(run.status, run.attempts) for run in runs] == [("complete", 1)] * 3  # type: ignore[union-attr]
+    assert all(later.started_at >= earlier.finished_at for earlier, later in itertools.pairwise(runs))  # type: ignore[union-attr,operator]
