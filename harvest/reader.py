@@ -89,8 +89,10 @@ class PageReaders:
     """A run's forked page readers, reading from the moment they are made; the writer takes their
     pages in turn (``pages``). Each may read ``READ_AHEAD_BYTES`` of pages ahead of the writer."""
 
-    def __init__(self, protocol: HarvestProtocol, run: "HarvestRun") -> None:
-        stored = SourceRecord.objects.filter(source=protocol.source, deleted=False).exists()
+    def __init__(self, protocol: HarvestProtocol, run: "HarvestRun", stored: bool | None = None) -> None:
+        """``stored``: whether the source has live records, if the caller knows already."""
+        if stored is None:
+            stored = SourceRecord.objects.filter(source=protocol.source, deleted=False).exists()
         # A source with records already is mostly unchanged: listing is then most of the work.
         self.count = settings.HARVEST_PAGE_READERS if protocol.lists_cheaply() and not stored else 1
         self.readers: list[tuple[int, Connection]] = []

@@ -161,7 +161,7 @@ def _start_ahead(source_id: int, full: bool) -> _Ahead | None:
         readers = None
         if run.phase == HarvestRun.Phase.LISTING:
             try:
-                readers = PageReaders(protocol, run)
+                readers = PageReaders(protocol, run, stored)
                 held.callback(readers.close)
             except Exception as exc:  # the run is started: its turn reads it, or fails it
                 logger.debug("source %s: no reader started ahead: %s", source_id, exc)

@@ -126,7 +126,7 @@ def assign_works(cluster_ids: Iterable[int]) -> set[int]:
             works.update(_rekeyed(missing, rows, works))
             works.update(_created(missing - works.keys()))
         changes = [(pk, works.get(key)) for pk, key, work_id in rows if works.get(key) != work_id]
-        _set_works(changes)
+        _set_column("work_id", "bigint", changes)
     return {pk for pk, _ in changes}
 
 
@@ -174,10 +174,6 @@ def _cluster_counts(work_ids: set[int]) -> dict[int, int]:
 def _created(keys: set[str]) -> dict[str, int]:
     Work.objects.bulk_create([Work(key=key) for key in sorted(keys)], batch_size=2000, ignore_conflicts=True)
     return _works_by_key(keys)
-
-
-def _set_works(changes: list[tuple[int, int | None]]) -> None:
-    _set_column("work_id", "bigint", changes)
 
 
 def _set_column(column: str, sql_type: str, changes: Sequence[tuple[int, Any]]) -> None:
