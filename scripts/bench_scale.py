@@ -340,7 +340,7 @@ def full_harvest(county: County, timer: StageTimer, counted: dict[str, Any], fig
     counted.update(sets=0, set_records=0, largest_set=0)
     reset_peak()
     writer_start = status("self", "VmRSS")
-    cpu_before, wal_before = cpu_now(), wal_position()
+    cpu_before, wal_before, pressure = cpu_now(), wal_position(), wal_pressure()
     started = time.perf_counter()
     with peak_of_children() as reader_peak:
         outcomes = harvest_sources([source.pk for source in sources])
@@ -358,7 +358,8 @@ def full_harvest(county: County, timer: StageTimer, counted: dict[str, Any], fig
     )
     print(
         f"    CPU: writer {cpu[0]:.0f} s, page readers {cpu[1]:.0f} s; "
-        f"WAL (the whole server's) {wal_since(wal_before) / max(seen, 1):,.0f} bytes/record"
+        f"WAL (the whole server's) {wal_since(wal_before) / max(seen, 1):,.0f} bytes/record: "
+        f"{pressure_since(pressure)}"
     )
     for stage, stage_seconds in sorted(timer.totals.items(), key=lambda item: -item[1]):
         print(f"    {stage:<44} {stage_seconds:8.1f} s  {1e6 * stage_seconds / max(seen, 1):8.0f} µs/record")
@@ -566,6 +567,31 @@ def rows_written() -> tuple[int, int, int]:
     return int(rows), int(updated), int(hot)
 
 
+def wal_pressure() -> tuple[int, int]:
+    """The whole server's checkpoints and WAL full-page images so far. Past ``max_wal_size`` of
+    WAL a checkpoint is forced, and the first change of each page after a checkpoint writes the
+    whole page into the WAL: many checkpoints in a load mean WAL of mostly whole pages."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT checkpoints_timed + checkpoints_req, (SELECT wal_fpi FROM pg_stat_wal) "
+            "FROM pg_stat_bgwriter"
+        )
+        checkpoints, images = cursor.fetchone()
+    return int(checkpoints), int(images)
+
+
+def pressure_since(before: tuple[int, int]) -> str:
+    from django.db import connection
+
+    checkpoints, images = (after - start for after, start in zip(wal_pressure(), before, strict=True))
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW max_wal_size")
+        limit = cursor.fetchone()[0]
+    return f"{images:,} full-page images, {checkpoints:,} checkpoints (max_wal_size {limit})"
+
+
 def clusters_of(names: list[tuple[str, str]]) -> dict[tuple[str, str], int | None]:
     from catalog.models import SourceRecord
 
@@ -633,6 +659,7 @@ def nightly(
     counted.update(applies=0, documents=0, sets=0, set_records=0, largest_set=0, restyled=0)
     last_run = HarvestRun.objects.order_by("-id").values_list("id", flat=True).first() or 0
     cpu_before, wal_before, rows_before = cpu_now(), wal_position(), rows_written()
+    pressure = wal_pressure()
     started = time.perf_counter()
     output = io.StringIO()
     profile = cProfile.Profile() if os.environ.get("BENCH_PROFILE") else None
@@ -646,7 +673,7 @@ def nightly(
         profile.dump_stats(os.environ["BENCH_PROFILE"])
         print(f"    the writer's profile (slowed by profiling) is in {os.environ['BENCH_PROFILE']}")
     cpu = [after - before for after, before in zip(cpu_now(), cpu_before, strict=True)]
-    wal = wal_since(wal_before)
+    wal, written = wal_since(wal_before), pressure_since(pressure)
     time.sleep(1)  # the page readers' statistics reach the server as they end
     rows = [after - before for after, before in zip(rows_written(), rows_before, strict=True)]
     runs = HarvestRun.objects.filter(id__gt=last_run)
@@ -660,7 +687,8 @@ def nightly(
     print(f"    index: {counted['applies']:,} commits, {counted['documents']:,} documents written")
     print(
         f"    CPU: writer {cpu[0]:.0f} s, page readers {cpu[1]:.0f} s; WAL (the whole server's) "
-        f"{wal / 1e6:,.0f} MB = {wal / county.records:,.0f} bytes per county record; "
+        f"{wal / 1e6:,.0f} MB = {wal / county.records:,.0f} bytes per county record "
+        f"({written}); "
         f"clustering re-decided {counted['set_records']:,} records in {counted['sets']:,} batches and "
         f"remade {counted['restyled']:,} titles without a decision"
     )
