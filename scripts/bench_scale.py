@@ -568,9 +568,10 @@ def rows_written() -> tuple[int, int, int]:
 
 
 def wal_pressure() -> tuple[int, int]:
-    """The whole server's checkpoints and WAL full-page images so far. Past ``max_wal_size`` of
-    WAL a checkpoint is forced, and the first change of each page after a checkpoint writes the
-    whole page into the WAL: many checkpoints in a load mean WAL of mostly whole pages."""
+    """The whole server's checkpoints and WAL full-page images so far. A checkpoint is forced
+    after about ``max_wal_size / (1 + checkpoint_completion_target)`` of WAL (half a gigabyte by
+    default), and the first change of each page after a checkpoint writes the whole page into the
+    WAL: many checkpoints in a load mean WAL of mostly whole pages."""
     from django.db import connection
 
     with connection.cursor() as cursor:
