@@ -8,9 +8,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db import transaction
 from django.test import override_settings
 
-from catalog.clustering import assign_clusters, assignment, bulk, processes, recluster
+from catalog.clustering import assign_clusters, assignment, bulk, pending, processes, recluster
+from catalog.clustering.keys import match_keys
 from catalog.mapping import map_record
 from catalog.models import Cluster, MatchKey, SourceRecord
 from sample.county import generate_county
@@ -251,6 +253,54 @@ def test_the_runs_derive_a_record_s_keys_once_unless_a_harvest_wrote_it_in_betwe
     (record,) = SourceRecord.objects.filter(pk=moved[0])
     assert record.cluster_id is not None
     assert cluster_of(record).members.count() > 1
+
+
+@pytest.mark.skipif(not POSTGRES, reason="a record's row version (xmin) is PostgreSQL's")
+@pytest.mark.django_db(transaction=True)
+def test_keys_stored_with_new_records_are_taken_as_they_are_and_each_record_is_read_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A harvest stores a new record's keys with it (``pending.keep_keys``): ``_runs`` cuts the
+    runs from those keys without reading the records' data, and no run derives them again. A
+    record written since they were stored (here with spoiled keys) has them derived from its
+    data. The clusters are those of a run that derived every key."""
+    ids = stored_county(tmp_path, 600, seed=11)
+    with override_settings(CLUSTERING_RUN_RECORDS=250):
+        assign_clusters(ids)
+    derived_all = _snapshot()
+    unclustered()
+    SourceRecord.objects.update(clustered_as=None)
+    records = list(SourceRecord.objects.filter(pk__in=ids))
+    with transaction.atomic():
+        keyed_at = pending.keep_keys({r.pk: match_keys(r.data) for r in records if r.data})
+    assert len(keyed_at) == len([r for r in records if r.data]) > 500
+    spoiled = records[-1]
+    MatchKey.objects.filter(record=spoiled).update(key="isbn:book:9780000000002")
+    SourceRecord.objects.filter(pk=spoiled.pk).update(local_id=spoiled.local_id)  # a new row version
+
+    derived: list[int] = []
+    read: list[int] = []
+    real_match_keys, real_rows = assignment.match_keys, assignment.record_rows
+
+    def counted_match_keys(data: dict[str, Any]) -> list[str]:
+        derived.append(1)
+        return real_match_keys(data)
+
+    def record_rows(batch: list[int], fields: Any) -> Any:
+        if "data" in fields:
+            read.extend(batch)
+        return real_rows(batch, fields)
+
+    monkeypatch.setattr(assignment, "match_keys", counted_match_keys)
+    monkeypatch.setattr(assignment, "record_rows", record_rows)
+    with override_settings(CLUSTERING_RUN_RECORDS=250):
+        assignment.assign(ids, stored_at=keyed_at)
+    assert len(derived) == 1
+    assert sorted(read) == sorted([*ids, spoiled.pk])  # each once, the spoiled one in both passes
+    assert _snapshot() == derived_all
+    assert sorted(MatchKey.objects.filter(record=spoiled).values_list("key", flat=True)) == sorted(
+        real_match_keys(spoiled.data)
+    )
 
 
 @pytest.mark.skipif(not POSTGRES, reason="an index-only scan and VACUUM are PostgreSQL's")
