@@ -47,7 +47,8 @@ shares), settled (7) first. Two versions of the code are compared by running it 
 turn, in the same hour.
 
 ``BENCH_PROFILE=FILE`` profiles the nightly's writer (``cProfile``, into FILE; its times are
-then slower than unprofiled ones).
+then slower than unprofiled ones), ``BENCH_PROFILE_LOAD=FILE`` the first load's (2), clustering
+included.
 
 Prints each phase as it goes, a table per size, and at the end how each per-record cost grows
 from size to size (flagged when more than 20 % higher), with the load average throughout.
@@ -342,10 +343,10 @@ def full_harvest(county: County, timer: StageTimer, counted: dict[str, Any], fig
     writer_start = status("self", "VmRSS")
     cpu_before, wal_before, pressure = cpu_now(), wal_position(), wal_pressure()
     started = time.perf_counter()
-    with peak_of_children() as reader_peak:
+    with peak_of_children() as reader_peak, profiled("BENCH_PROFILE_LOAD"):
         outcomes = harvest_sources([source.pk for source in sources])
+        elapsed = time.perf_counter() - started  # without writing the profile
     runs = [run for run in outcomes.values() if isinstance(run, HarvestRun)]
-    elapsed = time.perf_counter() - started
     catalog.clustering.queue_reindex = counted["queue_reindex"]
     cpu = [after - before for after, before in zip(cpu_now(), cpu_before, strict=True)]
     seen = sum(run.added + run.updated + run.unchanged + run.failed for run in runs)
@@ -627,6 +628,19 @@ def searchable(cluster_ids: set[int], index_dir: Path) -> list[int]:
     return wrong
 
 
+@contextlib.contextmanager
+def profiled(variable: str) -> Iterator[None]:
+    """Profile the block (``cProfile``) into the file this environment variable names, if any."""
+    path = os.environ.get(variable)
+    if not path:
+        yield
+        return
+    with cProfile.Profile() as profile:
+        yield
+    profile.dump_stats(path)
+    print(f"    the writer's profile (slowed by profiling) is in {path}")
+
+
 def settle(figures: Figures) -> None:
     from django.db import connection
 
@@ -665,16 +679,12 @@ def nightly(
     pressure = wal_pressure()
     started = time.perf_counter()
     output = io.StringIO()
-    profile = cProfile.Profile() if os.environ.get("BENCH_PROFILE") else None
-    try:
-        with profile or contextlib.nullcontext():
+    with profiled("BENCH_PROFILE"):
+        try:
             call_command("harvest", "--all", stdout=output, stderr=output)
-    except CommandError as error:  # some source did not complete: said, and measured all the same
-        output.write(f"NOT COMPLETE: {error}\n")
-    elapsed = time.perf_counter() - started
-    if profile is not None:
-        profile.dump_stats(os.environ["BENCH_PROFILE"])
-        print(f"    the writer's profile (slowed by profiling) is in {os.environ['BENCH_PROFILE']}")
+        except CommandError as error:  # some source did not complete: said, and measured all the same
+            output.write(f"NOT COMPLETE: {error}\n")
+        elapsed = time.perf_counter() - started  # without writing the profile
     cpu = [after - before for after, before in zip(cpu_now(), cpu_before, strict=True)]
     wal = wal_since(wal_before)
     time.sleep(1)  # the page readers' statistics reach the server as they end
