@@ -191,10 +191,8 @@ def refresh_keys(
     old: dict[int, set[str]] = {r.id: set() for r in rows}
     for record_id, key in keys_of_records(list(old)):
         old[record_id].add(key)
-    stored = {
-        rid: sorted((key for key in old[rid] if not key.startswith("merge:")), key=_key_rank)
-        for rid in unchanged
-    }
+    # In no order: ``plan_clusters`` ranks a record's keys itself.
+    stored = {rid: [key for key in old[rid] if not key.startswith("merge:")] for rid in unchanged}
     new = keys_of(rows, with_overrides, stored)
     if current is not None:
         current.update(new)
@@ -708,7 +706,9 @@ def _assign(
             for record_id in ids:
                 if record_id in lost:
                     keyed.removed.setdefault(record_id, set()).update(lost[record_id])
-        if len(ids) >= BULK_RUN:
+        # ``_runs`` analyzed the tables once it had stored every key: a run of it that rewrote
+        # none has nothing new for the statistics (at five million records, an ANALYZE a run).
+        if len(ids) >= BULK_RUN and (lost is None or keyed.rewritten):
             refresh_statistics()
         # A record changed since ``_runs`` stored its keys may now share one with another run.
         seeds = [rid for rid in ids if rid not in keyed.restyled] if keyed.restyled else ids

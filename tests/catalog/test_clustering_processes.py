@@ -261,9 +261,10 @@ def test_keys_stored_with_new_records_are_taken_as_they_are_and_each_record_is_r
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A harvest stores a new record's keys with it (``pending.keep_keys``): ``_runs`` cuts the
-    runs from those keys without reading the records' data, and no run derives them again. A
-    record written since they were stored (here with spoiled keys) has them derived from its
-    data. The clusters are those of a run that derived every key."""
+    runs from those keys without reading the records' data, and no run derives them again, nor
+    analyzes the tables again (``_runs`` did, when it had stored them all). A record written since
+    they were stored (here with spoiled keys) has them derived from its data. The clusters are
+    those of a run that derived every key."""
     ids = stored_county(tmp_path, 600, seed=11)
     with override_settings(CLUSTERING_RUN_RECORDS=250):
         assign_clusters(ids)
@@ -291,11 +292,15 @@ def test_keys_stored_with_new_records_are_taken_as_they_are_and_each_record_is_r
             read.extend(batch)
         return real_rows(batch, fields)
 
+    analyzed: list[int] = []
+    real_analyze = assignment.refresh_statistics
     monkeypatch.setattr(assignment, "match_keys", counted_match_keys)
     monkeypatch.setattr(assignment, "record_rows", record_rows)
+    monkeypatch.setattr(assignment, "refresh_statistics", lambda: analyzed.append(1) or real_analyze())
+    monkeypatch.setattr(assignment, "BULK_RUN", 100)  # runs big enough to analyze first
     with override_settings(CLUSTERING_RUN_RECORDS=250):
         assignment.assign(ids, stored_at=keyed_at)
-    assert len(derived) == 1
+    assert len(derived) == 1 and len(analyzed) == 1
     assert sorted(read) == sorted([*ids, spoiled.pk])  # each once, the spoiled one in both passes
     assert _snapshot() == derived_all
     assert sorted(MatchKey.objects.filter(record=spoiled).values_list("key", flat=True)) == sorted(
