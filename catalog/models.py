@@ -288,9 +288,6 @@ class PendingRecord(models.Model):
     record = models.OneToOneField(
         SourceRecord, on_delete=models.CASCADE, primary_key=True, related_name="+", db_constraint=False
     )
-    # The record's row version (PostgreSQL's xmin) when the harvest stored its match keys with it
-    # (a new record): while the record is still at it, its clustering takes them as they are.
-    keyed_at = models.BigIntegerField(null=True, blank=True)
 
     def __str__(self) -> str:
         return str(self.pk)

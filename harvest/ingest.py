@@ -17,13 +17,12 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from catalog import mapping
-from catalog.clustering.pending import keep_keys, keys_stored_with_records
 from catalog.models import Holding, ItemStatus, Library, SourceRecord
 from harvest import bulk
 from harvest.encoding import storable
 from harvest.holdings_links import linked_holdings, parents_of
 from harvest.models import Source
-from harvest.prepare import Description, checksum, describe
+from harvest.prepare import checksum, describe
 from harvest.protocols.base import HarvestedItem
 from harvest.records import parse_by_format
 
@@ -55,8 +54,6 @@ class PageResult:
     seen_ids: list[int] = field(default_factory=list)  # every stored record the page delivered live
     changed_ids: set[int] = field(default_factory=set)
     changed_data: dict[int, dict[str, Any]] = field(default_factory=dict)  # of those just written
-    # New records whose match keys were stored with them: the row version they were stored at.
-    keyed_at: dict[int, int] = field(default_factory=dict)
     unknown_sigels: dict[str, int] = field(default_factory=dict)
     failures: list[dict[str, str]] = field(default_factory=list)
 
@@ -68,7 +65,6 @@ class RecordWriter:
         self.source = source
         self.libraries = dict(Library.objects.values_list("code", "id"))
         self.default_library = source.library_code
-        self.with_keys = keys_stored_with_records()
 
     # -- one page --------------------------------------------------------------------------
 
@@ -88,7 +84,6 @@ class RecordWriter:
             ).values_list("id", "local_id", "checksum", "deleted", "kind", "parent_local_id")
         }
         creates: list[SourceRecord] = []
-        new_keys: dict[str, list[str]] = {}  # by local id
         updates: list[SourceRecord] = []
         own_holdings: dict[str, list[dict[str, Any]]] = {}
         staged = result.staged_ids
@@ -104,7 +99,7 @@ class RecordWriter:
             if old and old[2] == digest and not old[3]:
                 result.unchanged += 1  # not written at all: a full run keeps what it saw apart
                 continue
-            row, description = self._build(local_id, item, digest, now, result, own_holdings)
+            row = self._build(local_id, item, digest, now, result, own_holdings)
             if row.kind == HOLDINGS and row.parent_local_id:
                 holdings_parents.add(row.parent_local_id)
             if old:
@@ -114,14 +109,8 @@ class RecordWriter:
                     holdings_parents.add(old[5])
             else:
                 creates.append(row)
-                if self.with_keys and description.clusterable:
-                    new_keys[row.local_id] = description.match_keys()
         staged.extend(withdrawn for withdrawn, _parent in self._withdrawn_about_holdings(latest))
         self._save(creates, updates, result)
-        if new_keys:  # those the database took as described
-            result.keyed_at = keep_keys(
-                {r.pk: new_keys[r.local_id] for r in creates if r.local_id in new_keys and not r.error}
-            )
         result.seen_ids = result.kept_ids + [row.pk for row in creates]
         self._rebuild_holdings(creates + updates, own_holdings, holdings_parents, staged, now, result)
         return result
@@ -151,7 +140,7 @@ class RecordWriter:
         now: datetime,
         result: PageResult,
         own_holdings: dict[str, list[dict[str, Any]]],
-    ) -> tuple[SourceRecord, Description]:
+    ) -> SourceRecord:
         description = item.description or describe(
             item.result(), item.parent_local_id, self.source.holdings_profile, self.default_library
         )
@@ -175,7 +164,7 @@ class RecordWriter:
             result.failures.append({"local_id": local_id, "error": description.error[:500]})
         elif description.kind == BIB:
             own_holdings[row.local_id] = description.holdings
-        return row, description
+        return row
 
     def _save(
         self,

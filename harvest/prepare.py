@@ -11,7 +11,6 @@ from typing import Any
 from pymarc import Record
 
 from catalog import mapping
-from catalog.clustering.keys import match_keys
 from catalog.models import SourceRecord
 from harvest.encoding import storable
 from harvest.records import ParsedRecord, control_number, digest
@@ -34,19 +33,6 @@ class Description:
     holdings: list[dict[str, Any]] = field(default_factory=list)
     error: str = ""
     repairs: list[str] = field(default_factory=list)
-    # The match keys of a bibliographic record new to the store, where the harvest stores them
-    # with it (``catalog.clustering.pending``): derived by the page reader, ahead of the writer.
-    keys: list[str] | None = None
-
-    @property
-    def clusterable(self) -> bool:
-        return self.kind == BIB and bool(self.data) and not self.error
-
-    def match_keys(self) -> list[str]:
-        """The record's match keys (none unless it is clusterable), as derived ahead or now."""
-        if self.keys is None:
-            self.keys = match_keys(self.data) if self.clusterable else []
-        return self.keys
 
 
 def checksum(raw: bytes) -> str:

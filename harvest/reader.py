@@ -46,7 +46,6 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.db import DatabaseError, connections
 
-from catalog.clustering.pending import keys_stored_with_records
 from catalog.models import SourceRecord
 from harvest.prefetch import read_ahead
 from harvest.prepare import checksum, describe
@@ -254,8 +253,7 @@ class _Sender:
 
 
 def prepare_page(page: Page, protocol: HarvestProtocol, stored: bool = True) -> Page:
-    """Checksums for every record, descriptions for those whose stored checksum differs, and the
-    match keys of those not stored at all where the writer stores them with the record; the
+    """Checksums for every record, descriptions for those whose stored checksum differs; the
     parsed MARC and lazy parsers are dropped (they do not cross processes)."""
     source = protocol.source
     library = source.library_code
@@ -264,12 +262,9 @@ def prepare_page(page: Page, protocol: HarvestProtocol, stored: bool = True) -> 
             item.checksum = checksum(item.raw)
     local_ids = [item.local_id for item in page.items if item.local_id]
     checksums = _stored_checksums(source.pk, local_ids) if stored else {}
-    with_keys = keys_stored_with_records()
     for item in page.items:
         if not item.deleted and checksums.get(item.local_id) != item.checksum:
             item.description = describe(item.result(), item.parent_local_id, source.holdings_profile, library)
-            if with_keys and item.local_id not in checksums:  # new: its keys are stored with it
-                item.description.match_keys()
         item.parsed = item.parser = None
     return page
 

@@ -353,21 +353,17 @@ class Harvester:
         for sigel, count in result.unknown_sigels.items():
             _count_unknown_sigel(run, sigel, count)
         self.written += result.added + result.updated + len(result.staged_ids)
-        self._cluster_now_or_later(result.changed_ids, result.changed_data, result.keyed_at)
+        self._cluster_now_or_later(result.changed_ids, result.changed_data)
 
     def _cluster_now_or_later(
-        self,
-        record_ids: Iterable[int],
-        known_data: dict[int, dict[str, Any]] | None,
-        keyed_at: dict[int, int] | None = None,
+        self, record_ids: Iterable[int], known_data: dict[int, dict[str, Any]] | None
     ) -> None:
         """Cluster these records now, while the run is small; else mark them pending, in the
-        caller's transaction (the one that stores them): never lost, whatever happens next.
-        ``keyed_at``: the row versions the writer stored new records' match keys at."""
+        caller's transaction (the one that stores them): never lost, whatever happens next."""
         if self.defer_clustering or self.written > PAGE_CLUSTERING_UP_TO:
-            mark_pending(record_ids, keyed_at)
+            mark_pending(record_ids)
         else:
-            recluster(record_ids, known_data, descriptions_only=True, stored_at=keyed_at)
+            recluster(record_ids, known_data, descriptions_only=True)
 
     def _cluster_stored(self, quietly: bool = False) -> None:
         """Cluster the source's pending records (this run's, and any an earlier run left) in one

@@ -52,15 +52,13 @@ def recluster(
     record_ids: Iterable[int],
     known_data: dict[int, dict[str, Any]] | None = None,
     descriptions_only: bool = False,
-    stored_at: dict[int, int] | None = None,
 ) -> set[int]:
     """The one way changed records reach search: re-cluster them and queue the re-indexing of every
-    affected cluster after commit. Used by harvests (``descriptions_only``; ``stored_at``: the row
-    versions they stored new records' match keys at, see ``assignment.assign``) and by librarians'
+    affected cluster after commit. Used by harvests (``descriptions_only``) and by librarians'
     corrections."""
     record_ids = list(record_ids)
     started = timezone.now()
-    cluster_ids = assign(record_ids, known_data, descriptions_only, stored_at) if record_ids else set()
+    cluster_ids = assign(record_ids, known_data, descriptions_only) if record_ids else set()
     if cluster_ids:
         assign_works(cluster_ids)  # a cluster's work id is in its search document
         datestamps.touch(cluster_ids, started)

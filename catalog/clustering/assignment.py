@@ -24,7 +24,6 @@ from catalog import datestamps
 from catalog.bulk_work import BULK_RUN, no_cyclic_gc, refresh_statistics
 from catalog.clustering import redirects
 from catalog.clustering.bulk import (
-    VERSION,
     chunk_size,
     chunked,
     clustering_lock,
@@ -73,6 +72,8 @@ _ROW_FIELDS = (
     "parent_local_id",
     "clustered_as",
 )
+# The row version a record was read at (PostgreSQL's xmin: a write makes a new one).
+_VERSION = "xmin::text::bigint"
 
 
 @dataclass
@@ -112,7 +113,7 @@ def load_rows(
     rows: dict[int, Row] = {rid: earlier.pop(rid) for rid in wanted if rid in earlier}
     wanted = [rid for rid in wanted if rid not in rows]
     rows.update((row.id, row) for row in _light_rows([rid for rid in wanted if rid in known], known))
-    fields = (*_ROW_FIELDS, VERSION) if postgres() else _ROW_FIELDS
+    fields = (*_ROW_FIELDS, _VERSION) if postgres() else _ROW_FIELDS
     for batch in chunked([rid for rid in wanted if rid not in known]):
         for values in record_rows(batch, fields):
             row = Row(*values)
@@ -124,10 +125,12 @@ def load_rows(
 
 def _light_rows(ids: list[int], known: dict[int, dict[str, Any]]) -> Iterator[Row]:
     """Rows of these records read without their data: ``known``'s, or none."""
-    fields = (*_LIGHT_FIELDS, VERSION) if postgres() else _LIGHT_FIELDS
     for batch in chunked(ids):
-        for rid, source_id, local_id, kind, deleted, *rest in record_rows(batch, fields):
-            yield Row(rid, source_id, local_id, kind, deleted, known.get(rid, {}), *rest)
+        for rid, source_id, local_id, kind, deleted, cluster_id, reason, parent, signed in record_rows(
+            batch, _LIGHT_FIELDS
+        ):
+            data = known.get(rid, {})
+            yield Row(rid, source_id, local_id, kind, deleted, data, cluster_id, reason, parent, signed)
 
 
 def holdings_rows(ids: Iterable[int]) -> list[Row]:
@@ -172,9 +175,9 @@ def keys_of(
         for r in rows
     }
     if with_overrides:
-        # A record with keys stored was clusterable when they were: its data may not have been read.
-        named = [r for r in rows if r.clusterable or known.get(r.id)]
-        for override_id, row in _overrides_for(named, MergeOverride.Action.MERGE):
+        for override_id, row in _overrides_for(
+            [r for r in rows if r.clusterable], MergeOverride.Action.MERGE
+        ):
             keys[row.id].append(f"merge:{override_id}")
     return keys
 
@@ -432,8 +435,7 @@ class _Run:
     keep_data: bool = True  # keep what the first pass decoded for the second
     # Blocking keys too crowded to compare that its connected sets may hold only some holders of.
     crowded: set[str] = field(default_factory=set)
-    # The row version of each record whose keys are stored (by ``_runs``, or by the harvest that
-    # stored it new): a record still at it has them.
+    # The row version of each record whose keys ``_runs`` stored: a record still at it has them.
     stored_at: dict[int, int] = field(default_factory=dict)
     # Only the records' descriptions changed (see ``assign``): a record whose signature did not
     # change keeps its cluster, whose contents are made again (``restyle``).
@@ -471,7 +473,7 @@ class _Run:
         keyed = _Keyed()
         for batch in batches:
             with transaction.atomic():
-                rows = self._rows_to_key(batch)
+                rows = list(load_rows(batch, self.known_data).values())
                 if self.keep_data:
                     self.known_data.update({r.id: r.data for r in rows})
                     self.unread.update({r.id: r for r in rows if r.kind == BIB})
@@ -497,18 +499,6 @@ class _Run:
                     {r.id: r.cluster_id for r in rows if r.cluster_id and r.kind == BIB}
                 )
         return keyed
-
-    def _rows_to_key(self, batch: list[int]) -> list[Row]:
-        """The first pass's rows of these records. When their data is not kept for the second pass
-        (``_runs``' pass), a record whose keys are stored as of its row version now (``stored_at``)
-        is read without its data: its keys are all this pass needs of it."""
-        if self.keep_data or not self.stored_at:
-            return list(load_rows(batch, self.known_data).values())
-        keyed = [
-            row for row in _light_rows(batch, {}) if row.version and self.stored_at.get(row.id) == row.version
-        ]
-        done = {row.id for row in keyed}
-        return keyed + list(load_rows([rid for rid in batch if rid not in done], self.known_data).values())
 
     def decide(self, units: list[Unit]) -> set[int]:
         """Second pass: decide and write these connected sets; every cluster id touched."""
@@ -607,7 +597,6 @@ def assign(
     record_ids: Iterable[int],
     known_data: dict[int, dict[str, Any]] | None = None,
     descriptions_only: bool = False,
-    stored_at: dict[int, int] | None = None,
 ) -> set[int]:
     """See ``catalog.clustering.assign_clusters``. A run holds about 5 KB a record (keys, their
     holders, connected sets), so more than ``CLUSTERING_RUN_RECORDS`` records are clustered in
@@ -615,26 +604,23 @@ def assign(
     descriptions changed since they were clustered (a harvest, a re-mapping; not a librarian's
     correction), so one whose signature (``partition.signature``) is the one it was decided with
     keeps its cluster, and only that cluster's contents are made again: its connected set, all
-    that share a key with it, is not decided again. ``stored_at``: the row version at which a
-    record's stored match keys were its own (a harvest stores a new record's keys with it): a
-    record still at it has them taken as stored, not derived from its data again."""
+    that share a key with it, is not decided again."""
     ids = sorted({int(i) for i in record_ids})
     given = known_data or {}
-    keyed_at = stored_at or {}
     with no_cyclic_gc():
         if len(ids) <= settings.CLUSTERING_RUN_RECORDS:
-            return _assign(ids, given, stored_at=keyed_at, descriptions_only=descriptions_only)
+            return _assign(ids, given, descriptions_only=descriptions_only)
         affected: set[int] = set()
         with clustering_lock():
-            runs, lost, alone, versions = _runs(ids, given, keyed_at)
+            runs, lost, alone, versions = _runs(ids, given)
             for part in runs:
-                known_at = {rid: version for rid in part if (version := versions[bisect_left(ids, rid)])}
-                affected |= _assign(part, given, lost, alone, known_at, descriptions_only)
+                stored_at = {rid: version for rid in part if (version := versions[bisect_left(ids, rid)])}
+                affected |= _assign(part, given, lost, alone, stored_at, descriptions_only)
         return affected
 
 
 def _runs(
-    ids: list[int], given_data: dict[int, dict[str, Any]], stored_at: dict[int, int]
+    ids: list[int], given_data: dict[int, dict[str, Any]]
 ) -> tuple[list[list[int]], dict[int, set[str]], bool, "array[int]"]:
     """More records than a run holds: every record's keys are stored first, a run's worth at a
     time, and the records are then cut into runs of whole connected sets (a dated key taken as
@@ -647,16 +633,13 @@ def _runs(
     version each record's keys were stored of, in the order of ``ids``: 0 if not known). A record
     still at that version when its run comes has its keys taken as stored, not derived from its
     data again (derived twice, they were a quarter of a profiled clustering of 100,000 records in
-    runs of 25,000). ``stored_at``: the versions a harvest stored new records' keys at; a record
-    still at its version is not even read here, only its keys are (a first load's records all)."""
+    runs of 25,000)."""
     joined = Joined()
     lost: dict[int, set[str]] = {}
     versions = array("q")
     stored, clustered = 0, False
     for part in chunked(ids, settings.CLUSTERING_RUN_RECORDS):
-        run = _Run.of(part, given_data, keep_data=False)
-        run.stored_at = stored_at
-        keyed = run.store_all(part)
+        keyed = _Run.of(part, given_data, keep_data=False).store_all(part)
         lost.update(keyed.removed)
         stored += keyed.stored
         clustered = clustered or bool(keyed.old_clusters)
@@ -695,8 +678,7 @@ def _assign(
 ) -> set[int]:
     """One run. ``lost``: keys records lost when their keys were stored before the run
     (``_runs``); ``alone``: the key table holds only the keys of the runs' records, and none
-    reaches into another run; ``stored_at``: the row versions the records' keys were stored at
-    (by ``_runs``, or by a harvest)."""
+    reaches into another run; ``stored_at``: the row versions ``_runs`` stored the keys of."""
     affected: set[int] = set()
     run = _Run.of(ids, given_data, descriptions_only=descriptions_only)
     run.stored_at = stored_at or {}

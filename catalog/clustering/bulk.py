@@ -31,8 +31,6 @@ _LOCK_ID = 0x53414D534F4B  # "SAMSOK"
 _RECORDS = SourceRecord._meta.db_table
 _KEYS = MatchKey._meta.db_table
 _CLUSTERS = Cluster._meta.db_table
-# The row version a record was read at (PostgreSQL's xmin: a write makes a new one).
-VERSION = "xmin::text::bigint"
 
 
 def postgres() -> bool:
@@ -225,19 +223,6 @@ def replace_keys(keys: dict[int, list[str]], stored: Iterable[int]) -> None:
     copy_binary(
         _KEYS, ["record_id", "key"], ["int8", "text"], ((rid, key) for rid in ids for key in keys[rid])
     )
-
-
-def store_new_keys(keys: dict[int, list[str]]) -> dict[int, int]:
-    """Store the match keys of records that have none stored yet (new ones, in the transaction
-    that inserts them) and return the row version each of them is at. PostgreSQL only."""
-    copy_binary(
-        _KEYS,
-        ["record_id", "key"],
-        ["int8", "text"],
-        ((rid, key) for rid, found in keys.items() for key in found),
-    )
-    sql = f"SELECT id, {VERSION} FROM {_RECORDS} WHERE id = ANY(%b)"  # noqa: S608
-    return dict(_fetch(sql, [list(keys)]))
 
 
 def create_clusters(rows: Sequence[tuple[dict[str, Any], int | None, str]]) -> list[int]:

@@ -1,11 +1,10 @@
 """Records whose stored match keys are not the keys today's code gives them, and records
 clustered before their signatures were kept.
 
-Keys are stored when a record is clustered (a new one's by the harvest that stores it, on
-PostgreSQL); an upgrade that keys differently (a blocking key that reads a surname better) leaves
-the records it did not touch with yesterday's keys, and a record keyed today would not meet them.
-``remap_records`` re-clusters such records too, and signs the others that have no signature yet
-(``sign``).
+Keys are stored when a record is clustered; an upgrade that keys differently (a blocking key
+that reads a surname better) leaves the records it did not touch with yesterday's keys, and a
+record keyed today would not meet them. ``remap_records`` re-clusters such records too, and
+signs the others that have no signature yet (``sign``).
 """
 
 from typing import Any

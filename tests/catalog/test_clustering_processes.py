@@ -8,11 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.db import transaction
 from django.test import override_settings
 
-from catalog.clustering import assign_clusters, assignment, bulk, pending, processes, recluster
-from catalog.clustering.keys import match_keys
+from catalog.clustering import assign_clusters, assignment, bulk, processes, recluster
 from catalog.mapping import map_record
 from catalog.models import Cluster, MatchKey, SourceRecord
 from sample.county import generate_county
@@ -216,7 +214,8 @@ def test_the_runs_derive_a_record_s_keys_once_unless_a_harvest_wrote_it_in_betwe
 ) -> None:
     """``_runs`` stores every record's keys; a run takes them back as stored, and derives them
     from the record's data again only if it was written since (here a harvest, between the key
-    pass and the runs, gives a record of the last run the data of the first run's first record)."""
+    pass and the runs, gives a record of the last run the data of the first run's first record).
+    Only a run that rewrote keys analyzes the tables again: ``_runs`` did once it had stored them."""
     ids = stored_county(tmp_path, 600, seed=11)
     derived: list[int] = []
     real_match_keys, real_runs = assignment.match_keys, assignment._runs
@@ -235,13 +234,18 @@ def test_the_runs_derive_a_record_s_keys_once_unless_a_harvest_wrote_it_in_betwe
         SourceRecord.objects.filter(pk=last).update(data=SourceRecord.objects.get(pk=first).data)
         return found
 
+    analyzed: list[int] = []
+    real_analyze = assignment.refresh_statistics
     monkeypatch.setattr(assignment, "match_keys", match_keys)
     monkeypatch.setattr(assignment, "_runs", runs_then_a_harvest)
+    monkeypatch.setattr(assignment, "refresh_statistics", lambda: analyzed.append(1) or real_analyze())
+    monkeypatch.setattr(assignment, "BULK_RUN", 100)  # runs big enough to analyze first
     with override_settings(CLUSTERING_RUN_RECORDS=250):
         assign_clusters(ids)
     sliced = _snapshot()
     clusterable = SourceRecord.objects.filter(kind="bib", deleted=False).exclude(data={}).count()
     assert len(derived) == clusterable + 1  # each once in the key pass, the moved one again
+    assert len(analyzed) == 2  # after the key pass, and in the moved record's run
 
     for record in SourceRecord.objects.filter(pk__in=ids):  # as stored, as the data has them
         stored = set(MatchKey.objects.filter(record=record).values_list("key", flat=True))
@@ -253,59 +257,6 @@ def test_the_runs_derive_a_record_s_keys_once_unless_a_harvest_wrote_it_in_betwe
     (record,) = SourceRecord.objects.filter(pk=moved[0])
     assert record.cluster_id is not None
     assert cluster_of(record).members.count() > 1
-
-
-@pytest.mark.skipif(not POSTGRES, reason="a record's row version (xmin) is PostgreSQL's")
-@pytest.mark.django_db(transaction=True)
-def test_keys_stored_with_new_records_are_taken_as_they_are_and_each_record_is_read_once(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A harvest stores a new record's keys with it (``pending.keep_keys``): ``_runs`` cuts the
-    runs from those keys without reading the records' data, and no run derives them again, nor
-    analyzes the tables again (``_runs`` did, when it had stored them all). A record written since
-    they were stored (here with spoiled keys) has them derived from its data. The clusters are
-    those of a run that derived every key."""
-    ids = stored_county(tmp_path, 600, seed=11)
-    with override_settings(CLUSTERING_RUN_RECORDS=250):
-        assign_clusters(ids)
-    derived_all = _snapshot()
-    unclustered()
-    SourceRecord.objects.update(clustered_as=None)
-    records = list(SourceRecord.objects.filter(pk__in=ids))
-    with transaction.atomic():
-        keyed_at = pending.keep_keys({r.pk: match_keys(r.data) for r in records if r.data})
-    assert len(keyed_at) == len([r for r in records if r.data]) > 500
-    spoiled = records[-1]
-    MatchKey.objects.filter(record=spoiled).update(key="isbn:book:9780000000002")
-    SourceRecord.objects.filter(pk=spoiled.pk).update(local_id=spoiled.local_id)  # a new row version
-
-    derived: list[int] = []
-    read: list[int] = []
-    real_match_keys, real_rows = assignment.match_keys, assignment.record_rows
-
-    def counted_match_keys(data: dict[str, Any]) -> list[str]:
-        derived.append(1)
-        return real_match_keys(data)
-
-    def record_rows(batch: list[int], fields: Any) -> Any:
-        if "data" in fields:
-            read.extend(batch)
-        return real_rows(batch, fields)
-
-    analyzed: list[int] = []
-    real_analyze = assignment.refresh_statistics
-    monkeypatch.setattr(assignment, "match_keys", counted_match_keys)
-    monkeypatch.setattr(assignment, "record_rows", record_rows)
-    monkeypatch.setattr(assignment, "refresh_statistics", lambda: analyzed.append(1) or real_analyze())
-    monkeypatch.setattr(assignment, "BULK_RUN", 100)  # runs big enough to analyze first
-    with override_settings(CLUSTERING_RUN_RECORDS=250):
-        assignment.assign(ids, stored_at=keyed_at)
-    assert len(derived) == 1 and len(analyzed) == 1
-    assert sorted(read) == sorted([*ids, spoiled.pk])  # each once, the spoiled one in both passes
-    assert _snapshot() == derived_all
-    assert sorted(MatchKey.objects.filter(record=spoiled).values_list("key", flat=True)) == sorted(
-        real_match_keys(spoiled.data)
-    )
 
 
 @pytest.mark.skipif(not POSTGRES, reason="an index-only scan and VACUUM are PostgreSQL's")

@@ -13,13 +13,10 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
 
 import catalog.clustering
-from catalog.clustering import assignment
-from catalog.clustering.keys import match_keys
 from catalog.clustering.pending import mark_pending, pending_records
-from catalog.models import Cluster, MatchKey, PendingRecord, SourceRecord
+from catalog.models import Cluster, PendingRecord, SourceRecord
 from harvest import services
 from harvest.ingest import RecordWriter
 from harvest.models import HarvestRun, Source
@@ -186,46 +183,6 @@ def test_records_of_a_killed_run_are_clustered_by_the_next_run(
     run = harvest_source(source.pk)
     assert run.status == HarvestRun.Status.COMPLETE and run.attempts == 2  # resumed
     assert unclustered() == [] and not PendingRecord.objects.exists()
-
-
-def test_a_run_stores_new_records_keys_with_them_and_their_clustering_takes_them(
-    county: list[Source], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """On PostgreSQL the writer stores a new record's match keys with it (derived by the page
-    reader) and its pending mark the row version they belong to; the clustering derives no key
-    again, except of a record written since (here one the killed run stored, its keys spoiled and
-    its row written again before the next run)."""
-    if connection.vendor != "postgresql":
-        pytest.skip("a record's row version (xmin) is PostgreSQL's")
-    source = max(county, key=lambda s: Path(s.url).stat().st_size)
-    with monkeypatch.context() as patched:
-        fail_at_page(patched, 3, KeyboardInterrupt())
-        with pytest.raises(KeyboardInterrupt):
-            harvest_source(source.pk, defer_clustering=True)
-    records = SourceRecord.objects.filter(source=source, kind="bib").exclude(data={})
-    versions = dict(records.extra(select={"version": "xmin::text::bigint"}).values_list("id", "version"))
-    assert dict(PendingRecord.objects.exclude(keyed_at=None).values_list("pk", "keyed_at")) == versions
-    assert 15 <= len(versions) <= 20
-    for record in records:
-        assert sorted(MatchKey.objects.filter(record=record).values_list("key", flat=True)) == sorted(
-            match_keys(record.data)
-        )
-    spoiled = records.first()
-    assert spoiled is not None
-    MatchKey.objects.filter(record=spoiled).update(key="isbn:book:9780000000002")
-    SourceRecord.objects.filter(pk=spoiled.pk).update(harvested_at=spoiled.harvested_at)  # a new version
-
-    derived: list[str] = []
-    real = assignment.match_keys
-    monkeypatch.setattr(assignment, "match_keys", lambda data: derived.append(data["title"]) or real(data))
-    run = harvest_source(source.pk)
-    assert run.status == HarvestRun.Status.COMPLETE and run.attempts == 2
-    assert derived == [spoiled.data["title"]]
-    assert unclustered() == [] and not PendingRecord.objects.exists()
-    for record in SourceRecord.objects.filter(source=source, kind="bib").exclude(data={}):
-        assert sorted(MatchKey.objects.filter(record=record).values_list("key", flat=True)) == sorted(
-            match_keys(record.data)
-        )
 
 
 def test_a_small_run_is_clustered_page_by_page(
