@@ -16,6 +16,7 @@ from catalog.models import Cluster, MatchKey, SourceRecord
 from sample.county import generate_county
 from tests.catalog.records import bib, cluster_of, source
 from tests.catalog.test_clustering_sample import read_county
+from tests.harvest.test_reader import count_calls
 
 POSTGRES = os.environ.get("DATABASE_URL", "").startswith("postgres")
 
@@ -234,18 +235,16 @@ def test_the_runs_derive_a_record_s_keys_once_unless_a_harvest_wrote_it_in_betwe
         SourceRecord.objects.filter(pk=last).update(data=SourceRecord.objects.get(pk=first).data)
         return found
 
-    analyzed: list[int] = []
-    real_analyze = assignment.refresh_statistics
     monkeypatch.setattr(assignment, "match_keys", match_keys)
     monkeypatch.setattr(assignment, "_runs", runs_then_a_harvest)
-    monkeypatch.setattr(assignment, "refresh_statistics", lambda: analyzed.append(1) or real_analyze())
+    analyzed = count_calls(monkeypatch, assignment, "refresh_statistics")
     monkeypatch.setattr(assignment, "BULK_RUN", 100)  # runs big enough to analyze first
     with override_settings(CLUSTERING_RUN_RECORDS=250):
         assign_clusters(ids)
     sliced = _snapshot()
     clusterable = SourceRecord.objects.filter(kind="bib", deleted=False).exclude(data={}).count()
     assert len(derived) == clusterable + 1  # each once in the key pass, the moved one again
-    assert len(analyzed) == 2  # after the key pass, and in the moved record's run
+    assert analyzed.value == 2  # after the key pass, and in the moved record's run
 
     for record in SourceRecord.objects.filter(pk__in=ids):  # as stored, as the data has them
         stored = set(MatchKey.objects.filter(record=record).values_list("key", flat=True))
