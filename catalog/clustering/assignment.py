@@ -28,6 +28,7 @@ from catalog.clustering.bulk import (
     chunked,
     clustering_lock,
     create_clusters,
+    key_index_built_after,
     keys_of_records,
     only_keys_stored,
     postgres,
@@ -462,9 +463,12 @@ class _Run:
 
     def store_all(self, ids: list[int]) -> _Keyed:
         """The first pass over these records, shared out between processes (a record whose data
-        another process decodes is read again by the second pass)."""
+        another process decodes is read again by the second pass); a first load's builds the key
+        index after it."""
         keyed = _Keyed()
-        for part in in_shares(list(chunked(ids)), len(ids), self.store_keys):
+        with key_index_built_after(len(ids), BULK_RUN):
+            parts = in_shares(list(chunked(ids)), len(ids), self.store_keys)
+        for part in parts:
             keyed.update(part)
         return keyed
 

@@ -31,6 +31,8 @@ _LOCK_ID = 0x53414D534F4B  # "SAMSOK"
 _RECORDS = SourceRecord._meta.db_table
 _KEYS = MatchKey._meta.db_table
 _CLUSTERS = Cluster._meta.db_table
+# The key column's index (``MatchKey.Meta``), which a first load builds once it has stored its keys.
+_KEY_INDEX = next(i for i in MatchKey._meta.indexes if i.fields == ["key"] and not i.condition)
 
 
 def postgres() -> bool:
@@ -70,6 +72,38 @@ def clustering_lock() -> Iterator[None]:
     finally:
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_unlock(%s)", [_LOCK_ID])
+
+
+@contextmanager
+def key_index_built_after(records: int, smallest: int) -> Iterator[None]:
+    """Store the keys of a first load (at least ``smallest`` records into an empty key table,
+    outside any transaction of the caller's) with the key column's index dropped, and build it
+    once they are stored. A key lands at a random place in that index, so inserting millions one
+    by one costs more than sorting them into a new index once (1.56 million keys: 13.8 s, against
+    3.7 s without the index and 1.8 s to build it). The lookups by record, the key pass's own,
+    keep their index. A run killed before the build leaves the table without the index: the next
+    key pass builds it first. Called holding the clustering lock."""
+    if not postgres():
+        yield
+        return
+    present = _fetch("SELECT to_regclass(%s) IS NOT NULL", [_KEY_INDEX.name])[0][0]
+    first_load = not connection.in_atomic_block and records >= smallest
+    first_load = first_load and not _fetch(f"SELECT 1 FROM {_KEYS} LIMIT 1", [])  # noqa: S608
+    if present and first_load:
+        with connection.schema_editor() as editor:
+            editor.remove_index(MatchKey, _KEY_INDEX)
+    elif not present and not first_load:
+        _build_key_index()
+    try:
+        yield
+    finally:
+        if first_load:
+            _build_key_index()
+
+
+def _build_key_index() -> None:
+    with connection.schema_editor() as editor:
+        editor.add_index(MatchKey, _KEY_INDEX)
 
 
 def _run(sql: str, params: Sequence[Any], fetch: bool) -> list[tuple[Any, ...]]:

@@ -279,3 +279,88 @@ def test_a_run_reads_the_members_of_the_clusters_it_touches_from_their_index_alo
         plan = members.explain(analyze=True)
     assert "Index Only Scan using record_cluster_idx" in plan and "Heap Fetches: 0" in plan
     assert len(members) >= 100
+
+
+def _key_index() -> str | None:
+    """The key column's index as PostgreSQL would create it again; None if there is none."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = %s", [bulk._KEY_INDEX.name])
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+@pytest.mark.skipif(not POSTGRES, reason="the key index is built after a first load on PostgreSQL only")
+@pytest.mark.django_db(transaction=True)
+def test_a_first_load_stores_its_keys_without_the_key_index_and_builds_it_after(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``key_index_built_after``: a first load's key pass (here two processes, batches of 100)
+    writes into the empty key table without the key column's index, which is built once every
+    key is stored, as the migrations made it; the clusters are those of a load with the index.
+    A later pass keeps it; one after a run killed without it builds it first."""
+    import multiprocessing
+
+    ids = stored_county(tmp_path, 600, seed=5)
+    assign_clusters(ids)  # too few records to drop it
+    with_index = _snapshot()
+    made = _key_index()
+    assert made is not None and "(key)" in made
+    unclustered()
+
+    monkeypatch.setattr(assignment, "BULK_RUN", 100)
+    monkeypatch.setattr(processes, "PARALLEL_FROM", 100)
+    monkeypatch.setattr(bulk, "chunk_size", lambda: 100)
+    indexed, batches = (multiprocessing.get_context("fork").Value("i", 0) for _ in range(2))
+    real_refresh = assignment.refresh_keys
+
+    def refresh_keys(*args: Any) -> Any:
+        with batches.get_lock():
+            batches.value += 1
+        if _key_index() is not None:
+            with indexed.get_lock():
+                indexed.value += 1
+        return real_refresh(*args)
+
+    monkeypatch.setattr(assignment, "refresh_keys", refresh_keys)
+    forks = count_calls(monkeypatch, processes, "forked")
+    assign_clusters(ids)
+    assert batches.value == 6 and indexed.value == 0 and forks.value >= 1
+    assert _key_index() == made
+    assert _snapshot() == with_index
+
+    assign_clusters(ids[:150])  # keys stored already: the index stays
+    assert batches.value == 8 and indexed.value == 2
+
+    from django.db import connection
+
+    with connection.schema_editor() as editor:  # as a run killed before it built the index
+        editor.remove_index(MatchKey, bulk._KEY_INDEX)
+    assign_clusters(ids[:150])
+    assert batches.value == 10 and indexed.value == 4
+    assert _key_index() == made
+
+
+@pytest.mark.skipif(not POSTGRES, reason="the key index is built after a first load on PostgreSQL only")
+@pytest.mark.django_db(transaction=True)
+def test_a_first_load_that_fails_while_storing_keys_leaves_the_key_index_built(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ids = stored_county(tmp_path, 300, seed=5)
+    made = _key_index()
+    monkeypatch.setattr(assignment, "BULK_RUN", 100)
+    monkeypatch.setattr(bulk, "chunk_size", lambda: 100)
+    real_refresh, calls = assignment.refresh_keys, []
+
+    def refresh_keys(*args: Any) -> Any:
+        calls.append(_key_index())
+        if len(calls) == 2:
+            raise RuntimeError("the database went away")
+        return real_refresh(*args)
+
+    monkeypatch.setattr(assignment, "refresh_keys", refresh_keys)
+    with pytest.raises(RuntimeError, match="went away"):
+        assign_clusters(ids)
+    assert calls == [None, None]
+    assert _key_index() == made and MatchKey.objects.exists()
