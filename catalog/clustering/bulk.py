@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from catalog.bulk_work import copy_binary, jsonb
 from catalog.clustering.keys import linked_keys, prefix_end, undated_block
-from catalog.models import Cluster, MatchKey, SourceRecord
+from catalog.models import Cluster, MatchKey, PendingRecord, SourceRecord
 
 T = TypeVar("T")
 # One advisory lock id for "clustering is running": merges of different harvests queue up.
@@ -128,6 +128,23 @@ def _fetch(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
 
 def _execute(sql: str, params: Sequence[Any]) -> None:
     _run(sql, params, fetch=False)
+
+
+def records_of_sources(ids: list[int], source_ids: list[int]) -> list[int]:
+    """Those of these records that belong to these sources."""
+    if not postgres():
+        found = SourceRecord.objects.filter(id__in=ids, source_id__in=source_ids)
+        return list(found.values_list("id", flat=True))
+    sql = f"SELECT id FROM {_RECORDS} WHERE id = ANY(%b) AND source_id = ANY(%b)"  # noqa: S608
+    return [record_id for (record_id,) in _fetch(sql, [ids, source_ids])]
+
+
+def forget_pending(ids: list[int]) -> None:
+    """Delete the pending marks of these records (``clustering.pending``)."""
+    if not postgres():
+        PendingRecord.objects.filter(record_id__in=ids).delete()
+        return
+    _execute(f"DELETE FROM {PendingRecord._meta.db_table} WHERE record_id = ANY(%b)", [ids])  # noqa: S608
 
 
 def record_rows(ids: list[int], fields: Sequence[str]) -> list[tuple[Any, ...]]:

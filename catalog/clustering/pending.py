@@ -13,8 +13,8 @@ next run of the source clusters what is still pending. The result is the same as
 from collections.abc import Iterable
 
 from catalog.clustering import recluster
-from catalog.clustering.bulk import chunked
-from catalog.models import PendingRecord, SourceRecord
+from catalog.clustering.bulk import chunked, forget_pending, records_of_sources
+from catalog.models import PendingRecord
 
 
 def mark_pending(record_ids: Iterable[int]) -> None:
@@ -26,13 +26,15 @@ def mark_pending(record_ids: Iterable[int]) -> None:
 def pending_records(source_ids: Iterable[int]) -> list[int]:
     """The pending records of these sources, in id order. Looked up by their ids (few, after a
     nightly run): as a join by source, PostgreSQL may scan the whole record table for them
-    (10.8 s in a nightly run at five million records)."""
+    (10.8 s in a nightly run at five million records). Each batch's ids travel as one binary
+    array (``clustering.bulk``), for these lookups and for deleting the marks: a first load's
+    million marks were read in 3.9 to 4.5 s and deleted in 2.9 s, against 8.8 to 9.8 s and 7.1 to
+    9.1 s when the ORM spelled each batch out as text."""
     sources = list(source_ids)
     marked = sorted(PendingRecord.objects.values_list("record_id", flat=True))
     found: list[int] = []
     for batch in chunked(marked):
-        of_sources = SourceRecord.objects.filter(id__any=batch, source_id__in=sources)
-        found += of_sources.values_list("id", flat=True)
+        found += records_of_sources(batch, sources)
     return sorted(found)
 
 
@@ -46,5 +48,5 @@ def cluster_pending(source_ids: Iterable[int]) -> set[int]:
         return set()
     cluster_ids = recluster(record_ids, descriptions_only=True)
     for batch in chunked(record_ids):
-        PendingRecord.objects.filter(record_id__any=batch).delete()
+        forget_pending(batch)
     return cluster_ids

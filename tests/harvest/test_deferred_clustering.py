@@ -15,6 +15,7 @@ import pytest
 from django.core.management import call_command
 
 import catalog.clustering
+from catalog.clustering.bulk import forget_pending
 from catalog.clustering.pending import mark_pending, pending_records
 from catalog.models import Cluster, PendingRecord, SourceRecord
 from harvest import services
@@ -106,6 +107,8 @@ def test_the_pending_records_of_sources_are_theirs_alone_deleted_ones_included()
         [rows[ours.pk, 1], rows[ours.pk, 3], rows[third.pk, 1]]
     )
     assert pending_records([]) == []
+    forget_pending(pending_records([ours.pk]))
+    assert pending_records([ours.pk, other.pk, third.pk]) == sorted([rows[other.pk, 2], rows[third.pk, 1]])
 
 
 def test_harvest_all_clusters_each_record_once_and_as_page_by_page_does(
