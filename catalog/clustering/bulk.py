@@ -82,8 +82,8 @@ def key_index_built_after(records: int, smallest: int) -> Iterator[None]:
     by one costs more than sorting them into a new index once: a million records' 5.3 million
     keys were stored in 66-84 s with the build (3.4-3.9 s), against 86-97 s, writing 1.24 GB of
     WAL instead of 2.1 GB (21,000 whole pages instead of 56,000). The lookups by record, the key
-    pass's own, keep their index. A run killed before the build leaves the table without the index: the next
-    key pass builds it first. Called holding the clustering lock."""
+    pass's own, keep their index. A run killed before the build leaves the table without the
+    index: the next key pass builds it first. Called holding the clustering lock."""
     if not postgres():
         yield
         return
