@@ -258,6 +258,44 @@ def test_the_runs_derive_a_record_s_keys_once_unless_a_harvest_wrote_it_in_betwe
     assert cluster_of(record).members.count() > 1
 
 
+@pytest.mark.skipif(not POSTGRES, reason="forking and row versions (xmin) are PostgreSQL's")
+@pytest.mark.django_db(transaction=True)
+def test_in_runs_each_record_s_data_is_read_once_for_its_keys_and_once_to_decide_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A county larger than a run (two processes): ``_runs`` reads every record's data to store
+    its keys; a run's own first pass takes those keys as stored and reads its records without
+    their data, which its second pass reads once, whichever process stored their keys. The
+    clusters are those of one run."""
+    import multiprocessing
+
+    ids = stored_county(tmp_path, 600, seed=11)
+    with override_settings(CLUSTERING_PROCESSES=1):
+        assign_clusters(ids)
+    in_one_run = _snapshot()
+    unclustered()
+
+    monkeypatch.setattr(processes, "PARALLEL_FROM", 100)
+    monkeypatch.setattr(bulk, "chunk_size", lambda: 100)
+    read = multiprocessing.get_context("fork").Value("i", 0)
+    real_record_rows = assignment.record_rows
+
+    def record_rows(batch: list[int], fields: Any) -> list[tuple[Any, ...]]:
+        found = real_record_rows(batch, fields)
+        if "data" in fields:
+            with read.get_lock():
+                read.value += len(found)
+        return found
+
+    monkeypatch.setattr(assignment, "record_rows", record_rows)
+    forks = count_calls(monkeypatch, processes, "forked")
+    with override_settings(CLUSTERING_RUN_RECORDS=250, CLUSTERING_PROCESSES=2):
+        assign_clusters(ids)
+    assert forks.value >= 3  # each run's passes in two processes, not only the key pass
+    assert read.value == 2 * len(ids)
+    assert _snapshot() == in_one_run
+
+
 @pytest.mark.skipif(not POSTGRES, reason="an index-only scan and VACUUM are PostgreSQL's")
 @pytest.mark.django_db(transaction=True)
 def test_a_run_reads_the_members_of_the_clusters_it_touches_from_their_index_alone(tmp_path: Path) -> None:
