@@ -665,23 +665,25 @@ def _runs(
     lost: dict[int, set[str]] = {}
     versions = array("q")
     stored, clustered = 0, False
-    for part in chunked(ids, settings.CLUSTERING_RUN_RECORDS):
-        keyed = _Run.of(part, given_data, keep_data=False).store_all(part)
-        lost.update(keyed.removed)
-        stored += keyed.stored
-        clustered = clustered or bool(keyed.old_clusters)
-        versions.extend(keyed.versions.get(record_id, 0) for record_id in part)
-        for record_id in part:
-            keys = keyed.keys.get(record_id, [])
-            links: list[object] = [hash(key) for key in keys]
-            links += [
-                hash(block)
-                for key in keys
-                if UNDATED_MARK in key and (block := linked_keys(key)[0]) is not None
-            ]
-            if record_id in keyed.old_clusters:
-                links.append(("cluster", keyed.old_clusters[record_id]))
-            joined.add(record_id, links)
+    # A first load's keys: the key index is built once they are all stored, not for each run's.
+    with key_index_built_after(len(ids), BULK_RUN):
+        for part in chunked(ids, settings.CLUSTERING_RUN_RECORDS):
+            keyed = _Run.of(part, given_data, keep_data=False).store_all(part)
+            lost.update(keyed.removed)
+            stored += keyed.stored
+            clustered = clustered or bool(keyed.old_clusters)
+            versions.extend(keyed.versions.get(record_id, 0) for record_id in part)
+            for record_id in part:
+                keys = keyed.keys.get(record_id, [])
+                links: list[object] = [hash(key) for key in keys]
+                links += [
+                    hash(block)
+                    for key in keys
+                    if UNDATED_MARK in key and (block := linked_keys(key)[0]) is not None
+                ]
+                if record_id in keyed.old_clusters:
+                    links.append(("cluster", keyed.old_clusters[record_id]))
+                joined.add(record_id, links)
     sets: dict[int, list[int]] = {}
     for record_id in ids:
         sets.setdefault(joined.set_of(record_id), []).append(record_id)

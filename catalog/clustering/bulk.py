@@ -74,6 +74,9 @@ def clustering_lock() -> Iterator[None]:
             cursor.execute("SELECT pg_advisory_unlock(%s)", [_LOCK_ID])
 
 
+_index_deferred = False  # a first load's key pass is storing keys without the key index
+
+
 @contextmanager
 def key_index_built_after(records: int, smallest: int) -> Iterator[None]:
     """Store the keys of a first load (at least ``smallest`` records into an empty key table,
@@ -84,8 +87,10 @@ def key_index_built_after(records: int, smallest: int) -> Iterator[None]:
     interleaved pairs), writing 1.24 GB of WAL instead of 2.1 GB (21,000 whole pages instead of
     56,000). The lookups by record, the key pass's own, keep their index. A run killed before the
     build leaves the table without the index: the next key pass builds it first. Called holding
-    the clustering lock."""
-    if not postgres():
+    the clustering lock. Inside another such call (``_runs``' key pass, a run's worth of
+    records at a time) it leaves the index to that one."""
+    global _index_deferred
+    if not postgres() or _index_deferred:
         yield
         return
     present = _fetch("SELECT to_regclass(%s) IS NOT NULL", [_KEY_INDEX.name])[0][0]
@@ -96,9 +101,11 @@ def key_index_built_after(records: int, smallest: int) -> Iterator[None]:
             editor.remove_index(MatchKey, _KEY_INDEX)
     elif not present and not first_load:
         _build_key_index()
+    _index_deferred = first_load
     try:
         yield
     finally:
+        _index_deferred = False
         if first_load:
             _build_key_index()
 

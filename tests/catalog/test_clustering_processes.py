@@ -382,6 +382,37 @@ def test_a_first_load_stores_its_keys_without_the_key_index_and_builds_it_after(
 
 @pytest.mark.skipif(not POSTGRES, reason="the key index is built after a first load on PostgreSQL only")
 @pytest.mark.django_db(transaction=True)
+def test_a_first_load_in_runs_builds_the_key_index_once_after_every_run_s_keys(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A first load larger than a run: ``_runs`` stores every run's keys without the key index
+    and builds it once, after the last run's; the runs' own passes find it built."""
+    import multiprocessing
+
+    ids = stored_county(tmp_path, 600, seed=5)
+    made = _key_index()
+    monkeypatch.setattr(assignment, "BULK_RUN", 100)
+    monkeypatch.setattr(processes, "PARALLEL_FROM", 100)
+    monkeypatch.setattr(bulk, "chunk_size", lambda: 100)
+    stored = multiprocessing.get_context("fork").Array("i", 2)  # batches without, with the index
+    real_refresh = assignment.refresh_keys
+
+    def refresh_keys(*args: Any) -> Any:
+        with stored.get_lock():
+            stored[_key_index() is not None] += 1
+        return real_refresh(*args)
+
+    monkeypatch.setattr(assignment, "refresh_keys", refresh_keys)
+    built = count_calls(monkeypatch, bulk, "_build_key_index")
+    with override_settings(CLUSTERING_RUN_RECORDS=250):
+        assign_clusters(ids)
+    assert built.value == 1 and _key_index() == made
+    assert stored[0] == 7  # the key pass: batches of 100, 100 and 50 of each 250 records, then 100
+    assert stored[1] >= 6  # each run's own pass, its 600 records in batches of at most 100
+
+
+@pytest.mark.skipif(not POSTGRES, reason="the key index is built after a first load on PostgreSQL only")
+@pytest.mark.django_db(transaction=True)
 def test_a_first_load_that_fails_while_storing_keys_leaves_the_key_index_built(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
