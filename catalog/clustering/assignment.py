@@ -574,18 +574,29 @@ def _clusters_before(units: list[Unit], run_ids: set[int], known: dict[int, int]
     return found
 
 
-def _connected_sets(ids: list[int], keyed: _Keyed, alone: bool = False) -> tuple[list[Unit], set[str]]:
+def _connected_sets(
+    ids: list[int], keyed: _Keyed, alone: bool = False, sets: list[list[int]] | None = None
+) -> tuple[list[Unit], set[str]]:
     """The connected sets the run re-decides, one unit for each batch of ``ids`` (the sets its
     records reach that no earlier batch reached). A bulk run follows its keys in memory: alone in
     the key table (or in a run of ``_runs`` that is), with no record that was in a cluster or lost
     a key (a first load), the sets are those its own keys make; otherwise it asks once who else
     holds them (``KeyHolders``). A set holds every holder of its keys except of those crowded keys
-    that link no records (``Crowding``); returned with the units are the crowded keys they hold."""
+    that link no records (``Crowding``); returned with the units are the crowded keys they hold.
+    ``sets``: a run of ``_runs`` alone in the key table has its sets from there (each a union of
+    whole connected sets: it links a dated key to its undated block whether or not a record holds
+    that, and a unit is decided as its sets would be apart) instead of finding them again."""
     known_keys, removed, old_clusters = keyed.keys, keyed.removed, keyed.old_clusters
     holders = None
     if len(ids) >= BULK_RUN:
         if not (removed or old_clusters) and (alone or only_keys_stored(keyed.stored)):
-            return _by_first_batch(components([(set(ids), known_keys)], {}), ids), set()
+            if alone and sets is not None:
+                found = [
+                    (set(members), {rid: known_keys.get(rid, []) for rid in members}) for members in sets
+                ]
+            else:
+                found = components([(set(ids), known_keys)], {})
+            return _by_first_batch(found, ids), set()
         if postgres():
             holders = KeyHolders.of_run(known_keys, ids)
     crowding = Crowding(known_keys, holders)
@@ -639,16 +650,16 @@ def assign(
             return _assign(ids, given, descriptions_only=descriptions_only)
         affected: set[int] = set()
         with clustering_lock():
-            runs, lost, alone, versions = _runs(ids, given)
-            for part in runs:
+            runs, lost, alone, versions, sets = _runs(ids, given)
+            for part, its_sets in zip(runs, sets, strict=True):
                 stored_at = {rid: version for rid in part if (version := versions[bisect_left(ids, rid)])}
-                affected |= _assign(part, given, lost, alone, stored_at, descriptions_only)
+                affected |= _assign(part, given, lost, alone, stored_at, descriptions_only, its_sets)
         return affected
 
 
 def _runs(
     ids: list[int], given_data: dict[int, dict[str, Any]]
-) -> tuple[list[list[int]], dict[int, set[str]], bool, "array[int]"]:
+) -> tuple[list[list[int]], dict[int, set[str]], bool, "array[int]", list[list[list[int]]]]:
     """More records than a run holds: every record's keys are stored first, a run's worth at a
     time, and the records are then cut into runs of whole connected sets (a dated key taken as
     linked to its undated block whether or not a record holds that), so that no run reaches into
@@ -656,11 +667,11 @@ def _runs(
     be decided again in each run (a county of five million: 2.6 times a record).
 
     Returns (the runs, the keys each record lost, alone: the key table holds these records' keys
-    only and none was in a cluster, so each run's sets are its own keys' components, and the row
-    version each record's keys were stored of, in the order of ``ids``: 0 if not known). A record
-    still at that version when its run comes has its keys taken as stored, not derived from its
-    data again (derived twice, they were a quarter of a profiled clustering of 100,000 records in
-    runs of 25,000)."""
+    only and none was in a cluster, so each run's sets are its own keys' components, the row
+    version each record's keys were stored of, in the order of ``ids``: 0 if not known, and each
+    run's connected sets). A record still at that version when its run comes has its keys taken
+    as stored, not derived from its data again (derived twice, they were a quarter of a profiled
+    clustering of 100,000 records in runs of 25,000)."""
     joined = Joined()
     lost: dict[int, set[str]] = {}
     versions = array("q")
@@ -688,13 +699,16 @@ def _runs(
     for record_id in ids:
         sets.setdefault(joined.set_of(record_id), []).append(record_id)
     runs: list[list[int]] = [[]]
+    sets_of_runs: list[list[list[int]]] = [[]]
     for members in sets.values():
         if runs[-1] and len(runs[-1]) + len(members) > settings.CLUSTERING_RUN_RECORDS:
             runs.append([])
+            sets_of_runs.append([])
         runs[-1] += members
+        sets_of_runs[-1].append(members)
     refresh_statistics()
     alone = not (lost or clustered) and only_keys_stored(stored)
-    return [sorted(run) for run in runs], lost, alone, versions
+    return [sorted(run) for run in runs], lost, alone, versions, sets_of_runs
 
 
 def _assign(
@@ -704,10 +718,12 @@ def _assign(
     alone: bool = False,
     stored_at: dict[int, int] | None = None,
     descriptions_only: bool = False,
+    sets: list[list[int]] | None = None,
 ) -> set[int]:
     """One run. ``lost``: keys records lost when their keys were stored before the run
     (``_runs``); ``alone``: the key table holds only the keys of the runs' records, and none
-    reaches into another run; ``stored_at``: the row versions ``_runs`` stored the keys of."""
+    reaches into another run; ``stored_at``: the row versions ``_runs`` stored the keys of;
+    ``sets``: the connected sets ``_runs`` found the run's records in."""
     affected: set[int] = set()
     run = _Run.of(ids, given_data, descriptions_only=descriptions_only)
     run.stored_at = stored_at or {}
@@ -723,7 +739,7 @@ def _assign(
             refresh_statistics()
         # A record changed since ``_runs`` stored its keys may now share one with another run.
         seeds = [rid for rid in ids if rid not in keyed.restyled] if keyed.restyled else ids
-        units, run.crowded = _connected_sets(seeds, keyed, alone and not keyed.rewritten)
+        units, run.crowded = _connected_sets(seeds, keyed, alone and not keyed.rewritten, sets)
         affected |= in_processes(
             units, run.decide, lambda: _clusters_before(units, run.changed, keyed.old_clusters)
         )

@@ -265,8 +265,9 @@ def test_in_runs_each_record_s_data_is_read_once_for_its_keys_and_once_to_decide
 ) -> None:
     """A county larger than a run (two processes): ``_runs`` reads every record's data to store
     its keys; a run's own first pass takes those keys as stored and reads its records without
-    their data, which its second pass reads once, whichever process stored their keys. The
-    clusters are those of one run."""
+    their data, which its second pass reads once, whichever process stored their keys. Each run
+    takes its connected sets from ``_runs`` instead of finding them again. The clusters are
+    those of one run."""
     import multiprocessing
 
     ids = stored_county(tmp_path, 600, seed=11)
@@ -288,11 +289,14 @@ def test_in_runs_each_record_s_data_is_read_once_for_its_keys_and_once_to_decide
         return found
 
     monkeypatch.setattr(assignment, "record_rows", record_rows)
+    monkeypatch.setattr(assignment, "BULK_RUN", 100)  # runs big enough to follow keys in memory
     forks = count_calls(monkeypatch, processes, "forked")
+    found_again = count_calls(monkeypatch, assignment, "components")
     with override_settings(CLUSTERING_RUN_RECORDS=250, CLUSTERING_PROCESSES=2):
         assign_clusters(ids)
     assert forks.value >= 3  # each run's passes in two processes, not only the key pass
     assert read.value == 2 * len(ids)
+    assert found_again.value == 0
     assert _snapshot() == in_one_run
 
 
