@@ -13,6 +13,7 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any
 
 import orjson
@@ -512,12 +513,15 @@ class _Run:
         (``keys_of``), or the signatures of a run of changed descriptions."""
         if self.stored_at and not (self.with_overrides or self.descriptions_only):
             light = list(_light_rows(batch, {}, versions=True))
-            unchanged = {r.id for r in light if r.version and self.stored_at.get(r.id) == r.version}
-            changed = [r.id for r in light if r.id not in unchanged]
-            rows = [r for r in light if r.id in unchanged] + self._read(changed)
-            return rows, list(unchanged)
-        rows = self._read(batch)
-        return rows, [r.id for r in rows if r.version and self.stored_at.get(r.id) == r.version]
+            rows = [r for r in light if self._keys_stored(r)]
+            rows += self._read([r.id for r in light if not self._keys_stored(r)])
+        else:
+            rows = self._read(batch)
+        return rows, [r.id for r in rows if self._keys_stored(r)]
+
+    def _keys_stored(self, row: Row) -> bool:
+        """Is this record still at the row version ``_runs`` stored its keys of?"""
+        return bool(row.version) and self.stored_at.get(row.id) == row.version
 
     def _read(self, ids: list[int]) -> list[Row]:
         """These records' rows with their data, kept for the second pass if the run keeps it."""
@@ -698,17 +702,17 @@ def _runs(
     sets: dict[int, list[int]] = {}
     for record_id in ids:
         sets.setdefault(joined.set_of(record_id), []).append(record_id)
-    runs: list[list[int]] = [[]]
-    sets_of_runs: list[list[list[int]]] = [[]]
+    runs: list[list[list[int]]] = [[]]
+    size = 0
     for members in sets.values():
-        if runs[-1] and len(runs[-1]) + len(members) > settings.CLUSTERING_RUN_RECORDS:
+        if size and size + len(members) > settings.CLUSTERING_RUN_RECORDS:
             runs.append([])
-            sets_of_runs.append([])
-        runs[-1] += members
-        sets_of_runs[-1].append(members)
+            size = 0
+        runs[-1].append(members)
+        size += len(members)
     refresh_statistics()
     alone = not (lost or clustered) and only_keys_stored(stored)
-    return [sorted(run) for run in runs], lost, alone, versions, sets_of_runs
+    return [sorted(chain.from_iterable(run)) for run in runs], lost, alone, versions, runs
 
 
 def _assign(
