@@ -19,7 +19,8 @@ of DATABASE_URL, created and dropped here) and a data folder under --dir:
    index is built in 4).
    Beside it pymarc's bare parse of the same files (MARCReader for ISO 2709, map_xml for MARCXML):
    of at most BARE_SAMPLE records, the first of each file in the same share.
-   Peak RSS of the writer (this process) and private memory of the forked page readers.
+   Peak RSS of the writer (this process: overall, and before its clustering began) and private
+   memory of the forked page readers.
 3. Clustering: the harvest's time in ``catalog.clustering`` (assign, works, the rest of
    ``recluster``), per record, and how many records it re-read and re-decided per record harvested
    (each page's records with all that share a match key with them).
@@ -281,7 +282,7 @@ def instrument() -> tuple[StageTimer, dict[str, Any]]:
     timer.wrap(catalog.clustering, "assign_works", "clustering: works")
     timer.wrap(TantivyBackend, "apply", "index: apply (one commit each)")
     counted = {"applies": 0, "documents": 0, "queue_reindex": catalog.clustering.queue_reindex}
-    counted.update(sets=0, set_records=0, largest_set=0, restyled=0)
+    counted.update(sets=0, set_records=0, largest_set=0, restyled=0, peak_before_clustering=0)
     apply, in_processes, restyle = TantivyBackend.apply, assignment.in_processes, assignment._Run.restyle
 
     def deciding(units: Any, *args: Any, **kwargs: Any) -> Any:
@@ -294,6 +295,14 @@ def instrument() -> tuple[StageTimer, dict[str, Any]]:
         return in_processes(units, *args, **kwargs)
 
     assignment.in_processes = deciding  # type: ignore[assignment]
+    assign = catalog.clustering.assign
+
+    def assigning(*args: Any, **kwargs: Any) -> Any:
+        """The writer's peak when its first clustering run begins: what storing the records took."""
+        counted["peak_before_clustering"] = counted["peak_before_clustering"] or status("self", "VmHWM")
+        return assign(*args, **kwargs)
+
+    catalog.clustering.assign = assigning  # type: ignore[assignment]
 
     def restyling(self: Any, cluster_ids: set[int]) -> set[int]:
         """Titles made again without a decision: their changed records changed in nothing compared."""
@@ -338,7 +347,7 @@ def full_harvest(county: County, timer: StageTimer, counted: dict[str, Any], fig
     queued: set[int] = set()
     catalog.clustering.queue_reindex = lambda ids: queued.update(ids)  # type: ignore[assignment]
     timer.totals.clear()
-    counted.update(sets=0, set_records=0, largest_set=0)
+    counted.update(sets=0, set_records=0, largest_set=0, peak_before_clustering=0)
     reset_peak()
     writer_start = status("self", "VmRSS")
     cpu_before, wal_before, pressure = cpu_now(), wal_position(), wal_pressure()
@@ -375,7 +384,8 @@ def full_harvest(county: County, timer: StageTimer, counted: dict[str, Any], fig
     figures["clustering: most records re-decided for one batch"] = Figure(counted["largest_set"], "")
     writer_peak, readers = status("self", "VmHWM"), reader_peak[0]
     print(
-        f"    peak RSS: writer {writer_peak:,.0f} MB ({writer_start:,.0f} MB before the harvest); "
+        f"    peak RSS: writer {writer_peak:,.0f} MB ({writer_start:,.0f} MB before the harvest, "
+        f"{counted['peak_before_clustering']:,.0f} MB at most before its clustering); "
         f"page reader {readers:,.0f} MB of its own"
     )
     figures["harvest"] = Figure(rate, "records/s")
@@ -387,6 +397,7 @@ def full_harvest(county: County, timer: StageTimer, counted: dict[str, Any], fig
     figures["clustering"] = Figure(seen / clustering, "records/s")
     figures["clustering per record"] = Figure(1e6 * clustering / seen, "µs", cost=True)
     figures["writer peak RSS"] = Figure(writer_peak, "MB")
+    figures["writer peak RSS before clustering"] = Figure(counted["peak_before_clustering"], "MB")
     figures["writer memory growth per record"] = Figure(
         (writer_peak - writer_start) * 1e6 / seen, "bytes", True
     )
