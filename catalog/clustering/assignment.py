@@ -584,12 +584,15 @@ def _connected_sets(
     """The connected sets the run re-decides, one unit for each batch of ``ids`` (the sets its
     records reach that no earlier batch reached). A bulk run follows its keys in memory: alone in
     the key table (or in a run of ``_runs`` that is), with no record that was in a cluster or lost
-    a key (a first load), the sets are those its own keys make; otherwise it asks once who else
-    holds them (``KeyHolders``). A set holds every holder of its keys except of those crowded keys
-    that link no records (``Crowding``); returned with the units are the crowded keys they hold.
-    ``sets``: a run of ``_runs`` alone in the key table has its sets from there (each a union of
-    whole connected sets: it links a dated key to its undated block whether or not a record holds
-    that, and a unit is decided as its sets would be apart) instead of finding them again."""
+    a key (a first load), the sets are those its own keys make, each a unit of its own (grouped
+    by the batch of their first record, most sets of a run shared by several libraries fell into
+    one unit: a third of the run and more, decided in one transaction by one process, all its
+    records' data in memory at once); otherwise it asks once who else holds them
+    (``KeyHolders``). A set holds every holder of its keys except of those crowded keys that link
+    no records (``Crowding``); returned with the units are the crowded keys they hold. ``sets``:
+    a run of ``_runs`` alone in the key table has its sets from there (each a union of whole
+    connected sets: it links a dated key to its undated block whether or not a record holds that,
+    and a unit is decided as its sets would be apart) instead of finding them again."""
     known_keys, removed, old_clusters = keyed.keys, keyed.removed, keyed.old_clusters
     holders = None
     if len(ids) >= BULK_RUN:
@@ -600,7 +603,7 @@ def _connected_sets(
                 ]
             else:
                 found = components([(set(ids), known_keys)], {})
-            return _by_first_batch(found, ids), set()
+            return found, set()
         if postgres():
             holders = KeyHolders.of_run(known_keys, ids)
     crowding = Crowding(known_keys, holders)
@@ -620,19 +623,6 @@ def _connected_sets(
         done |= members
         units.append((members, keys))
     return units, crowding.crowded
-
-
-def _by_first_batch(sets: list[Unit], ids: list[int]) -> list[Unit]:
-    """These connected sets joined into the units following them batch by batch would find: each
-    set in the unit of the batch (``chunked(ids)``) its first record is in."""
-    size = chunk_size()
-    batch_of = {rid: n // size for n, rid in enumerate(ids)}
-    units: dict[int, Unit] = {}
-    for members, keys in sets:
-        unit = units.setdefault(batch_of[min(members)], (set(), {}))
-        unit[0].update(members)
-        unit[1].update(keys)
-    return [units[n] for n in sorted(units)]
 
 
 def assign(

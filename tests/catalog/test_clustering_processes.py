@@ -172,6 +172,7 @@ def test_a_run_too_big_for_memory_is_clustered_in_runs_of_whole_connected_sets(
     ids = stored_county(tmp_path, 600, seed=11)
     runs: list[list[int]] = []
     decided: list[int] = []
+    units_handed: list[set[int]] = []
     real_assign, real_in_processes = assignment._assign, assignment.in_processes
 
     def one_run(part: list[int], *rest: Any, **named: Any) -> set[int]:
@@ -180,6 +181,7 @@ def test_a_run_too_big_for_memory_is_clustered_in_runs_of_whole_connected_sets(
 
     def in_processes(units: list[processes.Unit], *rest: Any) -> set[int]:
         decided.extend(record_id for members, _keys in units for record_id in members)
+        units_handed.extend(members for members, _keys in units)
         return real_in_processes(units, *rest)
 
     monkeypatch.setattr(assignment, "_assign", one_run)
@@ -191,10 +193,23 @@ def test_a_run_too_big_for_memory_is_clustered_in_runs_of_whole_connected_sets(
     unclustered()
     runs.clear()
     decided.clear()
+    units_handed.clear()
+    sets_of_runs: list[list[int]] = []
+    real_runs = assignment._runs
+
+    def cut(*args: Any) -> Any:
+        found = real_runs(*args)
+        sets_of_runs.extend(members for run_sets in found[4] for members in run_sets)
+        return found
+
+    monkeypatch.setattr(assignment, "_runs", cut)
+    monkeypatch.setattr(assignment, "BULK_RUN", 100)  # each run a bulk run, as a county's are
     with override_settings(CLUSTERING_RUN_RECORDS=250):
         sliced = assign_clusters(ids)
     assert len(runs) == 3 and all(len(run) <= 250 for run in runs)
     assert sorted(decided) == sorted(record_id for run in runs for record_id in run) == ids
+    # each set of the runs is a unit of its own: dealt out and written apart, not a third of a run
+    assert sorted(map(sorted, units_handed)) == sorted(sets_of_runs) and len(sets_of_runs) > 3 * len(runs)
     assert _snapshot() == in_one_run
     assert set(Cluster.objects.values_list("id", flat=True)) <= sliced
     assert len(in_one_run) < len(ids) and whole

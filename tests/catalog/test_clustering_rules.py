@@ -302,9 +302,10 @@ def test_a_bulk_run_follows_its_keys_in_memory_to_the_same_clusters(
 def test_a_first_load_finds_the_connected_sets_its_own_keys_make(
     monkeypatch: pytest.MonkeyPatch, way: str
 ) -> None:
-    """Alone in the key table, a bulk run's sets are its keys' components, grouped by the batch
-    of their first record exactly as the look-ups group them; a key held outside the run (a
-    second load) sends it back to the look-ups."""
+    """Alone in the key table, a bulk run's sets are its keys' components, each decided as a
+    unit of its own (dealt out to the processes apart, joined into transactions by size); the
+    look-ups find the same sets grouped by the batch of their first record; a key held outside
+    the run (a second load) sends it back to the look-ups."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -335,8 +336,10 @@ def test_a_first_load_finds_the_connected_sets_its_own_keys_make(
     with CaptureQueriesContext(connection) as queries:
         assign_clusters([r.pk for r in records])
     one, two, three, four, five, six = (r.pk for r in records)
-    # one unit for each batch: the sets its records are in that no earlier batch's are
-    assert units == [[{one, two}, {three, four, five, six}]]
+    if way == "own keys":  # one unit for each connected set
+        assert sorted(map(sorted, units[0])) == [sorted([one, two]), sorted([three, five, six]), [four]]
+    else:  # one unit for each batch: the sets its records are in that no earlier batch's are
+        assert units == [[{one, two}, {three, four, five, six}]]
     lookups = [q["sql"] for q in queries.captured_queries if re.search(r"\bkey (= ANY|IN) ?\(", q["sql"])]
     assert bool(lookups) == (way == "key look-ups")
     assert cluster_of(records[0]) == cluster_of(records[1]) != cluster_of(records[3])
