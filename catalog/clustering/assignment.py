@@ -581,14 +581,14 @@ def _clusters_before(units: list[Unit], run_ids: set[int], known: dict[int, int]
 def _connected_sets(
     ids: list[int], keyed: _Keyed, alone: bool = False, sets: list[list[int]] | None = None
 ) -> tuple[list[Unit], set[str]]:
-    """The connected sets the run re-decides, one unit for each batch of ``ids`` (the sets its
-    records reach that no earlier batch reached). A bulk run follows its keys in memory: alone in
-    the key table (or in a run of ``_runs`` that is), with no record that was in a cluster or lost
-    a key (a first load), the sets are those its own keys make, each a unit of its own (grouped
-    by the batch of their first record, most sets of a run shared by several libraries fell into
-    one unit: a third of the run and more, decided in one transaction by one process, all its
-    records' data in memory at once); otherwise it asks once who else holds them
-    (``KeyHolders``). A set holds every holder of its keys except of those crowded keys that link
+    """The connected sets the run re-decides, in units: as a rule one for each batch of ``ids``
+    (the sets its records reach that no earlier batch reached). A bulk run follows its keys in
+    memory: alone in the key table (or in a run of ``_runs`` that is), with no record that was in
+    a cluster or lost a key (a first load), the sets are those its own keys make, each a unit of
+    its own (grouped by the batch of their first record, most sets of a run shared by several
+    libraries fell into one unit: a third of the run and more, decided in one transaction by one
+    process, all its records' data in memory at once); otherwise it asks once who else holds
+    them (``KeyHolders``). A set holds every holder of its keys except of those crowded keys that link
     no records (``Crowding``); returned with the units are the crowded keys they hold. ``sets``:
     a run of ``_runs`` alone in the key table has its sets from there (each a union of whole
     connected sets: it links a dated key to its undated block whether or not a record holds that,
