@@ -585,14 +585,14 @@ def _connected_sets(
     (the sets its records reach that no earlier batch reached). A bulk run follows its keys in
     memory: alone in the key table (or in a run of ``_runs`` that is), with no record that was in
     a cluster or lost a key (a first load), the sets are those its own keys make, each a unit of
-    its own (grouped by the batch of their first record, most sets of a run shared by several
-    libraries fell into one unit: a third of the run and more, decided in one transaction by one
-    process, all its records' data in memory at once); otherwise it asks once who else holds
-    them (``KeyHolders``). A set holds every holder of its keys except of those crowded keys that link
-    no records (``Crowding``); returned with the units are the crowded keys they hold. ``sets``:
-    a run of ``_runs`` alone in the key table has its sets from there (each a union of whole
-    connected sets: it links a dated key to its undated block whether or not a record holds that,
-    and a unit is decided as its sets would be apart) instead of finding them again."""
+    its own, so that the processes share them out and no transaction holds more than a set and a
+    batch (by the batch of their first record, most sets a run's libraries share made one unit
+    of a third of the run); otherwise it asks once who else holds them (``KeyHolders``). A set
+    holds every holder of its keys except of those crowded keys that link no records
+    (``Crowding``); returned with the units are the crowded keys they hold. ``sets``: a run of
+    ``_runs`` alone in the key table has its sets from there (each a union of whole connected
+    sets: it links a dated key to its undated block whether or not a record holds that, and a
+    unit is decided as its sets would be apart) instead of finding them again."""
     known_keys, removed, old_clusters = keyed.keys, keyed.removed, keyed.old_clusters
     holders = None
     if len(ids) >= BULK_RUN:
