@@ -297,9 +297,12 @@ class TantivyBackend(SearchBackend):
 
         One aggregation over the text's matches counts them all: each facet under a filter
         aggregation of every filter but its own selection (as the Elasticsearch body does), and
-        facets under the same filters share one. A pass per facet would evaluate the whole query
-        again each time (about 1-3 ms each at a million titles). But a filter aggregation reads
-        its filter's postings whole (format=book: about 1.3 ms), so when every filter together
+        facets under the same filters share one; facets under no filter (every facet of a search
+        without one, or a facet whose own selection is the only filter) are counted over the
+        matches as they are, since a filter aggregation of everything walks every document (0.3
+        ms at two million titles). A pass per facet would evaluate the whole query again each
+        time (about 1-3 ms each at a million titles). But a filter aggregation reads its
+        filter's postings whole (format=book: about 1.3 ms), so when every filter together
         still matches many documents, the facets under all of them are counted in a second pass
         over the search itself, where the filters are an intersection (about 0.5 ms).
 
@@ -327,12 +330,19 @@ class TantivyBackend(SearchBackend):
             names = groups.pop(everything)
             raw = searcher.aggregate(query, {"total": _TOTAL} | {name: _aggregation(name) for name in names})
             found[everything] = int(raw["total"]["value"]), _facet_values(names, raw)
-        aggregations = {
+        unfiltered = groups.pop("*", [])  # counted over the text's matches as they are
+        aggregations = {name: _aggregation(name) for name in unfiltered}
+        if everything == "*" and unfiltered:
+            aggregations["total"] = _TOTAL
+        aggregations |= {
             f"filter{n}": {"filter": scope, "aggs": {name: _aggregation(name) for name in names}}
             for n, (scope, names) in enumerate(groups.items())
         }
         if aggregations:
             raw = searcher.aggregate(text or Query.all_query(), aggregations)
+            if unfiltered:
+                count = int(raw["total"]["value"]) if "total" in raw else None
+                found["*"] = count, _facet_values(unfiltered, raw)
             for n, scope in enumerate(groups):
                 bucket = raw[f"filter{n}"]
                 found[scope] = int(bucket["doc_count"]), _facet_values(groups[scope], bucket)
