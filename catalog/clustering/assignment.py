@@ -510,11 +510,13 @@ class _Run:
         it once, where it read it again in each process that had not decoded it here (a million
         records in runs of 200,000: 150 and 157 s instead of 159 and 162). Not when this pass
         needs the data anyway: to say which records may hold a librarian's merge key
-        (``keys_of``), or the signatures of a run of changed descriptions."""
-        if self.stored_at and not (self.with_overrides or self.descriptions_only):
+        (``keys_of``), or the signature of a record decided before, in a run of changed
+        descriptions (a harvest's: its first load, where no record was, read the data of a
+        million records 2.44 times a record where twice will do)."""
+        if self.stored_at and not self.with_overrides:
             light = list(_light_rows(batch, {}, versions=True))
-            rows = [r for r in light if self._keys_stored(r)]
-            rows += self._read([r.id for r in light if not self._keys_stored(r)])
+            rows = [r for r in light if self._as_stored(r)]
+            rows += self._read([r.id for r in light if not self._as_stored(r)])
         else:
             rows = self._read(batch)
         return rows, [r.id for r in rows if self._keys_stored(r)]
@@ -522,6 +524,11 @@ class _Run:
     def _keys_stored(self, row: Row) -> bool:
         """Is this record still at the row version ``_runs`` stored its keys of?"""
         return bool(row.version) and self.stored_at.get(row.id) == row.version
+
+    def _as_stored(self, row: Row) -> bool:
+        """Can this pass take the record as ``_runs`` stored it, without its data?"""
+        signed = self.descriptions_only and row.cluster_id and row.clustered_as is not None
+        return self._keys_stored(row) and not signed
 
     def _read(self, ids: list[int]) -> list[Row]:
         """These records' rows with their data, kept for the second pass if the run keeps it."""

@@ -275,14 +275,16 @@ def test_the_runs_derive_a_record_s_keys_once_unless_a_harvest_wrote_it_in_betwe
 
 @pytest.mark.skipif(not POSTGRES, reason="forking and row versions (xmin) are PostgreSQL's")
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("descriptions_only", [False, True], ids=["corrections", "a harvest"])
 def test_in_runs_each_record_s_data_is_read_once_for_its_keys_and_once_to_decide_it(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, descriptions_only: bool
 ) -> None:
     """A county larger than a run (two processes): ``_runs`` reads every record's data to store
     its keys; a run's own first pass takes those keys as stored and reads its records without
     their data, which its second pass reads once, whichever process stored their keys. Each run
     takes its connected sets from ``_runs`` instead of finding them again. The clusters are
-    those of one run."""
+    those of one run. So too for a harvest's first load (``descriptions_only``): a record never
+    clustered has no signature to compare, which is what that pass would read its data for."""
     import multiprocessing
 
     ids = stored_county(tmp_path, 600, seed=11)
@@ -308,7 +310,7 @@ def test_in_runs_each_record_s_data_is_read_once_for_its_keys_and_once_to_decide
     forks = count_calls(monkeypatch, processes, "forked")
     found_again = count_calls(monkeypatch, assignment, "components")
     with override_settings(CLUSTERING_RUN_RECORDS=250, CLUSTERING_PROCESSES=2):
-        assign_clusters(ids)
+        assign_clusters(ids, descriptions_only=descriptions_only)
     assert forks.value >= 3  # each run's passes in two processes, not only the key pass
     assert read.value == 2 * len(ids)
     assert found_again.value == 0
