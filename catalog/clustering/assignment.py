@@ -98,6 +98,11 @@ class Row:
         return self.kind == BIB and not self.deleted and bool(self.data)
 
     @property
+    def signed(self) -> bool:
+        """In a cluster, decided with a signature: one a run of changed descriptions compares."""
+        return bool(self.cluster_id) and self.clustered_as is not None
+
+    @property
     def order(self) -> tuple[int, str]:
         return (self.source_id, self.local_id)
 
@@ -487,10 +492,7 @@ class _Run:
                     keyed.restyled |= {
                         r.id
                         for r in rows
-                        if r.cluster_id
-                        and r.clustered_as is not None
-                        and r.clusterable
-                        and r.clustered_as == signature(current[r.id], r.data)
+                        if r.signed and r.clusterable and r.clustered_as == signature(current[r.id], r.data)
                     }
                 if not self.keep_data:  # ``_runs``' pass: the second finds what has not changed
                     keyed.versions.update((r.id, r.version) for r in rows if r.version)
@@ -527,8 +529,7 @@ class _Run:
 
     def _as_stored(self, row: Row) -> bool:
         """Can this pass take the record as ``_runs`` stored it, without its data?"""
-        signed = self.descriptions_only and row.cluster_id and row.clustered_as is not None
-        return self._keys_stored(row) and not signed
+        return self._keys_stored(row) and not (self.descriptions_only and row.signed)
 
     def _read(self, ids: list[int]) -> list[Row]:
         """These records' rows with their data, kept for the second pass if the run keeps it."""
