@@ -109,8 +109,11 @@ class Cluster(models.Model):
     # merged with the union of identifiers; what the search document is built from.
     data = models.JSONField(default=dict, blank=True)
     # The display record's work key (catalog.clustering.works.work_key; empty without an author)
-    # and the Work it names: other formats and editions of the same title.
-    work_key = models.CharField(max_length=300, blank=True, db_index=True)
+    # and the Work it names: other formats and editions of the same title. Not indexed: nothing
+    # looks a cluster up by it (clusters are found by their work), and every new cluster and
+    # every move to another work wrote two index entries for it (a quarter to a third of the time
+    # those writes took).
+    work_key = models.CharField(max_length=300, blank=True)
     work = models.ForeignKey(
         Work, null=True, blank=True, on_delete=models.SET_NULL, related_name="clusters", db_constraint=False
     )
