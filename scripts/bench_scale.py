@@ -19,8 +19,9 @@ of DATABASE_URL, created and dropped here) and a data folder under --dir:
    index is built in 4).
    Beside it pymarc's bare parse of the same files (MARCReader for ISO 2709, map_xml for MARCXML):
    of at most BARE_SAMPLE records, the first of each file in the same share.
-   Peak RSS of the writer (this process: overall, and before its clustering began) and private
-   memory of the forked page readers.
+   Peak RSS of the writer (this process: overall, and before its clustering began); private
+   memory and CPU of the forked page readers (until the clustering begins: its forked processes
+   are the writer's children too, counted apart).
 3. Clustering: the harvest's time in ``catalog.clustering`` (assign, works, the rest of
    ``recluster``), per record, and how many records it re-read and re-decided per record harvested
    (each page's records with all that share a match key with them).
@@ -140,7 +141,8 @@ def private_memory(pid: int) -> float:
 @contextmanager
 def peak_of_children(every: float = 0.5) -> Iterator[list[float]]:
     """The most memory of its own (private, MB) a child of this process has meanwhile (the forked
-    page readers: their RSS counts what they share with this process)."""
+    page readers, the clustering's forked processes: their RSS counts what they share with this
+    process)."""
     peak, stop = [0.0], threading.Event()
 
     def watch() -> None:
@@ -298,8 +300,12 @@ def instrument() -> tuple[StageTimer, dict[str, Any]]:
     assign = catalog.clustering.assign
 
     def assigning(*args: Any, **kwargs: Any) -> Any:
-        """The writer's peak when its first clustering run begins: what storing the records took."""
-        counted["peak_before_clustering"] = counted["peak_before_clustering"] or status("self", "VmHWM")
+        """When its first clustering run begins: the writer's peak (what storing the records took),
+        and what its children (the page readers, all ended by then) used; the clustering's own
+        forked processes are children too, from here on."""
+        if not counted["peak_before_clustering"]:
+            counted["peak_before_clustering"] = status("self", "VmHWM")
+            counted["readers"] = (cpu_now()[1], counted["children_peak"][0])
         return assign(*args, **kwargs)
 
     catalog.clustering.assign = assigning  # type: ignore[assignment]
@@ -322,8 +328,9 @@ def instrument() -> tuple[StageTimer, dict[str, Any]]:
 
 
 def cpu_now() -> tuple[float, float]:
-    """CPU seconds so far: this process, its ended children (the page readers). PostgreSQL's are
-    not counted: on a shared server its processes come and go with other databases' work."""
+    """CPU seconds so far: this process, its ended children (the page readers, the clustering's
+    forked processes). PostgreSQL's are not counted: on a shared server its processes come and go
+    with other databases' work."""
     times = os.times()
     return cpu_seconds([os.getpid()]), times.children_user + times.children_system
 
@@ -352,12 +359,14 @@ def full_harvest(county: County, timer: StageTimer, counted: dict[str, Any], fig
     writer_start = status("self", "VmRSS")
     cpu_before, wal_before, pressure = cpu_now(), wal_position(), wal_pressure()
     started = time.perf_counter()
-    with peak_of_children() as reader_peak, profiled("BENCH_PROFILE_LOAD"):
+    with peak_of_children() as counted["children_peak"], profiled("BENCH_PROFILE_LOAD"):
         outcomes = harvest_sources([source.pk for source in sources])
         elapsed = time.perf_counter() - started  # without writing the profile
     runs = [run for run in outcomes.values() if isinstance(run, HarvestRun)]
     catalog.clustering.queue_reindex = counted["queue_reindex"]
     cpu = [after - before for after, before in zip(cpu_now(), cpu_before, strict=True)]
+    readers_cpu, readers = counted.get("readers", (cpu_now()[1], counted["children_peak"][0]))
+    readers_cpu -= cpu_before[1]
     seen = sum(run.added + run.updated + run.unchanged + run.failed for run in runs)
     failed = [f"{run.source}: {run.status}" for run in runs if run.status != HarvestRun.Status.COMPLETE]
     rate = seen / elapsed
@@ -367,7 +376,8 @@ def full_harvest(county: County, timer: StageTimer, counted: dict[str, Any], fig
         + (f"; NOT COMPLETE: {failed}" if failed else "")
     )
     print(
-        f"    CPU: writer {cpu[0]:.0f} s, page readers {cpu[1]:.0f} s; "
+        f"    CPU: writer {cpu[0]:.0f} s, page readers {readers_cpu:.0f} s, the clustering's forked "
+        f"processes {cpu[1] - readers_cpu:.0f} s; "
         f"WAL (the whole server's) {wal_since(wal_before) / max(seen, 1):,.0f} bytes/record: "
         f"{pressure_since(pressure)}"
     )
@@ -382,18 +392,18 @@ def full_harvest(county: County, timer: StageTimer, counted: dict[str, Any], fig
     )
     figures["clustering: records re-decided per record"] = Figure(counted["set_records"] / seen, "", True, 2)
     figures["clustering: most records re-decided for one batch"] = Figure(counted["largest_set"], "")
-    writer_peak, readers = status("self", "VmHWM"), reader_peak[0]
+    writer_peak, forks = status("self", "VmHWM"), counted["children_peak"][0]
     print(
         f"    peak RSS: writer {writer_peak:,.0f} MB ({writer_start:,.0f} MB before the harvest, "
         f"{counted['peak_before_clustering']:,.0f} MB at most before its clustering); "
-        f"page reader {readers:,.0f} MB of its own"
+        f"page reader {readers:,.0f} MB of its own, any child with the clustering's {forks:,.0f} MB"
     )
     figures["harvest"] = Figure(rate, "records/s")
     figures["harvest per record"] = Figure(1e6 / rate, "µs", cost=True)
     figures["bare pymarc parse per record"] = Figure(1e6 / bare_rate, "µs", cost=True)
     figures["harvest / bare parse"] = Figure(rate / bare_rate, "", digits=2)
     figures["harvest writer CPU per record"] = Figure(1e6 * cpu[0] / seen, "µs", cost=True)
-    figures["page reader CPU per record"] = Figure(1e6 * cpu[1] / seen, "µs", cost=True)
+    figures["page reader CPU per record"] = Figure(1e6 * readers_cpu / seen, "µs", cost=True)
     figures["clustering"] = Figure(seen / clustering, "records/s")
     figures["clustering per record"] = Figure(1e6 * clustering / seen, "µs", cost=True)
     figures["writer peak RSS"] = Figure(writer_peak, "MB")
@@ -711,9 +721,9 @@ def nightly(
         figures[f"nightly: {stage}"] = Figure(1e6 * stage_seconds / county.records, "µs/county record", True)
     print(f"    index: {counted['applies']:,} commits, {counted['documents']:,} documents written")
     print(
-        f"    CPU: writer {cpu[0]:.0f} s, page readers {cpu[1]:.0f} s; WAL (the whole server's) "
-        f"{wal / 1e6:,.0f} MB = {wal / county.records:,.0f} bytes per county record "
-        f"({written}); "
+        f"    CPU: writer {cpu[0]:.0f} s, its children (page readers, the clustering's forks) "
+        f"{cpu[1]:.0f} s; WAL (the whole server's) {wal / 1e6:,.0f} MB = "
+        f"{wal / county.records:,.0f} bytes per county record ({written}); "
         f"clustering re-decided {counted['set_records']:,} records in {counted['sets']:,} batches and "
         f"remade {counted['restyled']:,} titles without a decision"
     )
