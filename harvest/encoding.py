@@ -44,8 +44,8 @@ _SURROGATE = re.compile("[\udc80-\udcff]+")
 _ANY_SURROGATE = re.compile("[\ud800-\udfff]")
 # Anything a repair could apply to; most strings are checked with this one search only.
 SUSPECT = re.compile("[\x00ÂÃ√\ud800-\udfff]")
-# The same in UTF-8 bytes (Â, Ã, √), for checking a whole ISO 2709 record at once.
-SUSPECT_BYTES = re.compile(rb"\xc3[\x82\x83]|\xe2\x88\x9a")
+# The same in UTF-8 bytes (Â, Ã, √, NUL), for checking a whole record at once.
+_SUSPECT_BYTES = (b"\xc3\x82", b"\xc3\x83", b"\xe2\x88\x9a", b"\x00")
 
 
 def legacy_byte(byte: int) -> tuple[str, str]:
@@ -125,6 +125,12 @@ def storable(text: str) -> str:
     if "\x00" not in text and not _ANY_SURROGATE.search(text):
         return text
     return _storable(text, set())
+
+
+def has_suspect_bytes(raw: bytes) -> bool:
+    """Whether a record's UTF-8 bytes hold what ``SUSPECT`` looks for. Substring tests, not a
+    regular expression: one pass of a fast byte search each, about a fifth of the regex's time."""
+    return any(pattern in raw for pattern in _SUSPECT_BYTES)
 
 
 def is_utf8(data: bytes) -> bool:

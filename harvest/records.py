@@ -6,7 +6,6 @@ parser objected to, so the caller can store the record with its raw bytes and co
 """
 
 import hashlib
-import re
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,7 +13,7 @@ from typing import Any
 from lxml import etree
 from pymarc import Field, Indicators, Leader, Record, Subfield
 
-from harvest.encoding import SUSPECT, SUSPECT_BYTES, is_utf8, iso2709_is_utf8, repair_text
+from harvest.encoding import SUSPECT, has_suspect_bytes, is_utf8, iso2709_is_utf8, repair_text
 
 MARC_NS = "http://www.loc.gov/MARC21/slim"
 LEADER_LENGTH = 24
@@ -24,8 +23,12 @@ ISO2709_LATIN1 = "iso2709-latin1"
 MARCXML_LATIN1 = "marcxml-latin1"
 _LATIN1_DECLARATION = b'<?xml version="1.0" encoding="ISO-8859-1"?>'
 # UTF-8 lead bytes of U+0300..U+037F, the combining diacritics of decomposed (NFD) Latin text, or
-# an XML character reference: a record without them needs no composing (one search of its bytes).
-_COMBINING_BYTES = re.compile(rb"[\xcc\xcd]|&#")
+# an XML character reference: a record without them needs no composing.
+_COMBINING_BYTES = (b"\xcc", b"\xcd", b"&#")
+
+
+def _may_decompose(raw: bytes) -> bool:
+    return any(pattern in raw for pattern in _COMBINING_BYTES)
 
 
 @dataclass
@@ -105,8 +108,8 @@ def parse_iso2709(raw: bytes, latin1: bool = False) -> ParsedRecord:
     repairs = set(implied)
     record.leader = _unicode_leader(str(record.leader))
     # Valid UTF-8 without the byte patterns of mojibake (or a NUL) needs no per-field look.
-    needs_check = not as_utf8 or not is_utf8(raw) or bool(SUSPECT_BYTES.search(raw)) or b"\x00" in raw
-    return _finish(record, repairs, needs_check, bool(_COMBINING_BYTES.search(raw)))
+    needs_check = not as_utf8 or not is_utf8(raw) or has_suspect_bytes(raw)
+    return _finish(record, repairs, needs_check, _may_decompose(raw))
 
 
 def _localname(tag: str) -> str:
@@ -148,7 +151,7 @@ def parse_marcxml_element(element: Any, raw: bytes | None = None) -> ParsedRecor
         return ParsedRecord(None, str(exc))
     if raw is None:
         return _finish(record, set())
-    return _finish(record, set(), bool(SUSPECT_BYTES.search(raw)), bool(_COMBINING_BYTES.search(raw)))
+    return _finish(record, set(), has_suspect_bytes(raw), _may_decompose(raw))
 
 
 def parse_marcxml(raw: bytes, wrapper: tuple[bytes, bytes] = (b"", b"")) -> ParsedRecord:
