@@ -44,8 +44,6 @@ _SURROGATE = re.compile("[\udc80-\udcff]+")
 _ANY_SURROGATE = re.compile("[\ud800-\udfff]")
 # Anything a repair could apply to; most strings are checked with this one search only.
 SUSPECT = re.compile("[\x00ÂÃ√\ud800-\udfff]")
-# The same in UTF-8 bytes (Â, Ã, √, NUL), for checking a whole record at once.
-_SUSPECT_BYTES = (b"\xc3\x82", b"\xc3\x83", b"\xe2\x88\x9a", b"\x00")
 
 
 def legacy_byte(byte: int) -> tuple[str, str]:
@@ -128,9 +126,9 @@ def storable(text: str) -> str:
 
 
 def has_suspect_bytes(raw: bytes) -> bool:
-    """Whether a record's UTF-8 bytes hold what ``SUSPECT`` looks for. Substring tests, not a
-    regular expression: one pass of a fast byte search each, about a fifth of the regex's time."""
-    return any(pattern in raw for pattern in _SUSPECT_BYTES)
+    """Whether a record's UTF-8 bytes hold what ``SUSPECT`` looks for (Â, Ã, √, NUL). Substring
+    tests, not a regular expression: a fast byte search each, a fifth of the regex's time."""
+    return b"\xc3\x82" in raw or b"\xc3\x83" in raw or b"\xe2\x88\x9a" in raw or b"\x00" in raw
 
 
 def is_utf8(data: bytes) -> bool:

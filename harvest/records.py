@@ -22,13 +22,12 @@ LEADER_LENGTH = 24
 ISO2709_LATIN1 = "iso2709-latin1"
 MARCXML_LATIN1 = "marcxml-latin1"
 _LATIN1_DECLARATION = b'<?xml version="1.0" encoding="ISO-8859-1"?>'
-# UTF-8 lead bytes of U+0300..U+037F, the combining diacritics of decomposed (NFD) Latin text, or
-# an XML character reference: a record without them needs no composing.
-_COMBINING_BYTES = (b"\xcc", b"\xcd", b"&#")
 
 
 def _may_decompose(raw: bytes) -> bool:
-    return any(pattern in raw for pattern in _COMBINING_BYTES)
+    """Whether the bytes hold a UTF-8 lead byte of U+0300..U+037F, the combining diacritics of
+    decomposed (NFD) Latin text, or an XML character reference: without them, nothing to compose."""
+    return b"\xcc" in raw or b"\xcd" in raw or b"&#" in raw
 
 
 @dataclass

@@ -53,9 +53,11 @@ _XML_END = re.compile(rb"</(?:[\w.-]++:)?record\s*>")
 _XMLNS = re.compile(rb"""\sxmlns(?::[\w.-]+)?\s*=\s*(?:"[^"]*"|'[^']*')""")
 _XML_DECLARATION = re.compile(rb"<\?xml[^>]*\?>")
 HEADER_LIMIT = 1 << 16
-# A MARCXML record's leader and its 001 as plain text (no entity, no comment, no CDATA inside).
-_XML_LEADER = re.compile(rb"<(?:[\w.-]++:)?leader\s*>([^<&]*)</")
-_XML_001 = re.compile(rb"""<(?:[\w.-]++:)?controlfield\s+tag\s*=\s*["']001["']\s*>([^<&]*)</""")
+# A MARCXML record's leader and its 001 as plain text (no entity, no comment, no CDATA inside):
+# an element's name and what follows, then its opening "<" and prefix (``_elements``).
+_XML_LEADER = re.compile(rb"leader\s*>([^<&]*)</")
+_XML_001 = re.compile(rb"""controlfield\s+tag\s*=\s*["']001["']\s*>([^<&]*)</""")
+_XML_OPENING = re.compile(rb"<(?:[\w.-]++:)?")
 
 Chunk = tuple[bytes, int]  # raw record bytes, offset after it
 # What the reader made of a record: its parse, or (a bibliographic ISO 2709 record left unparsed)
@@ -263,13 +265,25 @@ def read_iso2709(raw: bytes) -> Read:
 def read_marcxml(raw: bytes, wrapper: tuple[bytes, bytes]) -> Read:
     """A bibliographic record's 001 if the record has one leader and one 001, both plain ASCII
     text; anything else parsed (see the top)."""
-    leaders, ids = _XML_LEADER.findall(raw), _XML_001.findall(raw)
+    leaders, ids = _elements(_XML_LEADER, raw), _elements(_XML_001, raw)
     if len(leaders) != 1 or len(ids) != 1 or not (leaders[0] + ids[0]).isascii() or b"\r" in ids[0]:
         return parse_marcxml(raw, wrapper)
     leader = leaders[0].decode("ascii")  # as the parse takes it, unstripped
     if len(leader) < 7 or leader[6] in HOLDINGS_TYPES:
         return parse_marcxml(raw, wrapper)
     return ids[0].decode("ascii").strip()
+
+
+def _elements(pattern: re.Pattern[bytes], raw: bytes) -> list[bytes]:
+    """The text of each element ``pattern`` finds from its name on, with "<" and a prefix before
+    the name: what ``findall`` of the whole pattern gives, in a third of the time (a pattern that
+    begins with "<" is tried at every tag of the record; one that begins with a name, only there)."""
+    found = []
+    for match in pattern.finditer(raw):
+        name = match.start()
+        if _XML_OPENING.fullmatch(raw, raw.rfind(b"<", 0, name), name):
+            found.append(match.group(1))
+    return found
 
 
 def _parse_later(

@@ -2,6 +2,7 @@
 for an unchanged record, an unchanged ISO 2709 record is not parsed, and the run's index changes
 are one job — one commit of the index — however many pages it stored."""
 
+import re
 import time
 from collections.abc import Iterator
 from io import StringIO
@@ -12,7 +13,7 @@ import pymarc
 import pytest
 from django.core.management import call_command
 from django.db import connection
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import settings as examples
 from hypothesis import strategies as st
 from pymarc import Field, Indicators, Record, Subfield
@@ -420,6 +421,23 @@ def test_the_end_tag_is_the_one_the_pattern_finds_first(fragments: list[str], at
     expected = marc_file._XML_END.search(buffer, at)
     found = marc_file._end_tag(buffer, at)
     assert (found.span() if found else None) == (expected.span() if expected else None)
+
+
+_PARTS = ["<", "</", "leader", "controlfield", "marc:", "x.y-z:", ":", " ", "\n", ">", "&amp;", "x", "0"]
+_PARTS += [' tag="001"', " tag='001'", ' tag = "001" ', ' tag="008"', "<<", "</leader>", "<controlfield"]
+_PARTS += ["<leader>", "<marc:leader >", '<controlfield tag="001">', "<m:controlfield\ttag='001'>"]
+_PARTS += ["<xleader>"]
+_WHOLE_LEADER = re.compile(rb"<(?:[\w.-]++:)?leader\s*>([^<&]*)</")
+_WHOLE_001 = re.compile(rb"""<(?:[\w.-]++:)?controlfield\s+tag\s*=\s*["']001["']\s*>([^<&]*)</""")
+
+
+@examples(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_PARTS), max_size=30))
+@example(["<marc:leader>", "00000nam", "</", "<leader>", "</", '<controlfield tag="001">', "x", "</"])
+def test_a_records_leader_and_001_are_what_the_whole_pattern_finds(parts: list[str]) -> None:
+    raw = "".join(parts).encode()
+    assert marc_file._elements(marc_file._XML_LEADER, raw) == _WHOLE_LEADER.findall(raw)
+    assert marc_file._elements(marc_file._XML_001, raw) == _WHOLE_001.findall(raw)
 
 
 @pytest.mark.sqlite
