@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from catalog.bulk_work import copy_binary, jsonb
 from catalog.clustering.keys import linked_keys, prefix_end, undated_block
-from catalog.models import Cluster, MatchKey, PendingRecord, SourceRecord
+from catalog.models import Cluster, MatchKey, PendingRecord, SourceRecord, Work
 
 T = TypeVar("T")
 # One advisory lock id for "clustering is running": merges of different harvests queue up.
@@ -31,6 +31,7 @@ _LOCK_ID = 0x53414D534F4B  # "SAMSOK"
 _RECORDS = SourceRecord._meta.db_table
 _KEYS = MatchKey._meta.db_table
 _CLUSTERS = Cluster._meta.db_table
+_WORKS = Work._meta.db_table
 # The key column's index (``MatchKey.Meta``), which a first load builds once it has stored its keys.
 _KEY_INDEX = next(i for i in MatchKey._meta.indexes if i.fields == ["key"] and not i.condition)
 
@@ -386,3 +387,33 @@ def update_clusters(rows: Sequence[tuple[int, dict[str, Any], int | None, str]])
                 [r[3] for r in batch],
             ],
         )
+
+
+def works_by_key(keys: Iterable[str]) -> dict[str, int]:
+    """The ids of the works with these keys: {key: id}."""
+    found: dict[str, int] = {}
+    if not postgres():
+        for batch in chunked(sorted(keys)):
+            found.update(Work.objects.filter(key__in=batch).values_list("key", "pk"))
+        return found
+    for batch in chunked(sorted(keys), 20000):
+        found.update(_fetch(f"SELECT key, id FROM {_WORKS} WHERE key = ANY(%b::text[])", [batch]))  # noqa: S608
+    return found
+
+
+def create_works(keys: set[str]) -> dict[str, int]:
+    """Works for these keys, made in key order, and their ids: {key: id}. On PostgreSQL one
+    statement a batch that returns the ids (a first load makes a work for most of its clusters:
+    50 µs a work through ``bulk_create`` and a second look-up, 13 to 16 this way)."""
+    if not postgres():
+        made = [Work(key=key) for key in sorted(keys)]
+        Work.objects.bulk_create(made, batch_size=2000, ignore_conflicts=True)
+        return works_by_key(keys)
+    sql = (
+        f"INSERT INTO {_WORKS} (key, created_at) SELECT k, now() FROM unnest(%b::text[]) AS k "  # noqa: S608
+        "ON CONFLICT (key) DO NOTHING RETURNING key, id"
+    )
+    found: dict[str, int] = {}
+    for batch in chunked(sorted(keys), 20000):
+        found.update(_fetch(sql, [batch]))
+    return found | works_by_key(keys - found.keys())  # any that were there already

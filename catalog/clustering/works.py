@@ -27,7 +27,7 @@ from typing import Any
 from django.db import connection
 from django.db.models import Count
 
-from catalog.clustering.bulk import chunk_size, chunked, clustering_lock
+from catalog.clustering.bulk import chunk_size, chunked, clustering_lock, create_works, works_by_key
 from catalog.clustering.keys import normalize
 from catalog.models import Cluster, Work
 
@@ -120,21 +120,14 @@ def assign_works(cluster_ids: Iterable[int]) -> set[int]:
     for batch in chunked(ids):
         rows += Cluster.objects.filter(pk__in=batch).values_list("pk", "work_key", "work_id")
     with clustering_lock():
-        works = _works_by_key({key for _, key, _ in rows if key})
+        works = works_by_key({key for _, key, _ in rows if key})
         missing = {key for _, key, _ in rows if key and key not in works}
         if missing:
             works.update(_rekeyed(missing, rows, works))
-            works.update(_created(missing - works.keys()))
+            works.update(create_works(missing - works.keys()))
         changes = [(pk, works.get(key)) for pk, key, work_id in rows if works.get(key) != work_id]
         _set_column("work_id", "bigint", changes)
     return {pk for pk, _ in changes}
-
-
-def _works_by_key(keys: set[str]) -> dict[str, int]:
-    found: dict[str, int] = {}
-    for batch in chunked(sorted(keys)):
-        found.update(Work.objects.filter(key__in=batch).values_list("key", "pk"))
-    return found
 
 
 def _rekeyed(
@@ -169,11 +162,6 @@ def _cluster_counts(work_ids: set[int]) -> dict[int, int]:
         rows = Cluster.objects.filter(work_id__in=batch).values("work_id").annotate(n=Count("id"))
         counts.update({row["work_id"]: row["n"] for row in rows})
     return counts
-
-
-def _created(keys: set[str]) -> dict[str, int]:
-    Work.objects.bulk_create([Work(key=key) for key in sorted(keys)], batch_size=2000, ignore_conflicts=True)
-    return _works_by_key(keys)
 
 
 def _set_column(column: str, sql_type: str, changes: Sequence[tuple[int, Any]]) -> None:

@@ -10,6 +10,7 @@ import pytest
 from django.core.management import call_command
 
 from catalog.clustering import recluster
+from catalog.clustering.bulk import create_works, works_by_key
 from catalog.clustering.overrides import merge_clusters, split_record
 from catalog.clustering.works import assign_works, work_key
 from catalog.models import Cluster, SourceRecord, Work
@@ -217,3 +218,12 @@ def test_assign_works_command_regroups_clusters_by_todays_key() -> None:
     assert works_of([hardback, pocket]) == [work_id, work_id]
     assert cluster_of(pocket).work_key == "hundarna|astrid lindgren"
     assert out.getvalue().strip().splitlines()[-1].startswith("assign_works: 2 clusters in ")
+
+
+def test_works_are_made_in_key_order_and_a_key_that_has_one_keeps_it() -> None:
+    """``create_works`` where another process made one of the keys' works meanwhile."""
+    there = Work.objects.create(key="hundarna|astrid lindgren")
+    made = create_works({"rasmus|astrid lindgren", "hundarna|astrid lindgren", "emil|astrid lindgren"})
+    assert made["hundarna|astrid lindgren"] == there.pk
+    assert made["emil|astrid lindgren"] < made["rasmus|astrid lindgren"]
+    assert works_by_key(made) == made == dict(Work.objects.values_list("key", "pk"))
