@@ -228,6 +228,7 @@ def main() -> None:
 
     django.setup()
     from django.core.management import call_command
+    from django.db import connections
 
     from catalog.models import Holding, Library, SourceRecord
     from harvest.models import Source
@@ -256,7 +257,6 @@ def main() -> None:
     # The provider runs in its own (forked) process, as a real one would: not competing for our GIL.
     urls: multiprocessing.Queue[str] = multiprocessing.get_context("fork").Queue()
     provider = multiprocessing.get_context("fork").Process(target=serve, args=(repository, urls), daemon=True)
-    from django.db import connections
 
     connections.close_all()  # the child must not share our database socket
     provider.start()
@@ -328,6 +328,8 @@ def main() -> None:
         f"including in-process indexing: {with_index:,.0f} records/s = {with_index / bare:.2f} of bare parse"
     )
     print("uptime:", subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip())
+    connections.close_all()
+    drop_database()  # as the top says: a run leaves no database behind
 
 
 if __name__ == "__main__":
