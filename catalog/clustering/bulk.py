@@ -149,6 +149,20 @@ def records_of_sources(ids: list[int], source_ids: list[int]) -> list[int]:
     return [record_id for (record_id,) in _fetch(sql, [ids, source_ids])]
 
 
+def add_pending(ids: Sequence[int]) -> None:
+    """Mark these records pending (``clustering.pending``); a mark there already stays. On
+    PostgreSQL one statement, the ids one binary array (no model object a record)."""
+    if not postgres():
+        marks = [PendingRecord(record_id=record_id) for record_id in ids]
+        PendingRecord.objects.bulk_create(marks, batch_size=5000, ignore_conflicts=True)
+        return
+    _execute(
+        f"INSERT INTO {PendingRecord._meta.db_table} (record_id) "
+        "SELECT unnest(%b::bigint[]) ON CONFLICT DO NOTHING",
+        [list(ids)],
+    )
+
+
 def forget_pending(ids: list[int]) -> None:
     """Delete the pending marks of these records (``clustering.pending``)."""
     if not postgres():

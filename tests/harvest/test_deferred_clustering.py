@@ -101,6 +101,7 @@ def test_the_pending_records_of_sources_are_theirs_alone_deleted_ones_included()
         for number in (1, 2, 3)
     }
     mark_pending([rows[ours.pk, 1], rows[ours.pk, 3], rows[other.pk, 2], rows[third.pk, 1]])
+    mark_pending([rows[ours.pk, 1]])  # marked already: no error, and still one mark
 
     assert pending_records([ours.pk]) == [rows[ours.pk, 1], rows[ours.pk, 3]]
     assert pending_records([ours.pk, third.pk]) == sorted(
