@@ -152,6 +152,8 @@ def records_of_sources(ids: list[int], source_ids: list[int]) -> list[int]:
 def add_pending(ids: Sequence[int]) -> None:
     """Mark these records pending (``clustering.pending``); a mark there already stays. On
     PostgreSQL one statement, the ids one binary array (no model object a record)."""
+    if not ids:
+        return
     if not postgres():
         marks = [PendingRecord(record_id=record_id) for record_id in ids]
         PendingRecord.objects.bulk_create(marks, batch_size=5000, ignore_conflicts=True)
