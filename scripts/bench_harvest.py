@@ -178,6 +178,29 @@ def cpu_seconds(pids: "list[int] | None" = None, command: str = "") -> float:
     return total
 
 
+def server_cpu_seconds() -> float:
+    """CPU seconds of this machine's PostgreSQL server so far, its ended processes included (a
+    clustering's forked processes' connections end with them): what every ``postgres`` process
+    used, plus what the postmaster's reaped children did. The whole server's, other databases'
+    work included; 0 when no postmaster runs here (a server elsewhere)."""
+    total = 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+            if stat[stat.find("(") + 1 : stat.rfind(")")] != "postgres":
+                continue
+            rest = stat[stat.rindex(")") + 2 :].split()
+            total += (int(rest[11]) + int(rest[12])) / tick
+            if Path(f"/proc/{rest[1]}/comm").read_text().strip() != "postgres":  # the postmaster
+                total += (int(rest[13]) + int(rest[14])) / tick
+        except OSError:  # it ended meanwhile
+            continue
+    return total
+
+
 def cpu_now(provider_pid: int) -> tuple[float, float, float, float]:
     """(this process, its ended children: the page reader, PostgreSQL, the OAI provider) CPU seconds."""
     times = os.times()

@@ -21,7 +21,8 @@ of DATABASE_URL, created and dropped here) and a data folder under --dir:
    of at most BARE_SAMPLE records, the first of each file in the same share.
    Peak RSS of the writer (this process: overall, and before its clustering began); private
    memory and CPU of the forked page readers (until the clustering begins: its forked processes
-   are the writer's children too, counted apart).
+   are the writer's children too, counted apart); the CPU of this machine's PostgreSQL server (the
+   whole server's, as the WAL figures).
 3. Clustering: the harvest's time in ``catalog.clustering`` (assign, works, the rest of
    ``recluster``), per record, and how many records it re-read and re-decided per record harvested
    (each page's records with all that share a match key with them).
@@ -88,6 +89,7 @@ from bench_harvest import (  # noqa: E402
     database_url,
     drop_database,
     recreate_database,
+    server_cpu_seconds,
     wal_position,
     wal_since,
 )
@@ -327,12 +329,11 @@ def instrument() -> tuple[StageTimer, dict[str, Any]]:
     return timer, counted
 
 
-def cpu_now() -> tuple[float, float]:
+def cpu_now() -> tuple[float, float, float]:
     """CPU seconds so far: this process, its ended children (the page readers, the clustering's
-    forked processes). PostgreSQL's are not counted: on a shared server its processes come and go
-    with other databases' work."""
+    forked processes), and this machine's PostgreSQL server (the whole server's, as the WAL)."""
     times = os.times()
-    return cpu_seconds([os.getpid()]), times.children_user + times.children_system
+    return cpu_seconds([os.getpid()]), times.children_user + times.children_system, server_cpu_seconds()
 
 
 def full_harvest(county: County, timer: StageTimer, counted: dict[str, Any], figures: Figures) -> None:
@@ -377,7 +378,7 @@ def full_harvest(county: County, timer: StageTimer, counted: dict[str, Any], fig
     )
     print(
         f"    CPU: writer {cpu[0]:.0f} s, page readers {readers_cpu:.0f} s, the clustering's forked "
-        f"processes {cpu[1] - readers_cpu:.0f} s; "
+        f"processes {cpu[1] - readers_cpu:.0f} s, PostgreSQL (the whole server's) {cpu[2]:.0f} s; "
         f"WAL (the whole server's) {wal_since(wal_before) / max(seen, 1):,.0f} bytes/record: "
         f"{pressure_since(pressure)}"
     )
@@ -404,6 +405,7 @@ def full_harvest(county: County, timer: StageTimer, counted: dict[str, Any], fig
     figures["harvest / bare parse"] = Figure(rate / bare_rate, "", digits=2)
     figures["harvest writer CPU per record"] = Figure(1e6 * cpu[0] / seen, "µs", cost=True)
     figures["page reader CPU per record"] = Figure(1e6 * readers_cpu / seen, "µs", cost=True)
+    figures["PostgreSQL CPU per record (harvest)"] = Figure(1e6 * cpu[2] / seen, "µs", cost=True)
     figures["clustering"] = Figure(seen / clustering, "records/s")
     figures["clustering per record"] = Figure(1e6 * clustering / seen, "µs", cost=True)
     figures["writer peak RSS"] = Figure(writer_peak, "MB")
@@ -722,7 +724,7 @@ def nightly(
     print(f"    index: {counted['applies']:,} commits, {counted['documents']:,} documents written")
     print(
         f"    CPU: writer {cpu[0]:.0f} s, its children (page readers, the clustering's forks) "
-        f"{cpu[1]:.0f} s; WAL (the whole server's) {wal / 1e6:,.0f} MB = "
+        f"{cpu[1]:.0f} s, PostgreSQL {cpu[2]:.0f} s; WAL (the whole server's) {wal / 1e6:,.0f} MB = "
         f"{wal / county.records:,.0f} bytes per county record ({written}); "
         f"clustering re-decided {counted['set_records']:,} records in {counted['sets']:,} batches and "
         f"remade {counted['restyled']:,} titles without a decision"
