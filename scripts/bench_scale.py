@@ -22,7 +22,7 @@ of DATABASE_URL, created and dropped here) and a data folder under --dir:
    Peak RSS of the writer (this process: overall, and before its clustering began); private
    memory and CPU of the forked page readers (until the clustering begins: its forked processes
    are the writer's children too, counted apart); the CPU of this machine's PostgreSQL server (the
-   whole server's, as the WAL figures).
+   whole server's, as the WAL figures); the kernel's part of the writer's CPU (page faults).
 3. Clustering: the harvest's time in ``catalog.clustering`` (assign, works, the rest of
    ``recluster``), per record, and how many records it re-read and re-decided per record harvested
    (each page's records with all that share a match key with them).
@@ -329,11 +329,13 @@ def instrument() -> tuple[StageTimer, dict[str, Any]]:
     return timer, counted
 
 
-def cpu_now() -> tuple[float, float, float]:
+def cpu_now() -> tuple[float, float, float, float]:
     """CPU seconds so far: this process, its ended children (the page readers, the clustering's
-    forked processes), and this machine's PostgreSQL server (the whole server's, as the WAL)."""
+    forked processes), this machine's PostgreSQL server (the whole server's, as the WAL), and of
+    this process's the kernel's part (page faults: a forked child shares its memory copy-on-write)."""
     times = os.times()
-    return cpu_seconds([os.getpid()]), times.children_user + times.children_system, server_cpu_seconds()
+    children = times.children_user + times.children_system
+    return cpu_seconds([os.getpid()]), children, server_cpu_seconds(), times.system
 
 
 def full_harvest(county: County, timer: StageTimer, counted: dict[str, Any], figures: Figures) -> None:
@@ -377,8 +379,9 @@ def full_harvest(county: County, timer: StageTimer, counted: dict[str, Any], fig
         + (f"; NOT COMPLETE: {failed}" if failed else "")
     )
     print(
-        f"    CPU: writer {cpu[0]:.0f} s, page readers {readers_cpu:.0f} s, the clustering's forked "
-        f"processes {cpu[1] - readers_cpu:.0f} s, PostgreSQL (the whole server's) {cpu[2]:.0f} s; "
+        f"    CPU: writer {cpu[0]:.0f} s ({cpu[3]:.0f} s of it the kernel's), page readers "
+        f"{readers_cpu:.0f} s, the clustering's forked processes {cpu[1] - readers_cpu:.0f} s, "
+        f"PostgreSQL (the whole server's) {cpu[2]:.0f} s; "
         f"WAL (the whole server's) {wal_since(wal_before) / max(seen, 1):,.0f} bytes/record: "
         f"{pressure_since(pressure)}"
     )
@@ -404,6 +407,7 @@ def full_harvest(county: County, timer: StageTimer, counted: dict[str, Any], fig
     figures["bare pymarc parse per record"] = Figure(1e6 / bare_rate, "µs", cost=True)
     figures["harvest / bare parse"] = Figure(rate / bare_rate, "", digits=2)
     figures["harvest writer CPU per record"] = Figure(1e6 * cpu[0] / seen, "µs", cost=True)
+    figures["harvest writer kernel CPU per record"] = Figure(1e6 * cpu[3] / seen, "µs", cost=True)
     figures["page reader CPU per record"] = Figure(1e6 * readers_cpu / seen, "µs", cost=True)
     figures["PostgreSQL CPU per record (harvest)"] = Figure(1e6 * cpu[2] / seen, "µs", cost=True)
     figures["clustering"] = Figure(seen / clustering, "records/s")
