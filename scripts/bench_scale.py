@@ -22,7 +22,8 @@ of DATABASE_URL, created and dropped here) and a data folder under --dir:
    Peak RSS of the writer (this process: overall, and before its clustering began); private
    memory and CPU of the forked page readers (until the clustering begins: its forked processes
    are the writer's children too, counted apart); the CPU of this machine's PostgreSQL server (the
-   whole server's, as the WAL figures); the kernel's part of the writer's CPU (page faults).
+   whole server's, as the WAL figures); the kernel's part of the writer's CPU (system calls, and
+   page faults: after the clustering forks, the writer shares its memory copy-on-write).
 3. Clustering: the harvest's time in ``catalog.clustering`` (assign, works, the rest of
    ``recluster``), per record, and how many records it re-read and re-decided per record harvested
    (each page's records with all that share a match key with them).
@@ -331,8 +332,8 @@ def instrument() -> tuple[StageTimer, dict[str, Any]]:
 
 def cpu_now() -> tuple[float, float, float, float]:
     """CPU seconds so far: this process, its ended children (the page readers, the clustering's
-    forked processes), this machine's PostgreSQL server (the whole server's, as the WAL), and of
-    this process's the kernel's part (page faults: a forked child shares its memory copy-on-write)."""
+    forked processes), this machine's PostgreSQL server (the whole server's, as the WAL), and the
+    kernel's part of this process's (system calls; page faults once a fork shares its memory)."""
     times = os.times()
     children = times.children_user + times.children_system
     return cpu_seconds([os.getpid()]), children, server_cpu_seconds(), times.system
