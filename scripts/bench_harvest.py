@@ -161,44 +161,44 @@ def serve(repository: object, urls: "multiprocessing.Queue[str]") -> None:
         server.thread.join()
 
 
-def cpu_seconds(pids: "list[int] | None" = None, command: str = "") -> float:
-    """CPU time used so far by processes (by pid, or all whose command name is ``command``)."""
-    total = 0.0
+def _processes(pids: "list[int] | None" = None) -> "list[tuple[int, str, list[str]]]":
+    """(pid, command name, the fields of /proc/PID/stat after the name) of the processes running
+    now (of ``pids`` only, if given)."""
+    found = []
     for entry in os.listdir("/proc"):
         if not entry.isdigit() or (pids is not None and int(entry) not in pids):
             continue
         try:
             stat = Path(f"/proc/{entry}/stat").read_text()
-        except OSError:
+        except OSError:  # it ended meanwhile
             continue
-        name, rest = stat[stat.index("(") + 1 : stat.rindex(")")], stat[stat.rindex(")") + 2 :].split()
-        if command and name != command:
-            continue
-        total += (int(rest[11]) + int(rest[12])) / os.sysconf("SC_CLK_TCK")
-    return total
+        found.append(
+            (int(entry), stat[stat.index("(") + 1 : stat.rindex(")")], stat[stat.rindex(")") + 2 :].split())
+        )
+    return found
+
+
+def cpu_seconds(pids: "list[int] | None" = None, command: str = "") -> float:
+    """CPU time used so far by processes (by pid, or all whose command name is ``command``)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    return sum(
+        (int(rest[11]) + int(rest[12])) / tick
+        for _pid, name, rest in _processes(pids)
+        if not command or name == command
+    )
 
 
 def server_cpu_seconds() -> float:
     """CPU seconds of this machine's PostgreSQL server so far, its ended processes included (a
     clustering's forked processes' connections end with them): what every ``postgres`` process
-    used, plus what the postmaster's reaped children did. The whole server's, other databases'
-    work included; 0 when no postmaster runs here (a server elsewhere)."""
-    total = 0.0
+    used, plus what the postmaster's reaped children did (the postmaster: the one whose parent is
+    not a ``postgres`` process). The whole server's, other databases' work included; 0 when no
+    postmaster runs here (a server elsewhere)."""
     tick = os.sysconf("SC_CLK_TCK")
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            stat = Path(f"/proc/{entry}/stat").read_text()
-            if stat[stat.find("(") + 1 : stat.rfind(")")] != "postgres":
-                continue
-            rest = stat[stat.rindex(")") + 2 :].split()
-            total += (int(rest[11]) + int(rest[12])) / tick
-            if Path(f"/proc/{rest[1]}/comm").read_text().strip() != "postgres":  # the postmaster
-                total += (int(rest[13]) + int(rest[14])) / tick
-        except OSError:  # it ended meanwhile
-            continue
-    return total
+    server = [(pid, rest) for pid, name, rest in _processes() if name == "postgres"]
+    pids = {pid for pid, _rest in server}
+    reaped = sum(int(rest[13]) + int(rest[14]) for _pid, rest in server if int(rest[1]) not in pids)
+    return (sum(int(rest[11]) + int(rest[12]) for _pid, rest in server) + reaped) / tick
 
 
 def cpu_now(provider_pid: int) -> tuple[float, float, float, float]:
