@@ -23,7 +23,8 @@ of DATABASE_URL, created and dropped here) and a data folder under --dir:
    memory and CPU of the forked page readers (until the clustering begins: its forked processes
    are the writer's children too, counted apart); the CPU of this machine's PostgreSQL server (the
    whole server's, as the WAL figures); the kernel's part of the writer's CPU (system calls, and
-   page faults: after the clustering forks, the writer shares its memory copy-on-write).
+   page faults: after the clustering forks, the writer shares its memory copy-on-write), and the
+   writer's page faults a record.
 3. Clustering: the harvest's time in ``catalog.clustering`` (assign, works, the rest of
    ``recluster``), per record, and how many records it re-read and re-decided per record harvested
    (each page's records with all that share a match key with them).
@@ -54,8 +55,10 @@ turn, in the same hour.
 then slower than unprofiled ones), ``BENCH_PROFILE_LOAD=FILE`` the first load's (2), clustering
 included.
 
-Prints each phase as it goes, a table per size, and at the end how each per-record cost grows
-from size to size (flagged when more than 20 % higher), with the load average throughout.
+Each size runs in a process of its own (this script again, with one size): in one process a size
+would begin with the memory of the sizes before it. Prints each phase as it goes, a table per
+size, and at the end how each per-record cost grows from size to size (flagged when more than
+20 % higher), with the load average throughout.
 The WAL figures are the whole server's (other databases' work included).
 """
 
@@ -68,6 +71,7 @@ import json
 import math
 import os
 import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -330,13 +334,15 @@ def instrument() -> tuple[StageTimer, dict[str, Any]]:
     return timer, counted
 
 
-def cpu_now() -> tuple[float, float, float, float]:
+def cpu_now() -> tuple[float, float, float, float, float]:
     """CPU seconds so far: this process, its ended children (the page readers, the clustering's
     forked processes), this machine's PostgreSQL server (the whole server's, as the WAL), and the
-    kernel's part of this process's (system calls; page faults once a fork shares its memory)."""
+    kernel's part of this process's (system calls; page faults once a fork shares its memory);
+    then this process's page faults (minor: served from memory, copy-on-write copies among them)."""
     times = os.times()
     children = times.children_user + times.children_system
-    return cpu_seconds([os.getpid()]), children, server_cpu_seconds(), times.system
+    faults = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+    return cpu_seconds([os.getpid()]), children, server_cpu_seconds(), times.system, faults
 
 
 def full_harvest(county: County, timer: StageTimer, counted: dict[str, Any], figures: Figures) -> None:
@@ -380,7 +386,8 @@ def full_harvest(county: County, timer: StageTimer, counted: dict[str, Any], fig
         + (f"; NOT COMPLETE: {failed}" if failed else "")
     )
     print(
-        f"    CPU: writer {cpu[0]:.0f} s ({cpu[3]:.0f} s of it the kernel's), page readers "
+        f"    CPU: writer {cpu[0]:.0f} s ({cpu[3]:.0f} s of it the kernel's; {cpu[4] / seen:.2f} page "
+        f"faults a record), page readers "
         f"{readers_cpu:.0f} s, the clustering's forked processes {cpu[1] - readers_cpu:.0f} s, "
         f"PostgreSQL (the whole server's) {cpu[2]:.0f} s; "
         f"WAL (the whole server's) {wal_since(wal_before) / max(seen, 1):,.0f} bytes/record: "
@@ -409,6 +416,7 @@ def full_harvest(county: County, timer: StageTimer, counted: dict[str, Any], fig
     figures["harvest / bare parse"] = Figure(rate / bare_rate, "", digits=2)
     figures["harvest writer CPU per record"] = Figure(1e6 * cpu[0] / seen, "µs", cost=True)
     figures["harvest writer kernel CPU per record"] = Figure(1e6 * cpu[3] / seen, "µs", cost=True)
+    figures["harvest writer page faults per record"] = Figure(cpu[4] / seen, "", cost=True, digits=2)
     figures["page reader CPU per record"] = Figure(1e6 * readers_cpu / seen, "µs", cost=True)
     figures["PostgreSQL CPU per record (harvest)"] = Figure(1e6 * cpu[2] / seen, "µs", cost=True)
     figures["clustering"] = Figure(seen / clustering, "records/s")
@@ -872,10 +880,26 @@ def print_growth(results: dict[int, Figures]) -> None:
                 flagged.append(
                     f"{name} {values[a]:,.{figure.digits}f} → {values[b]:,.{figure.digits}f} {figure.unit}"
                 )
-        print(f"  {name + ' (' + figure.unit + ')':<62}{cells}{changes}")
+        print(f"  {name + (f' ({figure.unit})' if figure.unit else ''):<62}{cells}{changes}")
     print(
         "\nMore than 20 % higher from one size to the next: " + ("; ".join(flagged) if flagged else "nothing")
     )
+
+
+def size_apart(size: int, args: argparse.Namespace) -> Figures:
+    """One size run by this script in a process of its own, its figures read back: in one process a
+    later size would begin with the earlier ones' memory, which the writer's forks (page readers,
+    the clustering's children) share with it copy-on-write, and its figures would grow with it."""
+    figures_to = args.dir / f"figures-{size}.json"
+    figures_to.unlink(missing_ok=True)
+    command = [sys.executable, __file__, "--sizes", str(size), "--figures-to", str(figures_to)]
+    command += ["--seconds", str(args.seconds), "--dir", str(args.dir), "--workers", str(args.workers)]
+    command += ["--seed", str(args.seed), "--port", str(args.port)] + (["--keep"] if args.keep else [])
+    if args.rebuild_memory_mb:
+        command += ["--rebuild-memory-mb", str(args.rebuild_memory_mb)]
+    if subprocess.run(command, check=False).returncode or not figures_to.exists():
+        sys.exit(f"bench_scale: the run of {size:,} records failed (its output is above)")
+    return {name: Figure(**figure) for name, figure in json.loads(figures_to.read_text()).items()}
 
 
 def main() -> None:
@@ -898,23 +922,28 @@ def main() -> None:
         default="1:1:1",
         help="--again's changes, deleted:changed:added (8:90:2 for a night of mostly new notes)",
     )
+    parser.add_argument("--figures-to", type=Path, help=argparse.SUPPRESS)  # one size's, for size_apart
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",")]
-    setup_environment(args.dir / "data", args.rebuild_memory_mb)
-    import django
+    if args.again and len(sizes) != 1:
+        sys.exit("--again: give the one size that was kept (--sizes)")
+    if len(sizes) > 1:
+        print(f"bench_scale: sizes {sizes}, each in a process of its own ({load()})", flush=True)
+        args.dir.mkdir(parents=True, exist_ok=True)
+        print_growth({size: size_apart(size, args) for size in sizes})
+    else:
+        setup_environment(args.dir / "data", args.rebuild_memory_mb)
+        import django
 
-    print(f"bench_scale: sizes {sizes}, database {BENCH_DB}, data in {args.dir} ({load()})", flush=True)
-    django.setup()
-    instruments = instrument()
-    if args.again:
-        if len(sizes) != 1:
-            sys.exit("--again: give the one size that was kept (--sizes)")
+        print(f"bench_scale: {sizes[0]:,} records, database {BENCH_DB}, in {args.dir} ({load()})", flush=True)
+        django.setup()
+        instruments = instrument()
         for _ in range(args.again):
             nightly_again(sizes[0], args, instruments)
-        return
-    results = {size: run_size(size, args, instruments) for size in sizes}
-    if len(results) > 1:
-        print_growth(results)
+        if not args.again:
+            figures = run_size(sizes[0], args, instruments)
+            if args.figures_to:
+                args.figures_to.write_text(json.dumps({name: vars(f) for name, f in figures.items()}))
     print(f"\n{load()}; uptime: " + subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip())
 
 
