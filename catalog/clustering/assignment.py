@@ -43,7 +43,7 @@ from catalog.clustering.holders import Crowding, KeyHolders, connected
 from catalog.clustering.keys import KINDS, UNDATED_MARK, linked_keys, match_keys
 from catalog.clustering.partition import Candidate, partition, signature
 from catalog.clustering.processes import Joined, Unit, components, in_processes, in_shares, regroup
-from catalog.clustering.works import work_key
+from catalog.clustering.works import work_key, works_for
 from catalog.holdings_links import KEYS_PER_QUERY, link_keys, parent_query
 from catalog.models import Cluster, ClusterRedirect, MergeOverride, SourceRecord
 
@@ -337,14 +337,19 @@ def plan_clusters(
     return plan
 
 
-def apply_plan(plan: Plan, made_this_run: set[int] | None = None) -> set[int]:
+def apply_plan(plan: Plan, made_this_run: set[int] | None = None, with_works: bool = False) -> set[int]:
     """Write a plan; returns every cluster id it touched, deleted ones included.
 
     ``made_this_run``: clusters this clustering run created (it adds those it creates); one of
-    them that vanishes again was never published, so it needs no redirect."""
+    them that vanishes again was never published, so it needs no redirect. ``with_works``: new
+    clusters are made with their works (``works_for``), not left to ``assign_works``."""
     if plan.revived:
         redirects.revive(plan.revived)
-    created = create_clusters([(data, display, wkey) for _, data, display, wkey in plan.new_clusters])
+    keys = {wkey for *_, wkey in plan.new_clusters if wkey} if with_works else set()
+    works = works_for(keys) if keys else {}
+    created = create_clusters(
+        [(data, display, wkey, works.get(wkey)) for _, data, display, wkey in plan.new_clusters]
+    )
     new_ids = {}
     for cluster_id, (member_ids, *_rest) in zip(created, plan.new_clusters, strict=True):
         new_ids.update({rid: cluster_id for rid in member_ids})
@@ -449,6 +454,8 @@ class _Run:
     # Only the records' descriptions changed (see ``assign``): a record whose signature did not
     # change keeps its cluster, whose contents are made again (``restyle``).
     descriptions_only: bool = False
+    # No record the run decides was in a cluster: new clusters are made with their works.
+    with_works: bool = False
 
     @classmethod
     def of(
@@ -549,7 +556,7 @@ class _Run:
                 plan = plan_clusters(
                     component, keys, self.with_overrides, self.with_redirects, self.changed, self.crowded
                 )
-                affected |= apply_plan(plan, made_this_run)
+                affected |= apply_plan(plan, made_this_run, self.with_works)
                 if self.has_children:
                     bibs = [r for r in component.values() if r.kind == BIB]
                     affected |= follow_parents(holdings_rows(children_of(bibs)))
@@ -742,6 +749,12 @@ def _assign(
         # A record changed since ``_runs`` stored its keys may now share one with another run.
         seeds = [rid for rid in ids if rid not in keyed.restyled] if keyed.restyled else ids
         units, run.crowded = _connected_sets(seeds, keyed, alone and not keyed.rewritten, sets)
+        # No record it decides was in a cluster (a first load): its new titles are written once,
+        # with their works (``assign_works`` wrote each again: after five million records, half
+        # the row versions in the titles' table were dead).
+        run.with_works = not keyed.old_clusters and all(
+            rid in run.changed for members, _keys in units for rid in members
+        )
         affected |= in_processes(
             units, run.decide, lambda: _clusters_before(units, run.changed, keyed.old_clusters)
         )

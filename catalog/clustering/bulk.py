@@ -302,13 +302,16 @@ def replace_keys(keys: dict[int, list[str]], stored: Iterable[int]) -> None:
     )
 
 
-def create_clusters(rows: Sequence[tuple[dict[str, Any], int | None, str]]) -> list[int]:
-    """New clusters from (data, display record id, work key); returns their ids in order."""
+def create_clusters(rows: Sequence[tuple[dict[str, Any], int | None, str, int | None]]) -> list[int]:
+    """New clusters from (data, display record id, work key, work id); returns their ids in order."""
     if not rows:
         return []
     if not postgres():
         created = Cluster.objects.bulk_create(
-            [Cluster(data=data, display_record_id=display, work_key=key) for data, display, key in rows],
+            [
+                Cluster(data=data, display_record_id=display, work_key=key, work_id=work)
+                for data, display, key, work in rows
+            ],
             batch_size=500,
         )
         return [c.pk for c in created]
@@ -320,11 +323,11 @@ def create_clusters(rows: Sequence[tuple[dict[str, Any], int | None, str]]) -> l
         )
     ]
     now = timezone.now()
-    columns = ["id", "data", "display_record_id", "work_key", "created_at", "updated_at"]
-    types = ["int8", "bytea", "int8", "text", "timestamptz", "timestamptz"]  # data: jsonb()
+    columns = ["id", "data", "display_record_id", "work_key", "work_id", "created_at", "updated_at"]
+    types = ["int8", "bytea", "int8", "text", "int8", "timestamptz", "timestamptz"]  # data: jsonb()
     values = (
-        (cid, jsonb(data), display, key, now, now)
-        for cid, (data, display, key) in zip(ids, rows, strict=True)
+        (cid, jsonb(data), display, key, work, now, now)
+        for cid, (data, display, key, work) in zip(ids, rows, strict=True)
     )
     copy_binary(_CLUSTERS, columns, types, values)
     return ids

@@ -16,7 +16,8 @@ Translations are not grouped: the normalized record has no uniform title (240) t
 and a translated title alone says nothing reliable.
 
 ``assign_works`` gives clusters the ``Work`` their key names; ``catalog.clustering.recluster``
-calls it for every cluster a re-clustering touched.
+calls it for every cluster a re-clustering touched. A run in which no record was in a cluster
+before (a first load) makes its clusters with their works already (``works_for``).
 """
 
 import re
@@ -128,6 +129,16 @@ def assign_works(cluster_ids: Iterable[int]) -> set[int]:
         changes = [(pk, works.get(key)) for pk, key, work_id in rows if works.get(key) != work_id]
         _set_column("work_id", "bigint", changes)
     return {pk for pk, _ in changes}
+
+
+def works_for(keys: set[str]) -> dict[str, int]:
+    """The works these keys name, made where there is none yet: {key: id}. For the titles a run
+    makes when no record it decides was in a title before (a first load): no work can follow its
+    editions to a new key there (``_rekeyed``), so each title can be written with the work
+    ``assign_works`` would give it, once, instead of again when that sets it."""
+    works = works_by_key(keys)
+    missing = keys - works.keys()
+    return works | create_works(missing) if missing else works
 
 
 def _rekeyed(

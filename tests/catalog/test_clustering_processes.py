@@ -12,7 +12,7 @@ from django.test import override_settings
 
 from catalog.clustering import assign_clusters, assignment, bulk, processes, recluster
 from catalog.mapping import map_record
-from catalog.models import Cluster, MatchKey, SourceRecord
+from catalog.models import Cluster, MatchKey, SourceRecord, Work
 from sample.county import generate_county
 from tests.catalog.records import bib, cluster_of, source
 from tests.catalog.test_clustering_sample import read_county
@@ -107,10 +107,14 @@ def test_two_processes_cluster_a_county_exactly_as_one_does(
     assert not forks and set(alone) == set(Cluster.objects.values_list("id", flat=True))
 
     unclustered()
+    Work.objects.all().delete()  # made again, by both processes at once
     with override_settings(CLUSTERING_PROCESSES=2):
         together = assign_clusters(ids)
     assert len(forks) == children  # one child at a time beside this process
     assert _snapshot() == one_process
+    # a first load: both processes made their titles with their works, one work for each key
+    made = list(Cluster.objects.exclude(work_key="").values_list("work_key", "work__key"))
+    assert made and all(key == work for key, work in made)
     assert set(together) == set(Cluster.objects.values_list("id", flat=True))
     assert len(one_process) < len(ids)  # something was merged at all
 

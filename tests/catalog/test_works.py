@@ -9,7 +9,7 @@ import pymarc
 import pytest
 from django.core.management import call_command
 
-from catalog.clustering import recluster
+from catalog.clustering import assign_clusters, recluster
 from catalog.clustering.bulk import create_works, works_by_key
 from catalog.clustering.overrides import merge_clusters, split_record
 from catalog.clustering.works import assign_works, work_key
@@ -193,6 +193,42 @@ def test_the_work_id_survives_merges_splits_redeliveries_and_a_new_key() -> None
         (li, record("h9", "a", "Hundarna", author="Lindgren, Astrid Anna Emilia", year="2020"))
     )
     assert cluster_of(hardback_again).work_id == work_id
+
+
+def test_a_first_load_writes_each_title_once_with_its_work() -> None:
+    """No record of the run was in a title: the titles are made with their works (which
+    ``assign_works`` then leaves as they are), one work for each key."""
+    sods, nyks = source("Sods"), source("Nyks")
+    stored = [
+        store_marc(sods, record("h1", "a", "Hundarna", isbn="9789127108509")),
+        store_marc(nyks, record("p1", "a", "Hundarna : roman", year="2014")),
+        store_marc(nyks, record("e1", "a", "Emil i Lönneberga", year="1963")),
+        store_marc(sods, record("x1", "a", "Dikter", author="")),  # no author: no work
+    ]
+    clusters = assign_clusters([r.pk for r in stored])  # the clustering alone, not recluster
+    hardback, pocket, emil, poems = works_of(stored)
+    assert hardback is not None and hardback == pocket != emil is not None and poems is None
+    assert dict(Work.objects.values_list("pk", "key")) == {
+        hardback: "hundarna|astrid lindgren",
+        emil: "emil i lönneberga|astrid lindgren",
+    }
+    assert assign_works(clusters) == set()
+
+
+def test_a_new_title_joins_the_work_that_follows_its_editions_to_the_same_key() -> None:
+    """A run where records were in titles before leaves works to ``assign_works``: a work whose
+    every edition takes a new key keeps its id, and a new title with that key joins it."""
+    [hardback] = harvest((source("Sods"), record("h1", "a", "Hundarna", isbn="9789127108509")))
+    work_id = cluster_of(hardback).work_id
+    hardback.data["authors"] = [{"name": "Lindgren, Astrid Anna Emilia", "role": "aut"}]
+    hardback.save()
+    audio = store_marc(
+        source("Nyks"), record("a1", "a", "Hundarna", author="Lindgren, Astrid Anna Emilia", leader=AUDIO)
+    )
+    recluster([hardback.pk, audio.pk])
+    assert cluster_of(hardback).pk != cluster_of(audio).pk
+    assert works_of([hardback, audio]) == [work_id, work_id]
+    assert Work.objects.get(pk=work_id).key == "hundarna|anna astrid emilia lindgren"
 
 
 def test_assign_works_reports_only_the_clusters_whose_work_changed() -> None:
