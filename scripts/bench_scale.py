@@ -938,9 +938,10 @@ def main() -> None:
         print(f"bench_scale: {sizes[0]:,} records, database {BENCH_DB}, in {args.dir} ({load()})", flush=True)
         django.setup()
         instruments = instrument()
-        for _ in range(args.again):
-            nightly_again(sizes[0], args, instruments)
-        if not args.again:
+        if args.again:
+            for _ in range(args.again):
+                nightly_again(sizes[0], args, instruments)
+        else:
             figures = run_size(sizes[0], args, instruments)
             if args.figures_to:
                 args.figures_to.write_text(json.dumps({name: vars(f) for name, f in figures.items()}))
