@@ -1,15 +1,18 @@
-"""How PostgreSQL stores what a harvest writes (migration 0020: lz4 rather than pglz)."""
+"""How PostgreSQL stores what a harvest writes (migration 0020: lz4 rather than pglz; 0021: a
+record's bytes and description kept out of its row)."""
 
 import pytest
 from django.db import connection
 
+from catalog.clustering.bulk import update_memberships
 from catalog.mapping import map_record
 from catalog.models import Cluster, SourceRecord
 from harvest.records import parse_iso2709
 from tests.catalog.records import source
 from tests.conftest import SHARED_TESTDATA, needs_postgres
 
-LIBRIS_RECORD = SHARED_TESTDATA / "swedish-marc" / "librisxl" / "historical-bib" / "12035894.iso2709"
+HISTORICAL_BIB = SHARED_TESTDATA / "swedish-marc" / "librisxl" / "historical-bib"
+LIBRIS_RECORD = HISTORICAL_BIB / "12035894.iso2709"
 
 
 def _lz4_available() -> bool:
@@ -39,3 +42,47 @@ def test_a_records_bytes_and_description_and_its_clusters_data_are_compressed_wi
         assert cursor.fetchone() == ("lz4",)
     record.refresh_from_db()
     assert bytes(record.raw) == raw and record.data == data
+
+
+def _pages(ids: list[int]) -> int:
+    """How many of the records' table pages hold these records' rows."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(DISTINCT (ctid::text::point)[0]) FROM catalog_sourcerecord WHERE id = ANY(%s)",
+            [ids],
+        )
+        return cursor.fetchone()[0]
+
+
+def _kept_apart_bytes() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_relation_size(reltoastrelid) FROM pg_class WHERE relname = 'catalog_sourcerecord'"
+        )
+        return cursor.fetchone()[0]
+
+
+@needs_postgres
+@pytest.mark.django_db
+def test_a_records_row_points_to_its_bytes_and_description_and_clustering_does_not_copy_them() -> None:
+    # Records whose row is over 2 KB before compression (as most harvested ones are): PostgreSQL
+    # compresses or moves nothing in a shorter row.
+    files = sorted(path for path in HISTORICAL_BIB.glob("*.iso2709") if path.stat().st_size > 1400)
+    described = [(path.read_bytes(), map_record(parse_iso2709(path.read_bytes()).record)) for path in files]
+    assert len(described) >= 5
+    feed = source()
+    records = SourceRecord.objects.bulk_create(
+        SourceRecord(source=feed, local_id=f"{n}-{i}", raw=raw, data=data)
+        for n, (raw, data) in enumerate(described)
+        for i in range(10)
+    )
+    ids = [record.pk for record in records]
+    # A few hundred bytes a row, 25 or more to a page (with the values in the row, compressed: 10).
+    assert _pages(ids) <= len(ids) // 30
+    apart = _kept_apart_bytes()
+    cluster = Cluster.objects.create(data={})
+    update_memberships([(rid, cluster.pk, "isbn", 7) for rid in ids])
+    assert _pages(ids) <= len(ids) // 30
+    assert _kept_apart_bytes() == apart  # the new row versions point to the values already stored
+    stored = SourceRecord.objects.get(pk=ids[-1])
+    assert (bytes(stored.raw), stored.data, stored.cluster_id) == (*described[-1], cluster.pk)
