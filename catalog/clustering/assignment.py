@@ -345,8 +345,7 @@ def apply_plan(plan: Plan, made_this_run: set[int] | None = None, with_works: bo
     clusters are made with their works (``works_for``), not left to ``assign_works``."""
     if plan.revived:
         redirects.revive(plan.revived)
-    keys = {wkey for *_, wkey in plan.new_clusters if wkey} if with_works else set()
-    works = works_for(keys) if keys else {}
+    works = works_for({wkey for *_, wkey in plan.new_clusters if wkey}) if with_works else {}
     created = create_clusters(
         [(data, display, wkey, works.get(wkey)) for _, data, display, wkey in plan.new_clusters]
     )

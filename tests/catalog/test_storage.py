@@ -1,6 +1,8 @@
 """How PostgreSQL stores what a harvest writes (migration 0020: lz4 rather than pglz; 0021: a
 record's bytes and description kept out of its row)."""
 
+from pathlib import Path
+
 import pytest
 from django.db import connection
 
@@ -68,7 +70,7 @@ def test_a_records_row_points_to_its_bytes_and_description_and_clustering_does_n
     # Records whose row is over 2 KB before compression (as most harvested ones are): PostgreSQL
     # compresses or moves nothing in a shorter row.
     files = sorted(path for path in HISTORICAL_BIB.glob("*.iso2709") if path.stat().st_size > 1400)
-    described = [(path.read_bytes(), map_record(parse_iso2709(path.read_bytes()).record)) for path in files]
+    described = [(raw, map_record(parse_iso2709(raw).record)) for raw in map(Path.read_bytes, files)]
     assert len(described) >= 5
     feed = source()
     records = SourceRecord.objects.bulk_create(
