@@ -235,7 +235,9 @@ def test_the_runs_derive_a_record_s_keys_once_unless_a_harvest_wrote_it_in_betwe
     """``_runs`` stores every record's keys; a run takes them back as stored, and derives them
     from the record's data again only if it was written since (here a harvest, between the key
     pass and the runs, gives a record of the last run the data of the first run's first record).
-    Only a run that rewrote keys analyzes the tables again: ``_runs`` did once it had stored them."""
+    Only that record's run stores its keys again (the others read theirs back as stored), and
+    only a run that rewrote keys analyzes the tables again: ``_runs`` did once it had stored
+    them."""
     ids = stored_county(tmp_path, 600, seed=11)
     derived: list[int] = []
     real_match_keys, real_runs = assignment.match_keys, assignment._runs
@@ -254,7 +256,15 @@ def test_the_runs_derive_a_record_s_keys_once_unless_a_harvest_wrote_it_in_betwe
         SourceRecord.objects.filter(pk=last).update(data=SourceRecord.objects.get(pk=first).data)
         return found
 
+    stored_again: list[list[int]] = []
+    real_store_and_decide = assignment._store_and_decide
+
+    def store_and_decide(run: Any, ids: list[int], *rest: Any) -> set[int]:
+        stored_again.append(ids)
+        return real_store_and_decide(run, ids, *rest)
+
     monkeypatch.setattr(assignment, "match_keys", match_keys)
+    monkeypatch.setattr(assignment, "_store_and_decide", store_and_decide)
     monkeypatch.setattr(assignment, "_runs", runs_then_a_harvest)
     analyzed = count_calls(monkeypatch, assignment, "refresh_statistics")
     monkeypatch.setattr(assignment, "BULK_RUN", 100)  # runs big enough to analyze first
@@ -264,6 +274,8 @@ def test_the_runs_derive_a_record_s_keys_once_unless_a_harvest_wrote_it_in_betwe
     clusterable = SourceRecord.objects.filter(kind="bib", deleted=False).exclude(data={}).count()
     assert len(derived) == clusterable + 1  # each once in the key pass, the moved one again
     assert analyzed.value == 2  # after the key pass, and in the moved record's run
+    # only the moved record's run stores keys again; the others read theirs back as stored
+    assert len(stored_again) == 1 and moved[0] in stored_again[0]
 
     for record in SourceRecord.objects.filter(pk__in=ids):  # as stored, as the data has them
         stored = set(MatchKey.objects.filter(record=record).values_list("key", flat=True))
@@ -284,11 +296,11 @@ def test_in_runs_each_record_s_data_is_read_once_for_its_keys_and_once_to_decide
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, descriptions_only: bool
 ) -> None:
     """A county larger than a run (two processes): ``_runs`` reads every record's data to store
-    its keys; a run's own first pass takes those keys as stored and reads its records without
-    their data, which its second pass reads once, whichever process stored their keys. Each run
+    its keys; a run whose records are still as that pass read them stores none again: it reads
+    their keys back as stored, and their data once, when it decides them. Each run
     takes its connected sets from ``_runs`` instead of finding them again. The clusters are
-    those of one run. So too for a harvest's first load (``descriptions_only``): a record never
-    clustered has no signature to compare, which is what that pass would read its data for."""
+    those of one run. So too for a harvest's first load (``descriptions_only``): no record was
+    clustered, so none has a signature the runs would compare."""
     import multiprocessing
 
     ids = stored_county(tmp_path, 600, seed=11)
@@ -411,7 +423,8 @@ def test_a_first_load_in_runs_builds_the_key_index_once_after_every_run_s_keys(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A first load larger than a run: ``_runs`` stores every run's keys without the key index
-    and builds it once, after the last run's; the runs' own passes find it built."""
+    and builds it once, after the last run's; the runs store none again (nothing wrote their
+    records since: ``_Run.as_stored``)."""
     import multiprocessing
 
     ids = stored_county(tmp_path, 600, seed=5)
@@ -433,7 +446,7 @@ def test_a_first_load_in_runs_builds_the_key_index_once_after_every_run_s_keys(
         assign_clusters(ids)
     assert built.value == 1 and _key_index() == made
     assert stored[0] == 7  # the key pass: batches of 100, 100 and 50 of each 250 records, then 100
-    assert stored[1] >= 6  # each run's own pass, its 600 records in batches of at most 100
+    assert stored[1] == 0
 
 
 @pytest.mark.skipif(not POSTGRES, reason="the key index is built after a first load on PostgreSQL only")
