@@ -1,5 +1,5 @@
 """How PostgreSQL stores what a harvest writes (migration 0020: lz4 rather than pglz; 0021: a
-record's bytes and description kept out of its row)."""
+record's bytes and description kept out of its row; 0022: and out of ANALYZE's sample)."""
 
 from pathlib import Path
 
@@ -88,3 +88,22 @@ def test_a_records_row_points_to_its_bytes_and_description_and_clustering_does_n
     assert _kept_apart_bytes() == apart  # the new row versions point to the values already stored
     stored = SourceRecord.objects.get(pk=ids[-1])
     assert (bytes(stored.raw), stored.data, stored.cluster_id) == (*described[-1], cluster.pk)
+
+
+@needs_postgres
+@pytest.mark.django_db
+def test_analyze_samples_a_records_ids_but_not_its_bytes_or_description() -> None:
+    """Migration 0022: no plan reads statistics of ``raw`` or ``data``, so ANALYZE (a bulk run's,
+    autovacuum's) does not read those values of the rows it samples."""
+    raw = LIBRIS_RECORD.read_bytes()
+    data = map_record(parse_iso2709(raw).record)
+    feed = source()
+    SourceRecord.objects.bulk_create(
+        SourceRecord(source=feed, local_id=f"12035894-{i}", raw=raw, data=data) for i in range(50)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE catalog_sourcerecord")
+        cursor.execute("SELECT attname FROM pg_stats WHERE tablename = 'catalog_sourcerecord'")
+        sampled = {name for (name,) in cursor.fetchall()}
+    assert {"id", "source_id", "local_id", "checksum", "deleted"} <= sampled
+    assert not sampled & {"raw", "data"}
