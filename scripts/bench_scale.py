@@ -4,6 +4,7 @@
         .venv/bin/python scripts/bench_scale.py --sizes 100000,1000000,5000000 [--seconds 20]
         [--dir /tmp/samsok-bench-scale] [--rebuild-memory-mb MB] [--workers 2] [--keep]
     ... --sizes 5000000 --again 2    # two more nightlies on what --keep kept (see the end)
+    ... --sizes 1000000 --recluster 2    # the first load's clustering alone, twice, on it
 
 For each size (source records), in a database of its own (``samsok_bench_scale`` on the server
 of DATABASE_URL, created and dropped here) and a data folder under --dir:
@@ -50,6 +51,11 @@ and files, each time with a new delta of the files as they are (``scale_county.n
 1 % deleted, changed or added as a copy under a new 001, a third each unless ``--mix`` says other
 shares), settled (7) first. Two versions of the code are compared by running it from each in
 turn, in the same hour.
+
+``--recluster N`` (one size, after a run with ``--keep``): only the first load's clustering (the
+last step of 2), N times on the kept database, emptied of its clusters, keys and works first.
+Run from two versions of the code in turn (ABBA), it compares their clustering in minutes; set
+``CLUSTERING_RUN_RECORDS`` below the size to time the path in runs a larger county takes.
 
 ``BENCH_PROFILE=FILE`` profiles the nightly's writer (``cProfile``, into FILE; its times are
 then slower than unprofiled ones), ``BENCH_PROFILE_LOAD=FILE`` the first load's (2), clustering
@@ -801,6 +807,57 @@ def nightly_again(
     print_table(f"another nightly of {size:,} source records", figures)
 
 
+def recluster_again(size: int, instruments: tuple[StageTimer, dict[str, Any]]) -> None:
+    """The first load's clustering alone, again (``--recluster``), on the database ``--keep`` left:
+    every record's cluster, key, title, work, redirect and tombstone emptied and the tables
+    settled, then ``recluster`` of every record as the first load's last step runs it
+    (``pending.cluster_pending``). Steadier than comparing whole runs, in a tenth of the time: no
+    county, harvest or index before it. The records' table is not as a first load leaves it
+    (emptying the clusters wrote every row again, so its pages have room the load's had not)."""
+    from django.db import connection
+
+    import catalog.clustering
+    import catalog.clustering.pending
+    from catalog.models import Cluster, SourceRecord
+
+    timer, counted = instruments
+    ids = sorted(SourceRecord.objects.values_list("id", flat=True))
+    if not ids:
+        sys.exit("--recluster: no records kept (run once with --keep first)")
+    print(f"\n=== the clustering of the kept {size:,}-record county again ({load()}) ===", flush=True)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE catalog_sourcerecord SET cluster_id = NULL, clustered_as = NULL, merge_reason = '' "
+            "WHERE cluster_id IS NOT NULL OR clustered_as IS NOT NULL OR merge_reason <> ''"
+        )
+        cursor.execute("TRUNCATE catalog_matchkey, catalog_clusterredirect, catalog_clustertombstone")
+        cursor.execute("DELETE FROM catalog_cluster")  # an ILL request's title refers to it
+        cursor.execute("DELETE FROM catalog_work")
+        cursor.execute(
+            "VACUUM (ANALYZE) catalog_sourcerecord, catalog_matchkey, catalog_cluster, catalog_work"
+        )
+    queued: set[int] = set()
+    catalog.clustering.queue_reindex = lambda ids: queued.update(ids)  # type: ignore[assignment]
+    timer.totals.clear()
+    # The writer's peak before its clustering, what the harvest's first clustering run notes.
+    counted.update(sets=0, set_records=0, largest_set=0, peak_before_clustering=status("self", "VmHWM"))
+    cpu_before = cpu_now()
+    started = time.perf_counter()
+    with profiled("BENCH_PROFILE_LOAD"):
+        catalog.clustering.pending.recluster(ids, descriptions_only=True)
+        elapsed = time.perf_counter() - started
+    cpu = [after - before for after, before in zip(cpu_now(), cpu_before, strict=True)]
+    catalog.clustering.queue_reindex = counted["queue_reindex"]
+    print(
+        f"{len(ids):,} records into {Cluster.objects.count():,} titles in {elapsed:.1f} s = "
+        f"{1e6 * elapsed / len(ids):.0f} µs a record = {len(ids) / elapsed:,.0f} records/s; "
+        f"CPU: writer {cpu[0]:.1f} s, its forked processes {cpu[1]:.1f} s, PostgreSQL {cpu[2]:.1f} s; "
+        f"{counted['set_records']:,} records decided in {counted['sets']:,} sets ({load()})"
+    )
+    for stage, stage_seconds in sorted(timer.totals.items(), key=lambda item: -item[1]):
+        print(f"    {stage:<44} {stage_seconds:8.1f} s  {1e6 * stage_seconds / len(ids):8.0f} µs/record")
+
+
 def run_size(size: int, args: argparse.Namespace, instruments: tuple[StageTimer, dict[str, Any]]) -> Figures:
     from django.core.management import call_command
     from django.db import connections
@@ -918,6 +975,9 @@ def main() -> None:
         "--again", type=int, default=0, help="only N more nightly runs on what --keep kept (one size)"
     )
     parser.add_argument(
+        "--recluster", type=int, default=0, help="only the first load's clustering, N times, on the kept"
+    )
+    parser.add_argument(
         "--mix",
         default="1:1:1",
         help="--again's changes, deleted:changed:added (8:90:2 for a night of mostly new notes)",
@@ -925,8 +985,8 @@ def main() -> None:
     parser.add_argument("--figures-to", type=Path, help=argparse.SUPPRESS)  # one size's, for size_apart
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",")]
-    if args.again and len(sizes) != 1:
-        sys.exit("--again: give the one size that was kept (--sizes)")
+    if (args.again or args.recluster) and len(sizes) != 1:
+        sys.exit("--again, --recluster: give the one size that was kept (--sizes)")
     if len(sizes) > 1:
         print(f"bench_scale: sizes {sizes}, each in a process of its own ({load()})", flush=True)
         args.dir.mkdir(parents=True, exist_ok=True)
@@ -938,7 +998,10 @@ def main() -> None:
         print(f"bench_scale: {sizes[0]:,} records, database {BENCH_DB}, in {args.dir} ({load()})", flush=True)
         django.setup()
         instruments = instrument()
-        if args.again:
+        if args.recluster:
+            for _ in range(args.recluster):
+                recluster_again(sizes[0], instruments)
+        elif args.again:
             for _ in range(args.again):
                 nightly_again(sizes[0], args, instruments)
         else:
