@@ -40,11 +40,12 @@ from catalog.clustering.bulk import (
 )
 from catalog.clustering.display import choose_display, cluster_data
 from catalog.clustering.holders import Crowding, KeyHolders, connected
-from catalog.clustering.keys import KINDS, UNDATED_MARK, linked_keys, match_keys
+from catalog.clustering.keys import KEY_FIELDS, KINDS, UNDATED_MARK, linked_keys, match_keys
 from catalog.clustering.partition import Candidate, partition, signature
 from catalog.clustering.processes import Joined, Unit, components, in_processes, in_shares, regroup
 from catalog.clustering.works import work_key, works_for
 from catalog.holdings_links import KEYS_PER_QUERY, link_keys, parent_query
+from catalog.mapping.record import CONCEPTS
 from catalog.models import Cluster, ClusterRedirect, MergeOverride, SourceRecord
 
 BIB = SourceRecord.Kind.BIB
@@ -76,6 +77,11 @@ _ROW_FIELDS = (
 )
 # The row version a record was read at (PostgreSQL's xmin: a write makes a new one).
 _VERSION = "xmin::text::bigint"
+# A description as a pass that derives nothing but match keys reads it (PostgreSQL): without the
+# fields they are not made of. The mapping writes every field, so one read so is empty only if
+# the whole was (an unparseable record's).
+_UNKEYED = ",".join(sorted(set(CONCEPTS) - set(KEY_FIELDS)))
+_KEY_DATA = f"data - '{{{_UNKEYED}}}'::text[]"
 
 
 @dataclass
@@ -111,16 +117,20 @@ def load_rows(
     ids: Iterable[int],
     known_data: dict[int, dict[str, Any]] | None = None,
     unread: dict[int, Row] | None = None,
+    keys_only: bool = False,
 ) -> dict[int, Row]:
     """Rows of these records; ``data`` already decoded in this run is reused, not fetched again.
-    ``unread``: rows read earlier that nothing has written since, taken out (used once) instead."""
+    ``unread``: rows read earlier that nothing has written since, taken out (used once) instead.
+    ``keys_only``: of each description read, only what its match keys are made of."""
     known = known_data or {}
     earlier = unread if unread is not None else {}
     wanted = list(ids)
     rows: dict[int, Row] = {rid: earlier.pop(rid) for rid in wanted if rid in earlier}
     wanted = [rid for rid in wanted if rid not in rows]
     rows.update((row.id, row) for row in _light_rows([rid for rid in wanted if rid in known], known))
-    fields = (*_ROW_FIELDS, _VERSION) if postgres() else _ROW_FIELDS
+    fields: tuple[str, ...] = (*_ROW_FIELDS, _VERSION) if postgres() else _ROW_FIELDS
+    if keys_only and postgres():
+        fields = tuple(_KEY_DATA if name == "data" else name for name in fields)
     for batch in chunked([rid for rid in wanted if rid not in known]):
         for values in record_rows(batch, fields):
             row = Row(*values)
@@ -455,6 +465,8 @@ class _Run:
     with_redirects: bool
     has_children: bool
     keep_data: bool = True  # keep what the first pass decoded for the second
+    # ``_runs``' pass: it derives nothing but keys, so it reads nothing else of a description.
+    keys_only: bool = False
     # Blocking keys too crowded to compare that its connected sets may hold only some holders of.
     crowded: set[str] = field(default_factory=set)
     # The row version of each record whose keys ``_runs`` stored: a record still at it has them.
@@ -470,7 +482,7 @@ class _Run:
         cls,
         ids: list[int],
         given_data: dict[int, dict[str, Any]],
-        keep_data: bool = True,
+        keys_only: bool = False,
         descriptions_only: bool = False,
     ) -> "_Run":
         return cls(
@@ -480,7 +492,8 @@ class _Run:
             MergeOverride.objects.exists(),
             ClusterRedirect.objects.exists(),
             SourceRecord.objects.filter(kind=HOLDINGS).exists(),
-            keep_data and len(ids) <= _DATA_CACHE_LIMIT,
+            not keys_only and len(ids) <= _DATA_CACHE_LIMIT,
+            keys_only,
             descriptions_only=descriptions_only,
         )
 
@@ -509,7 +522,7 @@ class _Run:
                         for r in rows
                         if r.signed and r.clusterable and r.clustered_as == signature(current[r.id], r.data)
                     }
-                if not self.keep_data:  # ``_runs``' pass: the second finds what has not changed
+                if self.keys_only:  # ``_runs``' pass: the runs find what has not changed since
                     keyed.versions.update((r.id, r.version) for r in rows if r.version)
                 keyed.removed.update(removed)
                 keyed.rewritten += rewritten
@@ -548,7 +561,7 @@ class _Run:
 
     def _read(self, ids: list[int]) -> list[Row]:
         """These records' rows with their data, kept for the second pass if the run keeps it."""
-        rows = list(load_rows(ids, self.known_data).values())
+        rows = list(load_rows(ids, self.known_data, keys_only=self.keys_only).values())
         if self.keep_data:
             self.known_data.update({r.id: r.data for r in rows})
             self.unread.update({r.id: r for r in rows if r.kind == BIB})
@@ -708,7 +721,7 @@ def _runs(
     # A first load's keys: the key index is built once they are all stored, not for each run's.
     with key_index_built_after(len(ids), BULK_RUN):
         for part in chunked(ids, settings.CLUSTERING_RUN_RECORDS):
-            keyed = _Run.of(part, given_data, keep_data=False).store_all(part)
+            keyed = _Run.of(part, given_data, keys_only=True).store_all(part)
             lost.update(keyed.removed)
             stored += keyed.stored
             clustered = clustered or bool(keyed.old_clusters)

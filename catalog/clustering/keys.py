@@ -283,6 +283,27 @@ def _own_isbns(data: dict[str, Any]) -> list[str]:
     ]
 
 
+# Every field of a description ``match_keys`` reads: a pass that derives nothing but keys reads
+# no other (``assignment.load_rows``).
+KEY_FIELDS = (
+    "libris_id",
+    "formats",
+    "isbns",
+    "part_isbns",
+    "parts",
+    "set_isbns",
+    "eans",
+    "publisher_numbers",
+    "title",
+    "title_sort",
+    "title_proper",
+    "authors",
+    "year",
+    "carrier",
+    "host",
+)
+
+
 def match_keys(data: dict[str, Any]) -> list[str]:
     """Every match key of one normalized record, strongest first."""
     fmt = primary_format(data)

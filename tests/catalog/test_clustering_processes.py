@@ -7,10 +7,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import orjson
+import pymarc
 import pytest
 from django.test import override_settings
 
 from catalog.clustering import assign_clusters, assignment, bulk, processes, recluster
+from catalog.clustering.keys import KEY_FIELDS, match_keys
 from catalog.mapping import map_record
 from catalog.models import Cluster, MatchKey, SourceRecord, Work
 from sample.county import generate_county
@@ -296,8 +299,9 @@ def test_in_runs_each_record_s_data_is_read_once_for_its_keys_and_once_to_decide
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, descriptions_only: bool
 ) -> None:
     """A county larger than a run (two processes): ``_runs`` reads every record's data to store
-    its keys; a run whose records are still as that pass read them stores none again: it reads
-    their keys back as stored, and their data once, when it decides them. Each run
+    its keys (on PostgreSQL only what they are made of); a run whose records are still as that
+    pass read them stores none again: it reads their keys back as stored, and their data once,
+    whole, when it decides them. Each run
     takes its connected sets from ``_runs`` instead of finding them again. The clusters are
     those of one run. So too for a harvest's first load (``descriptions_only``): no record was
     clustered, so none has a signature the runs would compare."""
@@ -312,13 +316,15 @@ def test_in_runs_each_record_s_data_is_read_once_for_its_keys_and_once_to_decide
     monkeypatch.setattr(processes, "PARALLEL_FROM", 100)
     monkeypatch.setattr(bulk, "chunk_size", lambda: 100)
     read = multiprocessing.get_context("fork").Value("i", 0)
+    read_for_keys = multiprocessing.get_context("fork").Value("i", 0)
     real_record_rows = assignment.record_rows
 
     def record_rows(batch: list[int], fields: Any) -> list[tuple[Any, ...]]:
         found = real_record_rows(batch, fields)
-        if "data" in fields:
-            with read.get_lock():
-                read.value += len(found)
+        for counter, field in ((read, "data"), (read_for_keys, assignment._KEY_DATA)):
+            if field in fields:
+                with counter.get_lock():
+                    counter.value += len(found)
         return found
 
     monkeypatch.setattr(assignment, "record_rows", record_rows)
@@ -328,7 +334,7 @@ def test_in_runs_each_record_s_data_is_read_once_for_its_keys_and_once_to_decide
     with override_settings(CLUSTERING_RUN_RECORDS=250, CLUSTERING_PROCESSES=2):
         assign_clusters(ids, descriptions_only=descriptions_only)
     assert forks.value >= 3  # each run's passes in two processes, not only the key pass
-    assert read.value == 2 * len(ids)
+    assert (read.value, read_for_keys.value) == ((len(ids), len(ids)) if POSTGRES else (2 * len(ids), 0))
     assert found_again.value == 0
     assert _snapshot() == in_one_run
 
@@ -471,3 +477,66 @@ def test_a_first_load_that_fails_while_storing_keys_leaves_the_key_index_built(
         assign_clusters(ids)
     assert calls == [None, None]
     assert _key_index() == made and MatchKey.objects.exists()
+
+
+class _Reading(dict[str, Any]):
+    """A description that notes which of its fields were read."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        super().__init__(data)
+        self.read: set[str] = set()
+
+    def get(self, key: str, default: Any = None) -> Any:
+        self.read.add(key)
+        return super().get(key, default)
+
+    def __getitem__(self, key: str) -> Any:
+        self.read.add(key)
+        return super().__getitem__(key)
+
+
+def _real_descriptions(folder: Path, shared_testdata: Path) -> list[dict[str, Any]]:
+    """The sample county's descriptions (every format it makes: music and film with publisher
+    numbers, parts, host items, talking books) and LIBRIS's records of every kind."""
+    generate_county(folder, 400, seed=5)
+    marc = [record for records in read_county(folder).values() for record in records]
+    for path in sorted((shared_testdata / "swedish-marc" / "librisxl").rglob("*.iso2709")):
+        marc += [record for record in pymarc.MARCReader(path.read_bytes(), to_unicode=True) if record]
+    descriptions = [map_record(record) for record in marc]
+    assert len(descriptions) >= 400
+    return descriptions
+
+
+def test_match_keys_read_no_field_of_a_description_but_those_key_fields_names(
+    tmp_path: Path, shared_testdata: Path
+) -> None:
+    """A pass that derives only keys reads only ``KEY_FIELDS`` of each description: a field
+    ``match_keys`` came to read without being named there would make other keys in it."""
+    read: set[str] = set()
+    for data in _real_descriptions(tmp_path, shared_testdata):
+        reading = _Reading(data)
+        match_keys(reading)
+        read |= reading.read
+    assert read == set(KEY_FIELDS)
+
+
+@pytest.mark.skipif(not POSTGRES, reason="the descriptions' key fields are picked out by PostgreSQL")
+@pytest.mark.django_db
+def test_descriptions_read_for_their_keys_make_the_keys_of_whole_ones_in_a_fraction_of_the_bytes(
+    tmp_path: Path, shared_testdata: Path
+) -> None:
+    descriptions = [*_real_descriptions(tmp_path, shared_testdata), {}]
+    feed = source()
+    records = SourceRecord.objects.bulk_create(
+        SourceRecord(source=feed, local_id=str(n), data=data) for n, data in enumerate(descriptions)
+    )
+    whole = assignment.load_rows([r.pk for r in records])
+    for_keys = assignment.load_rows([r.pk for r in records], keys_only=True)
+    for record, data in zip(records, descriptions, strict=True):
+        row = for_keys[record.pk]
+        assert row.clusterable == bool(data) and row.version == whole[record.pk].version
+        assert assignment.keys_of([row], False) == assignment.keys_of([whole[record.pk]], False)
+    assert for_keys[records[-1].pk].data == {}
+    assert sum(len(match_keys(data)) for data in descriptions) > 2 * len(descriptions)
+    whole_bytes = sum(len(orjson.dumps(row.data)) for row in whole.values())
+    assert sum(len(orjson.dumps(row.data)) for row in for_keys.values()) < 0.5 * whole_bytes
