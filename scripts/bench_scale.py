@@ -813,7 +813,8 @@ def recluster_again(size: int, instruments: tuple[StageTimer, dict[str, Any]]) -
     settled, then ``recluster`` of every record as the first load's last step runs it
     (``pending.cluster_pending``). Steadier than comparing whole runs, in a tenth of the time: no
     county, harvest or index before it. The records' table is not as a first load leaves it
-    (emptying the clusters wrote every row again, so its pages have room the load's had not)."""
+    (emptying the clusters wrote every row again, so its pages have room the load's had not), and
+    the kept index names the titles of before (``--again`` after it wants a new ``--keep``)."""
     from django.db import connection
 
     import catalog.clustering
@@ -975,7 +976,7 @@ def main() -> None:
         "--again", type=int, default=0, help="only N more nightly runs on what --keep kept (one size)"
     )
     parser.add_argument(
-        "--recluster", type=int, default=0, help="only the first load's clustering, N times, on the kept"
+        "--recluster", type=int, default=0, help="only the first load's clustering, N times (after --keep)"
     )
     parser.add_argument(
         "--mix",
