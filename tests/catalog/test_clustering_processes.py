@@ -496,14 +496,21 @@ class _Reading(dict[str, Any]):
 
 
 def _real_descriptions(folder: Path, shared_testdata: Path) -> list[dict[str, Any]]:
-    """The sample county's descriptions (every format it makes: music and film with publisher
-    numbers, parts, host items, talking books) and LIBRIS's records of every kind."""
+    """The sample county's descriptions (every format it makes, music and film with publisher
+    numbers among them) and LIBRIS's records, and, as neither has a component part or a part of
+    a set, one of them made each (a host item; a part with its own ISBN and the set's)."""
     generate_county(folder, 400, seed=5)
     marc = [record for records in read_county(folder).values() for record in records]
     for path in sorted((shared_testdata / "swedish-marc" / "librisxl").rglob("*.iso2709")):
         marc += [record for record in pymarc.MARCReader(path.read_bytes(), to_unicode=True) if record]
     descriptions = [map_record(record) for record in marc]
     assert len(descriptions) >= 400
+    book = next(data for data in descriptions if data["isbns"] and data["authors"] and data["year"])
+    own, of_set = book["isbns"][0], "9789100000000"
+    descriptions.append({**book, "host": "Svensk bokhandel 2012:3"})
+    descriptions.append(
+        {**book, "parts": ["1"], "isbns": [own, of_set], "part_isbns": {own: "1"}, "set_isbns": [of_set]}
+    )
     return descriptions
 
 
