@@ -19,6 +19,7 @@ from catalog.models import Cluster, MatchKey, SourceRecord, Work
 from sample.county import generate_county
 from tests.catalog.records import bib, cluster_of, source
 from tests.catalog.test_clustering_sample import read_county
+from tests.catalog.test_clustering_signature import Reading
 from tests.harvest.test_reader import count_calls
 
 POSTGRES = os.environ.get("DATABASE_URL", "").startswith("postgres")
@@ -479,22 +480,6 @@ def test_a_first_load_that_fails_while_storing_keys_leaves_the_key_index_built(
     assert _key_index() == made and MatchKey.objects.exists()
 
 
-class _Reading(dict[str, Any]):
-    """A description that notes which of its fields were read."""
-
-    def __init__(self, data: dict[str, Any]) -> None:
-        super().__init__(data)
-        self.read: set[str] = set()
-
-    def get(self, key: str, default: Any = None) -> Any:
-        self.read.add(key)
-        return super().get(key, default)
-
-    def __getitem__(self, key: str) -> Any:
-        self.read.add(key)
-        return super().__getitem__(key)
-
-
 def _real_descriptions(folder: Path, shared_testdata: Path) -> list[dict[str, Any]]:
     """The sample county's descriptions (every format it makes, music and film with publisher
     numbers among them) and LIBRIS's records, and, as neither has a component part or a part of
@@ -521,9 +506,7 @@ def test_match_keys_read_no_field_of_a_description_but_those_key_fields_names(
     ``match_keys`` came to read without being named there would make other keys in it."""
     read: set[str] = set()
     for data in _real_descriptions(tmp_path, shared_testdata):
-        reading = _Reading(data)
-        match_keys(reading)
-        read |= reading.read
+        match_keys(Reading(data, read))
     assert read == set(KEY_FIELDS)
 
 
